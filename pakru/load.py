@@ -1,0 +1,429 @@
+"""Reading a store folder: YAML files → checked records → a `FactStore`, or every problem found.
+
+Nothing is skipped: a record that does not validate, a reference that does not resolve or a file
+that cannot be read is a `Problem` with its file, line and field, and the store does not load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from pakru.errors import Problem, StoreError
+from pakru.models import (
+    Actor,
+    Agreement,
+    Citation,
+    Event,
+    FactStore,
+    Figure,
+    Model,
+    Record,
+    Source,
+    Topic,
+)
+
+KINDS: dict[str, type[Model]] = {
+    "sources": Source,
+    "actors": Actor,
+    "events": Event,
+    "agreements": Agreement,
+    "figures": Figure,
+    "topics": Topic,
+}
+
+# The only tags a store may use: the ones YAML gives plain scalars, lists and mappings by itself.
+# Anything else (`!!python/object/apply`, `!!binary`, custom tags) is refused before construction.
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
+
+try:  # the C parser is several times faster; PyYAML built without libyaml falls back to Python
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+Location = tuple[str | int, ...]
+
+
+@dataclass
+class _Entry:
+    """One item of a store file, with where each of its fields stands in the file."""
+
+    kind: str
+    file: str
+    index: int
+    lines: dict[Location, int]
+    raw: Any
+    record: Model | None = None
+
+    def problem(self, location: Location, message: str) -> Problem:
+        return Problem(self.file, self._line(location), self._field(location), message)
+
+    def _line(self, location: Location) -> int | None:
+        for end in range(len(location), -1, -1):
+            if location[:end] in self.lines:
+                return self.lines[location[:end]]
+        return None
+
+    def _field(self, location: Location) -> str:
+        text = f"{self.kind}[{self.index}]"
+        for part in location:
+            text += f"[{part}]" if isinstance(part, int) else f".{part}"
+        return text
+
+
+@dataclass
+class CheckReport:
+    """The outcome of checking a store: the store when it is valid, and every problem found."""
+
+    problems: list[Problem] = field(default_factory=list)
+    store: FactStore | None = None
+    quotes_checked: int = 0
+
+
+def load_store(root: Path) -> FactStore:
+    """Load and check the store in `root`; raise `StoreError` listing every problem."""
+    report = check_store(root)
+    if report.store is None:
+        raise StoreError(report.problems)
+    return report.store
+
+
+def check_store(root: Path, sources_dir: Path | None = None) -> CheckReport:
+    """Check everything that can be checked, and collect every problem rather than the first."""
+    report = CheckReport()
+    if not root.is_dir():
+        report.problems.append(Problem(str(root), None, "", "the fact store folder does not exist"))
+        return report
+    entries: list[_Entry] = []
+    for kind, path in _store_files(root, report.problems):
+        entries.extend(_read_file(kind, path, _display_name(root, path), report.problems))
+    for entry in entries:
+        _validate(entry, report.problems)
+    report.problems.extend(_cross_check(entries))
+    if sources_dir is not None:
+        report.quotes_checked = _check_quotes(entries, sources_dir, report.problems)
+    if not report.problems:
+        report.store = _assemble(entries)
+    return report
+
+
+def _display_name(root: Path, path: Path) -> str:
+    return f"{root.name}/{path.relative_to(root).as_posix()}"
+
+
+def _store_files(root: Path, problems: list[Problem]) -> Iterator[tuple[str, Path]]:
+    """Each store file with its kind, from `<kind>.yaml` and every `*.yaml` under `<kind>/`."""
+    for kind in KINDS:
+        single = root / f"{kind}.yaml"
+        if single.is_file():
+            yield kind, single
+        folder = root / kind
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*.yaml")):
+                if path.is_file():
+                    yield kind, path
+    known = {f"{kind}.yaml" for kind in KINDS}
+    for path in sorted(root.glob("*.y*ml")):
+        if path.name not in known:
+            name = _display_name(root, path)
+            problems.append(
+                Problem(name, None, "", f"not a store file; name it one of {', '.join(sorted(known))}")
+            )
+
+
+def _read_file(kind: str, path: Path, name: str, problems: list[Problem]) -> list[_Entry]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        problems.append(
+            Problem(name, line, "", f"not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8")
+        )
+        return []
+    loader = _Loader(text)
+    try:
+        root_node = loader.get_single_node()
+        if root_node is None:
+            problems.append(Problem(name, None, "", f"empty file; write a list of {kind}, or [] for none"))
+            return []
+        lines = _index_nodes(root_node, name, problems)
+        if lines is None:
+            return []
+        document = loader.construct_document(root_node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        problems.append(Problem(name, line, "", f"invalid YAML: {error.problem or error}"))
+        return []
+    except yaml.YAMLError as error:
+        problems.append(Problem(name, None, "", f"invalid YAML: {error}"))
+        return []
+    finally:
+        loader.dispose()
+    if not isinstance(document, list):
+        problems.append(
+            Problem(name, lines[()], "", f"the file must be a list of {kind} (items starting with '- ')")
+        )
+        return []
+    return [
+        _Entry(kind, name, index, _relative(lines, index), raw) for index, raw in enumerate(document)
+    ]
+
+
+def _relative(lines: dict[Location, int], index: int) -> dict[Location, int]:
+    return {location[1:]: line for location, line in lines.items() if location[:1] == (index,)}
+
+
+def _index_nodes(root: yaml.Node, name: str, problems: list[Problem]) -> dict[Location, int] | None:
+    """Map each path in the document to its line, refusing aliases, odd tags and repeated keys.
+
+    An alias is met as a node already seen; refusing it here keeps a "billion laughs" file from
+    ever being expanded.
+    """
+    lines: dict[Location, int] = {}
+    seen: set[int] = set()
+    ok = True
+    stack: list[tuple[Location, yaml.Node]] = [((), root)]
+    while stack:
+        location, node = stack.pop()
+        line = node.start_mark.line + 1
+        if id(node) in seen:
+            problems.append(Problem(name, line, "", "YAML aliases (*name) are not allowed in a store"))
+            return None
+        seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            problems.append(Problem(name, line, "", f"YAML tag {node.tag!r} is not allowed in a store"))
+            ok = False
+            continue
+        lines[location] = line
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(((*location, i), child) for i, child in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in node.value:
+                key = key_node.value
+                if key in keys:
+                    problems.append(
+                        Problem(name, key_node.start_mark.line + 1, str(key), "key given twice")
+                    )
+                    ok = False
+                keys.add(key)
+                lines[(*location, key)] = key_node.start_mark.line + 1
+                stack.append(((*location, key), value_node))
+    return lines if ok else None
+
+
+def _validate(entry: _Entry, problems: list[Problem]) -> None:
+    if not isinstance(entry.raw, dict):
+        problems.append(entry.problem((), "each item must be a mapping of field: value"))
+        return
+    model = KINDS[entry.kind]
+    try:
+        entry.record = model.model_validate(entry.raw)
+    except ValidationError as error:
+        allowed = ", ".join(model.model_fields)
+        for detail in error.errors(include_url=False):
+            location = tuple(detail["loc"])
+            problems.append(entry.problem(location, _message(detail, allowed)))
+
+
+def _message(detail: Any, allowed: str) -> str:
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        return f"unknown field (the fields are: {allowed})"
+    if kind == "missing":
+        return "missing required field"
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    value = detail.get("input")
+    if isinstance(value, str | int | float | bool) and len(repr(value)) <= 80:
+        message += f" (got {value!r})"
+    return message
+
+
+def _cross_check(entries: list[_Entry]) -> list[Problem]:
+    """Checks that need more than one record: unique ids, references, dates, stated numbers."""
+    problems: list[Problem] = []
+    first_seen: dict[str, _Entry] = {}
+    topic_seen: dict[str, _Entry] = {}
+    for entry in entries:
+        raw_id = entry.raw.get("id") if isinstance(entry.raw, dict) else None
+        if not isinstance(raw_id, str):
+            continue
+        seen = topic_seen if entry.kind == "topics" else first_seen
+        if raw_id in seen:
+            earlier = seen[raw_id]
+            where = f"{earlier.file}:{earlier._line(('id',))}"
+            problems.append(entry.problem(("id",), f"duplicate id {raw_id!r} (first at {where})"))
+        else:
+            seen[raw_id] = entry
+
+    def kind_of(record_id: str) -> str | None:
+        entry = first_seen.get(record_id)
+        return entry.kind if entry else None
+
+    records = {
+        entry.record.id: entry.record
+        for entry in entries
+        if isinstance(entry.record, Record) and first_seen.get(entry.record.id) is entry
+    }
+    for entry in entries:
+        record = entry.record
+        if record is None:
+            continue
+        for location, target, wanted in _references(record):
+            found = topic_seen.get(target) and "topics" if wanted == "topics" else kind_of(target)
+            if found != wanted:
+                what = wanted.removesuffix("s")
+                hint = f"; it is a {found.removesuffix('s')}" if found else ""
+                problems.append(entry.problem(location, f"no {what} with id {target!r}{hint}"))
+            elif wanted == "actors" and location == ("country",):
+                country = records.get(target)
+                if isinstance(country, Actor) and country.kind != "country":
+                    problems.append(entry.problem(location, f"{target!r} is not a country"))
+        problems.extend(_content_problems(entry, records))
+    return problems
+
+
+def _references(record: Model) -> Iterator[tuple[Location, str, str]]:
+    """Every id a record refers to, where it stands and what kind of record it must name."""
+    for i, citation in enumerate(getattr(record, "sources", ())):
+        if isinstance(citation, Citation):
+            yield ("sources", i, "source"), citation.source, "sources"
+    for name in ("topics",):
+        for i, topic in enumerate(getattr(record, name, ()) if not isinstance(record, Topic) else ()):
+            yield (name, i), topic, "topics"
+    for name in ("actors", "parties"):
+        for i, actor in enumerate(getattr(record, name, ())):
+            if isinstance(actor, str):
+                yield (name, i), actor, "actors"
+    if isinstance(record, Agreement) and record.event:
+        yield ("event",), record.event, "events"
+    if isinstance(record, Actor):
+        if record.country:
+            yield ("country",), record.country, "actors"
+        for i, role in enumerate(record.roles):
+            if role.organisation:
+                yield ("roles", i, "organisation"), role.organisation, "actors"
+            for j, citation in enumerate(role.sources):
+                yield ("roles", i, "sources", j, "source"), citation.source, "sources"
+
+
+def _content_problems(entry: _Entry, records: dict[str, Record]) -> Iterator[Problem]:
+    """What a record says against its own citations and its sources' dates."""
+    record = entry.record
+    if isinstance(record, Figure) and not any(record.stated in c.quote for c in record.sources):
+        yield entry.problem(("stated",), f"{record.stated!r} does not occur in any of its quotes")
+    if isinstance(record, Actor):
+        quotes = [c.quote for c in record.sources]
+        for i, name in enumerate(record.names):
+            if not any(name in quote for quote in quotes):
+                location: Location = ("name",) if i == 0 else ("aliases", i - 1)
+                yield entry.problem(location, f"{name!r} does not occur in any of its quotes")
+    dated = _reported_date(record)
+    if dated is None:
+        return
+    published = [
+        source.published
+        for c in getattr(record, "sources", ())
+        if isinstance(source := records.get(c.source), Source)
+    ]
+    latest = max((p.last for p in published if p.last), default=None)
+    if latest is not None and dated[1].first is not None and dated[1].first > latest:
+        yield entry.problem(
+            (dated[0],),
+            f"{dated[1]} begins after its latest source was published ({latest.isoformat()}); "
+            "a scheduled or expected fact needs that status",
+        )
+
+
+def _reported_date(record: Model | None) -> tuple[str, Any] | None:
+    """The date a record says something already happened at, if it says so."""
+    if isinstance(record, Event) and record.status == "occurred":
+        return "date", record.date
+    if isinstance(record, Agreement) and record.status in ("signed", "agreed", "reaffirmed"):
+        return "date", record.date
+    if isinstance(record, Figure) and record.basis == "reported" and record.period is not None:
+        return "period", record.period
+    return None
+
+
+def _check_quotes(entries: list[_Entry], sources_dir: Path, problems: list[Problem]) -> int:
+    """Check that every quote stands, character for character, in its source's text file."""
+    if not sources_dir.is_dir():
+        problems.append(Problem(str(sources_dir), None, "", "the folder of source texts does not exist"))
+        return 0
+    texts: dict[str, str | None] = {}
+    for entry in entries:
+        source = entry.record
+        if not isinstance(source, Source):
+            continue
+        texts[source.id] = _source_text(entry, source, sources_dir, problems)
+    checked = 0
+    for entry in entries:
+        for location, citation in _citations(entry.record):
+            text = texts.get(citation.source)
+            if text is None:
+                continue
+            checked += 1
+            if citation.quote not in text:
+                problems.append(entry.problem((*location, "quote"), _quote_mismatch(citation.quote, text)))
+    return checked
+
+
+def _source_text(entry: _Entry, source: Source, sources_dir: Path, problems: list[Problem]) -> str | None:
+    if source.text_file is None:
+        problems.append(entry.problem(("text_file",), "no text_file to check its quotes against"))
+        return None
+    folder = sources_dir.resolve()
+    path = (folder / source.text_file).resolve()
+    if path.parent != folder or not path.is_file():
+        problems.append(entry.problem(("text_file",), f"no file {source.text_file!r} in {sources_dir}"))
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problems.append(entry.problem(("text_file",), f"cannot read {source.text_file!r}: {error}"))
+        return None
+
+
+def _citations(record: Model | None) -> Iterable[tuple[Location, Citation]]:
+    for i, citation in enumerate(getattr(record, "sources", ())):
+        if isinstance(citation, Citation):
+            yield ("sources", i), citation
+    if isinstance(record, Actor):
+        for i, role in enumerate(record.roles):
+            for j, citation in enumerate(role.sources):
+                yield ("roles", i, "sources", j), citation
+
+
+def _quote_mismatch(quote: str, text: str) -> str:
+    """Say how far a quote matches its source, so the differing character is easy to find."""
+    low, high = 0, len(quote)
+    while low < high:  # the longest prefix of the quote that occurs in the text
+        middle = (low + high + 1) // 2
+        if quote[:middle] in text:
+            low = middle
+        else:
+            high = middle - 1
+    if low == 0:
+        return "quote not found in its source text"
+    return (
+        f"quote not found verbatim in its source text: it matches as far as {quote[:low][-30:]!r}, "
+        f"then the source differs at {quote[low:low + 15]!r}"
+    )
+
+
+def _assemble(entries: list[_Entry]) -> FactStore:
+    grouped: dict[str, list[Any]] = {kind: [] for kind in KINDS}
+    for entry in entries:
+        grouped[entry.kind].append(entry.record)
+    return FactStore(**{kind: tuple(records) for kind, records in grouped.items()})

@@ -1,0 +1,267 @@
+"""The typed records of the fact store: sources, actors, events, agreements, figures and topics.
+
+Each model checks what can be known from one record alone. Whether a reference points at a real
+record, or an id is unique, needs the whole store and is checked in `pakru.load`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    StringConstraints,
+    model_validator,
+)
+
+from pakru.errors import PeriodError
+from pakru.types import Period, parse_amount
+
+
+def _period(value: object) -> Period:
+    if isinstance(value, Period):
+        return value
+    try:
+        return Period.parse(value)
+    except PeriodError as error:  # pydantic reports ValueError with the field's location
+        raise ValueError(error.message) from None
+
+
+def _amount_to_json(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN)]
+# Strict, so YAML's `no` (a bool) or `007` (an int) is an error rather than a silently changed text.
+Text = Annotated[str, StringConstraints(strict=True, pattern=r"\S")]
+FileName = Annotated[str, StringConstraints(strict=True, pattern=r"^[^/\\.][^/\\]*$")]
+PeriodValue = Annotated[
+    Period, PlainValidator(_period), PlainSerializer(str, return_type=str, when_used="json")
+]
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(parse_amount),
+    PlainSerializer(_amount_to_json, return_type=int | float, when_used="json"),
+]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Citation(Model):
+    """A verbatim quote from a source document."""
+
+    source: Slug
+    quote: Text
+
+
+Citations = Annotated[tuple[Citation, ...], Field(min_length=1)]
+
+
+class Record(Model):
+    """Anything with a store-wide id."""
+
+    record_type: ClassVar[str]
+    id: Slug
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as the JSON contract gives it: `id`, `type`, then its fields."""
+        return {"id": self.id, "type": self.record_type} | self.model_dump(
+            mode="json", exclude={"id"}
+        )
+
+
+class Source(Record):
+    """A document that facts are taken from."""
+
+    record_type = "source"
+    title: Text
+    publisher: Text | None
+    author: Text | None
+    published: PeriodValue
+    text_file: FileName | None = None  # the file's name in the folder of source texts
+    section: Text | None = None
+    date_note: Text | None = None
+    note: Text | None = None
+
+
+class Role(Model):
+    """A position an actor is attested to hold."""
+
+    title: Text
+    organisation: Slug | None = None  # the actor id of the organisation or country served
+    attested: PeriodValue
+    sources: Citations
+    date_note: Text | None = None
+
+
+class Actor(Record):
+    """A person, organisation, government body, country or grouping."""
+
+    record_type = "actor"
+    name: Text
+    kind: Literal["person", "organisation", "government-body", "country", "grouping"]
+    aliases: tuple[Text, ...] = ()
+    country: Slug | None = None
+    roles: tuple[Role, ...] = ()
+    sources: Citations  # quotes that name the actor, under its name and each alias
+    note: Text | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+class Event(Record):
+    """Something that happened, or is scheduled, expected, proposed or pending."""
+
+    record_type = "event"
+    date: PeriodValue
+    title: Text
+    place: Text | None
+    actors: tuple[Slug, ...]
+    status: Literal["occurred", "scheduled", "expected", "proposed", "pending"]
+    topics: tuple[Slug, ...]
+    sources: Citations
+    date_note: Text | None = None
+    note: Text | None = None
+
+
+class Agreement(Record):
+    """A protocol, agreement, MoU, roadmap, commitment, resolution, proposal or offer."""
+
+    record_type = "agreement"
+    title: Text
+    kind: Literal[
+        "protocol",
+        "agreement",
+        "mou",
+        "roadmap",
+        "commitment",
+        "resolution",
+        "proposal",
+        "offer",
+    ]
+    date: PeriodValue
+    place: Text | None
+    parties: tuple[Slug, ...]
+    status: Literal["signed", "agreed", "reaffirmed", "planned", "expected", "proposed"]
+    topics: tuple[Slug, ...]
+    sources: Citations
+    event: Slug | None = None  # the event it was signed or agreed at
+    count: Annotated[int, Field(strict=True, ge=2)] | None = None  # one record for several texts
+    date_note: Text | None = None
+    note: Text | None = None
+
+
+Metric = Literal[
+    "trade_total",
+    "exports",
+    "imports",
+    "trade_growth",
+    "export_target",
+    "export_potential",
+    "steel_supply_gap",
+    "capacity",
+    "length",
+    "count",
+]
+Unit = Literal["USD", "percent", "tonnes", "MW", "km", "count"]
+
+UNIT_OF_METRIC: dict[str, str] = {
+    "trade_total": "USD",
+    "exports": "USD",
+    "imports": "USD",
+    "export_target": "USD",
+    "export_potential": "USD",
+    "trade_growth": "percent",
+    "steel_supply_gap": "tonnes",
+    "capacity": "MW",
+    "length": "km",
+    "count": "count",
+}
+TRADE_METRICS = ("trade_total", "exports", "imports", "trade_growth")
+
+
+class Figure(Record):
+    """A number, with what it measures, when, how sure, and who says so."""
+
+    record_type = "figure"
+    metric: Metric
+    subject: Text
+    value: Amount
+    unit: Unit
+    stated: Text  # the number exactly as the quote writes it, e.g. "$1.81 billion"
+    period: PeriodValue | None  # null when the text gives none
+    qualifier: Literal["exact", "over", "more than", "about", "at least", "up to"]
+    basis: Literal["reported", "target", "estimate", "potential"]
+    topics: tuple[Slug, ...]
+    sources: Citations
+    date_note: Text | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _unit_fits_metric(self) -> Figure:
+        expected = UNIT_OF_METRIC[self.metric]
+        if self.unit != expected:
+            raise ValueError(f"a {self.metric} figure is measured in {expected}, not {self.unit}")
+        if self.value < 0 and self.metric != "trade_growth":
+            raise ValueError(f"a {self.metric} figure cannot be negative ({self.value})")
+        if self.unit == "count" and self.value != self.value.to_integral_value():
+            raise ValueError(f"a count must be a whole number, not {self.value}")
+        return self
+
+
+class Topic(Model):
+    """A subject in the vocabulary, with the words users may type for it."""
+
+    id: Slug
+    name: Text
+    synonyms: tuple[Text, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.id, self.name, *self.synonyms)
+
+
+Fact = Event | Agreement | Figure
+
+
+@dataclass(frozen=True)
+class FactStore:
+    """A whole validated store, with every reference already checked."""
+
+    sources: tuple[Source, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    events: tuple[Event, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    by_id: dict[str, Record] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for record in self.records():
+            self.by_id.setdefault(record.id, record)
+
+    def records(self) -> Iterator[Record]:
+        yield from self.sources
+        yield from self.actors
+        yield from self.events
+        yield from self.agreements
+        yield from self.figures
+
+    def source(self, source_id: str) -> Source:
+        record = self.by_id[source_id]
+        assert isinstance(record, Source)
+        return record

@@ -1,0 +1,290 @@
+"""Turning records into what the user reads: a Rich table with its sources, JSON, CSV or Markdown.
+
+Functions here return text or renderables; only the CLI prints them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from pakru.models import Agreement, Event, FactStore, Figure, Record, Source
+from pakru.options import OutputFormat
+from pakru.types import Period
+
+METRIC_LABELS = {
+    "trade_total": "total trade",
+    "exports": "exports",
+    "imports": "imports",
+    "trade_growth": "growth",
+    "export_target": "export target",
+    "export_potential": "export potential",
+    "steel_supply_gap": "steel supply gap",
+    "capacity": "capacity",
+    "length": "length",
+    "count": "count",
+}
+_UNIT_SUFFIX = {"tonnes": " tonnes", "MW": " MW", "km": " km", "count": ""}
+
+
+def make_console(stderr: bool = False) -> Console:
+    """The one place consoles are made; Rich itself detects terminals, pipes and NO_COLOR."""
+    return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+
+
+def literal(text: str) -> str:
+    """Show control characters (terminal escapes, carriage returns) as escapes, never raw."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode() for ch in text)
+
+
+def _plain_number(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    whole, _, fraction = text.partition(".")
+    grouped = f"{int(whole):,}" if whole.lstrip("-").isdigit() else whole
+    return f"{grouped}.{fraction}" if fraction else grouped
+
+
+def format_amount(value: Decimal, unit: str) -> str:
+    """A value as people read it: $1.81 bn, $287 m, 100%, 640 MW, 3,000,000 tonnes."""
+    if unit == "USD":
+        sign = "−" if value < 0 else ""
+        size = abs(value)
+        if size >= 1_000_000_000:
+            return f"{sign}${_plain_number(size / 1_000_000_000)} bn"
+        if size >= 1_000_000:
+            return f"{sign}${_plain_number(size / 1_000_000)} m"
+        return f"{sign}${_plain_number(size)}"
+    if unit == "percent":
+        return f"{_plain_number(value)}%"
+    return f"{_plain_number(value)}{_UNIT_SUFFIX.get(unit, ' ' + unit)}"
+
+
+def format_figure_value(figure: Figure) -> str:
+    amount = format_amount(figure.value, figure.unit)
+    return amount if figure.qualifier == "exact" else f"{figure.qualifier} {amount}"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    cell: Callable[[Any], str]
+    justify: Literal["left", "right"] = "left"
+    min_width: int | None = None
+
+
+def _names(store: FactStore, ids: Sequence[str]) -> str:
+    return ", ".join(getattr(store.by_id.get(i), "name", i) for i in ids)
+
+
+def _columns(kind: type[Record], store: FactStore) -> list[Column]:
+    if kind is Figure:
+        return [
+            Column("Period", lambda f: str(f.period) if f.period else "—", min_width=9),
+            Column("Measure", lambda f: METRIC_LABELS[f.metric]),
+            Column("Subject", lambda f: f.subject),
+            Column("Value", format_figure_value, "right", min_width=9),
+            Column("Basis", lambda f: f.basis),
+        ]
+    if kind is Event:
+        return [
+            Column("Date", lambda e: str(e.date), min_width=10),
+            Column("Event", lambda e: e.title),
+            Column("Place", lambda e: e.place or "—"),
+            Column("Status", lambda e: e.status),
+        ]
+    return [
+        Column("Date", lambda a: str(a.date), min_width=10),
+        Column("Agreement", lambda a: a.title + (f" (×{a.count})" if a.count else "")),
+        Column("Kind", lambda a: a.kind),
+        Column("Status", lambda a: a.status),
+        Column("Parties", lambda a: _names(store, a.parties)),
+    ]
+
+
+class _Footnotes:
+    """Numbers the sources cited, in the order rows first cite them."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+
+    def mark(self, record: Any) -> str:
+        cited = dict.fromkeys(c.source for c in record.sources)
+        return " ".join(f"[{self.numbers.setdefault(s, len(self.numbers) + 1)}]" for s in cited)
+
+    def lines(self, store: FactStore) -> list[str]:
+        return [f"[{n}] {describe_source(store.source(s))}" for s, n in self.numbers.items()]
+
+
+def describe_source(source: Source) -> str:
+    by = ", ".join(part for part in (source.publisher, source.author) if part)
+    return f"{source.title} — {by + ', ' if by else ''}{source.published} ({source.id})"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a listing command answers: its records and how to describe them."""
+
+    records: Sequence[Record]
+    kind: type[Record]
+    title: str
+    empty: str  # the one line said when nothing matched
+    caption: str | None = None
+
+
+def render(listing: Listing, fmt: OutputFormat, store: FactStore) -> RenderableType | str:
+    """The listing in the format asked for: a renderable for a table, text for the rest."""
+    if fmt is OutputFormat.JSON:
+        return json.dumps([r.to_json() for r in listing.records], ensure_ascii=False, indent=2)
+    if fmt is OutputFormat.CSV:
+        return _csv(listing)
+    if not listing.records:
+        return listing.empty
+    columns = _columns(listing.kind, store)
+    notes = _Footnotes()
+    rows = [[column.cell(record) for column in columns] + [notes.mark(record)] for record in listing.records]
+    if fmt is OutputFormat.MARKDOWN:
+        return _markdown(listing, columns, rows, notes.lines(store))
+    table = Table(
+        title=literal(listing.title),
+        caption=literal(listing.caption) if listing.caption else None,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption_justify="left",
+    )
+    for column in columns:
+        table.add_column(column.header, justify=column.justify, min_width=column.min_width, overflow="fold")
+    table.add_column("Src", no_wrap=True)
+    for row in rows:
+        table.add_row(*(Text(literal(cell)) for cell in row))
+    footer = Text("Sources:\n" + "\n".join(literal(line) for line in notes.lines(store)), style="dim")
+    return Group(table, footer)
+
+
+def _markdown(listing: Listing, columns: list[Column], rows: list[list[str]], notes: list[str]) -> str:
+    def cells(values: Sequence[str]) -> str:
+        return "| " + " | ".join(literal(v).replace("|", "\\|") for v in values) + " |"
+
+    headers = [c.header for c in columns] + ["Sources"]
+    aligns = ["---:" if c.justify == "right" else "---" for c in columns] + ["---"]
+    lines = [f"**{literal(listing.title)}**", ""]
+    if listing.caption:
+        lines[1:1] = ["", f"_{literal(listing.caption)}_"]
+    lines += [cells(headers), "| " + " | ".join(aligns) + " |", *(cells(row) for row in rows)]
+    lines += ["", *(f"- {literal(note)}" for note in notes)]
+    return "\n".join(lines)
+
+
+def _flatten(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        if value and isinstance(value[0], dict) and "quote" in value[0]:
+            return " | ".join(f"{c['source']}: {c['quote']}" for c in value)
+        return "; ".join(_flatten(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+_CSV_FIELDS: dict[str, tuple[str, ...]] = {
+    "figure": ("id", "type", "metric", "subject", "value", "unit", "stated", "period", "qualifier",
+               "basis", "topics", "sources", "date_note", "note"),
+    "event": ("id", "type", "date", "title", "place", "actors", "status", "topics", "sources",
+              "date_note", "note"),
+    "agreement": ("id", "type", "date", "title", "kind", "place", "parties", "status", "topics",
+                  "event", "count", "sources", "date_note", "note"),
+}
+
+
+def _csv(listing: Listing) -> str:
+    fields = _CSV_FIELDS[listing.kind.record_type]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(fields)
+    for record in listing.records:
+        data = record.to_json()
+        writer.writerow([_flatten(data.get(name)) for name in fields])
+    return out.getvalue().rstrip("\n")
+
+
+def describe_period(period: Period) -> str:
+    if period.first and period.last:
+        return f"{period} ({period.first.isoformat()} to {period.last.isoformat()})"
+    return str(period)
+
+
+def _filters(
+    window: Period | None = None,
+    topic: Any = None,
+    actor: Any = None,
+    status: str | None = None,
+    actor_label: str = "with",
+) -> str:
+    parts = []
+    if window is not None:
+        first, last = window.notation.split("/")
+        if first != "..":
+            parts.append(f"since {first}")
+        if last != "..":
+            parts.append(f"until {last}")
+    if topic is not None:
+        parts.append(f"on {topic.name}")
+    if actor is not None:
+        parts.append(f"{actor_label} {actor.name}")
+    if status is not None:
+        parts.append(f"status {status}")
+    return ", ".join(parts)
+
+
+def trade_listing(figures: Sequence[Figure], period: Period | None) -> Listing:
+    if period is None:
+        return Listing(figures, Figure, "Trade, every period", "No trade figures in the store.")
+    return Listing(
+        figures,
+        Figure,
+        f"Trade, {period}",
+        f"No trade figures overlap {describe_period(period)}.",
+        caption=f"Figures whose period overlaps {describe_period(period)}; "
+        "each row shows its own period.",
+    )
+
+
+def events_listing(events: Sequence[Event], window: Period | None, topic: Any, actor: Any) -> Listing:
+    filters = _filters(window, topic, actor)
+    title = f"Events, {filters}" if filters else "Events"
+    return Listing(events, Event, title, f"No events{' ' + filters if filters else ''}.")
+
+
+def agreements_listing(
+    agreements: Sequence[Agreement], window: Period | None, topic: Any, party: Any, status: str | None
+) -> Listing:
+    filters = _filters(window, topic, party, status, actor_label="party")
+    title = f"Agreements, {filters}" if filters else "Agreements"
+    return Listing(agreements, Agreement, title, f"No agreements{' ' + filters if filters else ''}.")
+
+
+def check_summary(report: Any) -> list[str]:
+    """`pakru check`'s output: every problem, then a one-line verdict."""
+    lines = [str(problem) for problem in report.problems]
+    if report.problems:
+        lines.append(f"{len(report.problems)} problem(s) found; the store cannot be used until they are fixed.")
+        return [literal(line) for line in lines]
+    store = report.store
+    counts = ", ".join(
+        f"{len(getattr(store, kind))} {kind}"
+        for kind in ("sources", "actors", "events", "agreements", "figures", "topics")
+    )
+    quotes = f"; {report.quotes_checked} quotes found verbatim in their sources" if report.quotes_checked else ""
+    return [f"OK: {counts}{quotes}."]

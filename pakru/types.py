@@ -1,0 +1,314 @@
+"""Pure value types: periods with their precision, and exact decimal amounts.
+
+A `Period` is a span of days with the precision it was stated at. The same value serves for an
+event's date ("some day in September 2024") and a figure's period ("the whole fiscal year"): both
+are a first and a last possible day, which is all that filtering by overlap needs.
+
+The store is written in a subset of EDTF (the Library of Congress Extended Date/Time Format) plus
+Pakistan's fiscal year. The `edtf` package parses the full format, but it takes about 120 ms to
+import and knows nothing of fiscal years; the subset pakru needs is small enough to parse here, and
+the tests check it against `edtf`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from pakru.errors import PeriodError
+
+
+class Precision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+    DECADE = "decade"
+    FISCAL_YEAR = "fiscal year"
+    INTERVAL = "interval"
+
+
+OPEN = ".."
+
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_YEAR = re.compile(r"\d{4}")
+_DECADE = re.compile(r"(\d{3})X")
+_STORE_FISCAL_YEAR = re.compile(r"FY(\d{4})-(\d{2})")
+
+# What a user may type for a fiscal year: FY24, FY2024, FY2023-24, FY 2023–24, fy23-24, ...
+_QUERY_FISCAL_YEAR = re.compile(r"FY\s*-?\s*(\d{2}|\d{4})(?:\s*[-/]\s*(\d{2}|\d{4}))?", re.I)
+# A pair of years without the FY prefix: 2023-24, 2023/24, 2023-2024 (not 2023/2024, which EDTF
+# reads as the two calendar years).
+_YEAR_PAIR = re.compile(r"(\d{4})(?:-(\d{2}|\d{4})|/(\d{2}))")
+_DASHES = str.maketrans({"–": "-", "—": "-", "−": "-", "‐": "-", "‑": "-"})
+
+PERIOD_FORMS = (
+    "a fiscal year (2023-24, 2023–24, 2023/24, FY24, FY2024, FY2023-24), a year (2024), "
+    "a month (2024-07), a day (2024-07-11) or an interval (2024-07..2025-05, 2024-07/2025-05)"
+)
+DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2024, 2024-09, 2024-09-15)"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of days, ends included, with the notation and precision it was given in.
+
+    `first` or `last` is None for an interval open at that end.
+    """
+
+    first: date | None
+    last: date | None
+    precision: Precision
+    notation: str
+
+    def __str__(self) -> str:
+        return self.notation
+
+    @property
+    def sort_key(self) -> tuple[date, date]:
+        """Order by where the period starts; an imprecise date sorts at the start of its span."""
+        return (self.first or date.min, self.last or date.max)
+
+    def overlaps(self, other: Period) -> bool:
+        """True when some day could lie in both periods."""
+        starts_in_time = self.first is None or other.last is None or self.first <= other.last
+        ends_in_time = other.first is None or self.last is None or other.first <= self.last
+        return starts_in_time and ends_in_time
+
+    def contains(self, other: Period) -> bool:
+        """True when every day of `other` lies in this period."""
+        if self.first is not None and (other.first is None or other.first < self.first):
+            return False
+        return not (self.last is not None and (other.last is None or other.last > self.last))
+
+    @property
+    def is_fiscal_year(self) -> bool:
+        return self.precision is Precision.FISCAL_YEAR
+
+    @classmethod
+    def parse(cls, value: object) -> Period:
+        """Read a period as the store writes it (EDTF subset or FY2023-24).
+
+        YAML hands over a year as an int and a full date as a `date`, so both are accepted.
+        """
+        if isinstance(value, bool):
+            raise PeriodError(f"{value!r} is not a date or period; write one such as 2024-09")
+        if isinstance(value, int):
+            value = f"{value:04d}"
+        elif isinstance(value, date):
+            value = value.isoformat()
+        if not isinstance(value, str):
+            raise PeriodError(f"{value!r} is not a date or period; write one such as 2024-09")
+        text = value.strip()
+        if fiscal := _STORE_FISCAL_YEAR.fullmatch(text):
+            return fiscal_year(int(fiscal[1]), int(fiscal[2]), text)
+        if "/" in text:
+            start, _, end = text.partition("/")
+            return _interval(_store_point(start, text), _store_point(end, text), text, "/")
+        point = _store_point(text, text)
+        if point is None:
+            raise PeriodError(f"{text!r}: an open end '..' belongs in an interval such as 2025/..")
+        return point
+
+
+def fiscal_year(start_year: int, end_year: int, original: str) -> Period:
+    """Pakistan's fiscal year from 1 July of `start_year` to 30 June of the next year.
+
+    `end_year` may be written with two or four digits; it must follow `start_year`.
+    """
+    full_end = end_year if end_year >= 100 else (start_year // 100) * 100 + end_year
+    if full_end < start_year:  # 1999-00 crosses a century
+        full_end += 100
+    if full_end != start_year + 1:
+        raise PeriodError(
+            f"{original!r}: a fiscal year joins two consecutive years, "
+            f"e.g. {start_year}-{(start_year + 1) % 100:02d}"
+        )
+    if not 1 <= start_year <= 9998:
+        raise PeriodError(f"{original!r}: year out of range")
+    return Period(
+        date(start_year, 7, 1),
+        date(full_end, 6, 30),
+        Precision.FISCAL_YEAR,
+        f"FY{start_year}-{full_end % 100:02d}",
+    )
+
+
+def _store_point(text: str, whole: str) -> Period | None:
+    """A single date in store notation, or None for an open end."""
+    if text == OPEN:
+        return None
+    if day := _DAY.fullmatch(text):
+        return _day(int(day[1]), int(day[2]), int(day[3]), whole)
+    if month := _MONTH.fullmatch(text):
+        return _month(int(month[1]), int(month[2]), whole)
+    if _YEAR.fullmatch(text):
+        return _year(int(text), whole)
+    if decade := _DECADE.fullmatch(text):
+        start = int(decade[1]) * 10
+        return Period(date(max(start, 1), 1, 1), date(start + 9, 12, 31), Precision.DECADE, text)
+    raise PeriodError(
+        f"{whole!r} is not a date or period; the store writes 2025-07-11, 2024-12, 2025, 197X, "
+        "1993/1995, 2025-06-30/.. or FY2023-24"
+    )
+
+
+def _day(year: int, month: int, day: int, whole: str) -> Period:
+    try:
+        when = date(year, month, day)
+    except ValueError:
+        raise PeriodError(
+            f"{whole!r}: {year:04d}-{month:02d}-{day:02d} is not a real day of the calendar"
+        ) from None
+    return Period(when, when, Precision.DAY, when.isoformat())
+
+
+def _month(year: int, month: int, whole: str) -> Period:
+    if not 1 <= month <= 12:
+        raise PeriodError(f"{whole!r}: month {month:02d} does not exist (months run 01–12)")
+    if year < 1:
+        raise PeriodError(f"{whole!r}: year out of range")
+    last_day = calendar.monthrange(year, month)[1]
+    return Period(
+        date(year, month, 1),
+        date(year, month, last_day),
+        Precision.MONTH,
+        f"{year:04d}-{month:02d}",
+    )
+
+
+def _year(year: int, whole: str) -> Period:
+    if year < 1:
+        raise PeriodError(f"{whole!r}: year out of range")
+    return Period(date(year, 1, 1), date(year, 12, 31), Precision.YEAR, f"{year:04d}")
+
+
+def _interval(start: Period | None, end: Period | None, original: str, joiner: str) -> Period:
+    if start is None and end is None:
+        raise PeriodError(
+            f"{original!r}: an interval needs at least one end, e.g. 2024-07{joiner}.."
+        )
+    first = start.first if start else None
+    last = end.last if end else None
+    if first is not None and last is not None and last < first:
+        raise PeriodError(f"{original!r}: the interval ends before it starts")
+    notation = f"{start or OPEN}/{end or OPEN}"
+    return Period(first, last, Precision.INTERVAL, notation)
+
+
+def parse_period_query(text: str, param: str | None = None) -> Period:
+    """Read a period as a user types it on the command line (see PERIOD_FORMS)."""
+    try:
+        return _parse_period_query(text)
+    except PeriodError as error:
+        error.param = param
+        raise
+
+
+def _parse_period_query(text: str) -> Period:
+    cleaned = text.strip().translate(_DASHES)
+    if not cleaned:
+        raise PeriodError(f"an empty period; give {PERIOD_FORMS}")
+    if ".." in cleaned and cleaned != OPEN:
+        start, _, end = cleaned.partition("..")
+        return _interval(_query_point(start.strip()), _query_point(end.strip()), text, "..")
+    if (
+        "/" in cleaned
+        and not _YEAR_PAIR.fullmatch(cleaned)
+        and not cleaned.upper().startswith("FY")
+    ):
+        start, _, end = cleaned.partition("/")
+        return _interval(_query_point(start.strip()), _query_point(end.strip()), text, "/")
+    point = _query_point(cleaned)
+    if point is None:
+        raise PeriodError(f"{text!r} is not a period; give {PERIOD_FORMS}")
+    return point
+
+
+def _query_point(text: str) -> Period | None:
+    if text in ("", OPEN):
+        return None
+    if fiscal := _QUERY_FISCAL_YEAR.fullmatch(text):
+        first, second = fiscal[1], fiscal[2]
+        if second is None:  # FY24 and FY2024 both name the year the fiscal year ends in
+            end = int(first) if len(first) == 4 else 2000 + int(first)
+            return fiscal_year(end - 1, end, text)
+        start = int(first) if len(first) == 4 else 2000 + int(first)
+        return fiscal_year(start, int(second), text)
+    if _MONTH.fullmatch(text):
+        year, month = int(text[:4]), int(text[5:])
+        if 1 <= month <= 12:
+            return _month(year, month, text)
+        if month != (year + 1) % 100:
+            raise PeriodError(
+                f"{text!r} is neither a month (months run 01–12) nor a fiscal year "
+                f"(consecutive years, e.g. {year}-{(year + 1) % 100:02d}); give {PERIOD_FORMS}"
+            )
+    if pair := _YEAR_PAIR.fullmatch(text):
+        second = pair[2] or pair[3]
+        return fiscal_year(int(pair[1]), int(second), text)
+    if any(form.fullmatch(text) for form in (_DAY, _MONTH, _YEAR, _DECADE)):
+        try:
+            return _store_point(text, text)
+        except PeriodError as error:  # a real form with an impossible value: say which part
+            raise PeriodError(f"{error.message}; give {PERIOD_FORMS}") from None
+    raise PeriodError(f"{text!r} is not a period; give {PERIOD_FORMS}")
+
+
+def parse_date_bound(text: str, *, option: str) -> Period:
+    """A `--since`/`--until` value: a year, a month or a day, and nothing vaguer."""
+    cleaned = text.strip()
+    if _YEAR.fullmatch(cleaned) or _MONTH.fullmatch(cleaned) or _DAY.fullmatch(cleaned):
+        try:
+            point = _store_point(cleaned, text)
+        except PeriodError as error:
+            raise PeriodError(f"{error.message}; give {DATE_FORMS}", option) from None
+        assert point is not None
+        return point
+    raise PeriodError(f"{text!r} is not a date; give {DATE_FORMS}", option)
+
+
+def date_window(since: str | None, until: str | None) -> Period | None:
+    """The window `--since A --until B` asks for: from the first day of A to the last day of B."""
+    if since is None and until is None:
+        return None
+    start = parse_date_bound(since, option="--since") if since is not None else None
+    end = parse_date_bound(until, option="--until") if until is not None else None
+    if (
+        start
+        and end
+        and end.last is not None
+        and start.first is not None
+        and end.last < start.first
+    ):
+        raise PeriodError(f"--since {since} is later than --until {until}", "--until")
+    return _interval(start, end, f"{since or OPEN}/{until or OPEN}", "/")
+
+
+def parse_amount(value: object) -> Decimal:
+    """An exact amount from YAML: an int, or a decimal written as a string.
+
+    Floats are refused because YAML's 1.81e9 or 0.1 would carry binary rounding into a figure.
+    """
+    if isinstance(value, bool):
+        raise ValueError("a number is needed, not true/false")
+    if isinstance(value, float):
+        raise ValueError(f"{value!r} is a float; quote decimals in YAML, e.g. '1.5'")
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            amount = Decimal(value.replace(",", "").replace("_", "").strip())
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is not a number") from None
+    else:
+        raise ValueError(f"{value!r} is not a number")
+    if not amount.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
+    return amount
