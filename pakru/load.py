@@ -135,7 +135,9 @@ def _store_files(root: Path, problems: list[Problem]) -> Iterator[tuple[str, Pat
         if path.name not in known:
             name = _display_name(root, path)
             problems.append(
-                Problem(name, None, "", f"not a store file; name it one of {', '.join(sorted(known))}")
+                Problem(
+                    name, None, "", f"not a store file; name it one of {', '.join(sorted(known))}"
+                )
             )
 
 
@@ -146,14 +148,18 @@ def _read_file(kind: str, path: Path, name: str, problems: list[Problem]) -> lis
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         problems.append(
-            Problem(name, line, "", f"not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8")
+            Problem(
+                name, line, "", f"not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8"
+            )
         )
         return []
     loader = _Loader(text)
     try:
         root_node = loader.get_single_node()
         if root_node is None:
-            problems.append(Problem(name, None, "", f"empty file; write a list of {kind}, or [] for none"))
+            problems.append(
+                Problem(name, None, "", f"empty file; write a list of {kind}, or [] for none")
+            )
             return []
         lines = _index_nodes(root_node, name, problems)
         if lines is None:
@@ -171,11 +177,14 @@ def _read_file(kind: str, path: Path, name: str, problems: list[Problem]) -> lis
         loader.dispose()
     if not isinstance(document, list):
         problems.append(
-            Problem(name, lines[()], "", f"the file must be a list of {kind} (items starting with '- ')")
+            Problem(
+                name, lines[()], "", f"the file must be a list of {kind} (items starting with '- ')"
+            )
         )
         return []
     return [
-        _Entry(kind, name, index, _relative(lines, index), raw) for index, raw in enumerate(document)
+        _Entry(kind, name, index, _relative(lines, index), raw)
+        for index, raw in enumerate(document)
     ]
 
 
@@ -197,11 +206,15 @@ def _index_nodes(root: yaml.Node, name: str, problems: list[Problem]) -> dict[Lo
         location, node = stack.pop()
         line = node.start_mark.line + 1
         if id(node) in seen:
-            problems.append(Problem(name, line, "", "YAML aliases (*name) are not allowed in a store"))
+            problems.append(
+                Problem(name, line, "", "YAML aliases (*name) are not allowed in a store")
+            )
             return None
         seen.add(id(node))
         if node.tag not in _PLAIN_TAGS:
-            problems.append(Problem(name, line, "", f"YAML tag {node.tag!r} is not allowed in a store"))
+            problems.append(
+                Problem(name, line, "", f"YAML tag {node.tag!r} is not allowed in a store")
+            )
             ok = False
             continue
         lines[location] = line
@@ -299,7 +312,9 @@ def _references(record: Model) -> Iterator[tuple[Location, str, str]]:
         if isinstance(citation, Citation):
             yield ("sources", i, "source"), citation.source, "sources"
     for name in ("topics",):
-        for i, topic in enumerate(getattr(record, name, ()) if not isinstance(record, Topic) else ()):
+        for i, topic in enumerate(
+            getattr(record, name, ()) if not isinstance(record, Topic) else ()
+        ):
             yield (name, i), topic, "topics"
     for name in ("actors", "parties"):
         for i, actor in enumerate(getattr(record, name, ())):
@@ -359,7 +374,9 @@ def _reported_date(record: Model | None) -> tuple[str, Any] | None:
 def _check_quotes(entries: list[_Entry], sources_dir: Path, problems: list[Problem]) -> int:
     """Check that every quote stands, character for character, in its source's text file."""
     if not sources_dir.is_dir():
-        problems.append(Problem(str(sources_dir), None, "", "the folder of source texts does not exist"))
+        problems.append(
+            Problem(str(sources_dir), None, "", "the folder of source texts does not exist")
+        )
         return 0
     texts: dict[str, str | None] = {}
     for entry in entries:
@@ -375,18 +392,24 @@ def _check_quotes(entries: list[_Entry], sources_dir: Path, problems: list[Probl
                 continue
             checked += 1
             if citation.quote not in text:
-                problems.append(entry.problem((*location, "quote"), _quote_mismatch(citation.quote, text)))
+                problems.append(
+                    entry.problem((*location, "quote"), _quote_mismatch(citation.quote, text))
+                )
     return checked
 
 
-def _source_text(entry: _Entry, source: Source, sources_dir: Path, problems: list[Problem]) -> str | None:
+def _source_text(
+    entry: _Entry, source: Source, sources_dir: Path, problems: list[Problem]
+) -> str | None:
     if source.text_file is None:
         problems.append(entry.problem(("text_file",), "no text_file to check its quotes against"))
         return None
     folder = sources_dir.resolve()
     path = (folder / source.text_file).resolve()
     if path.parent != folder or not path.is_file():
-        problems.append(entry.problem(("text_file",), f"no file {source.text_file!r} in {sources_dir}"))
+        problems.append(
+            entry.problem(("text_file",), f"no file {source.text_file!r} in {sources_dir}")
+        )
         return None
     try:
         return path.read_text(encoding="utf-8")
@@ -418,7 +441,7 @@ def _quote_mismatch(quote: str, text: str) -> str:
         return "quote not found in its source text"
     return (
         f"quote not found verbatim in its source text: it matches as far as {quote[:low][-30:]!r}, "
-        f"then the source differs at {quote[low:low + 15]!r}"
+        f"then the source differs at {quote[low : low + 15]!r}"
     )
 
 
