@@ -49,10 +49,14 @@ class PakruGroup(TyperGroup):
             result = super().main(args, prog_name or "pakru", complete_var, False, **extra)
             code = result if isinstance(result, int) else ExitCode.OK
         except typer.TyperException as error:  # Click's usage errors: bad option, missing value
-            message = getattr(error, "format_message", lambda: str(error))()
-            command = getattr(getattr(error, "ctx", None), "command_path", "pakru")
-            _say(f"{command}: {message}")
-            code = getattr(error, "exit_code", ExitCode.USAGE)
+            if type(error).__name__ == "NoArgsIsHelpError":  # the help is already printed
+                code = ExitCode.OK
+            else:
+                format_message = getattr(error, "format_message", None)
+                message = format_message() if format_message else str(error)
+                command = getattr(getattr(error, "ctx", None), "command_path", "pakru")
+                _say(f"{command}: {message.replace('Value error, ', '')}")
+                code = getattr(error, "exit_code", ExitCode.USAGE)
         except StoreError as error:
             _say(_store_message(error))
             code = error.exit_code
@@ -109,7 +113,9 @@ def _main(
     facts: FactsDir = None,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     ctx.obj = Settings(facts or default_facts_dir())
@@ -150,11 +156,13 @@ def trade(
 
     Example: pakru trade 2023-24
     """
-    from pakru import query, render
+    from pakru import consistency, query, render
 
     asked = parse_period_query(period, param="PERIOD") if period is not None else None
     store = _store(ctx)
-    _emit(render.trade_listing(query.trade_figures(store, asked), asked), fmt, store)
+    found = query.trade_figures(store, asked)
+    listing = render.trade_listing(found, asked, consistency.disagreements(found))
+    _emit(listing, fmt, store)
 
 
 @app.command(rich_help_panel="Query")

@@ -46,13 +46,19 @@ FormatOpt = Annotated[
 ]
 Since = Annotated[
     str | None,
-    typer.Option(help="Only what could have happened on or after this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+    typer.Option(
+        help="Only what could have happened on or after this date: YYYY, YYYY-MM or YYYY-MM-DD."
+    ),
 ]
 Until = Annotated[
     str | None,
-    typer.Option(help="Only what could have happened on or before this date: YYYY, YYYY-MM or YYYY-MM-DD."),
+    typer.Option(
+        help="Only what could have happened on or before this date: YYYY, YYYY-MM or YYYY-MM-DD."
+    ),
 ]
 TopicOpt = Annotated[
     str | None,
-    typer.Option("--topic", "-t", help="A topic id, name or synonym, e.g. steel, 'steel mill', PSM."),
+    typer.Option(
+        "--topic", "-t", help="A topic id, name or synonym, e.g. steel, 'steel mill', PSM."
+    ),
 ]

@@ -70,7 +70,9 @@ def find_actor(store: FactStore, wanted: str, option: str = "--actor") -> Actor:
     if candidates:
         listed = ", ".join(f"{a.name} ({a.id})" for a in candidates[:6])
         raise UsageError(f"{wanted!r} could be any of: {listed}; be more specific", option)
-    raise _unknown("actor", wanted, [name for actor in store.actors for name in actor.names], option)
+    raise _unknown(
+        "actor", wanted, [name for actor in store.actors for name in actor.names], option
+    )
 
 
 def check_status(wanted: str, statuses: Sequence[str], option: str = "--status") -> str:
@@ -79,7 +81,11 @@ def check_status(wanted: str, statuses: Sequence[str], option: str = "--status")
         return folded
     raise UsageError(
         f"{wanted!r} is not a status; give one of {', '.join(statuses)}"
-        + (f" (closest: {', '.join(c)})" if (c := difflib.get_close_matches(folded, statuses)) else ""),
+        + (
+            f" (closest: {', '.join(c)})"
+            if (c := difflib.get_close_matches(folded, statuses))
+            else ""
+        ),
         option,
     )
 

@@ -23,7 +23,7 @@ from pakru.options import OutputFormat
 from pakru.types import Period
 
 METRIC_LABELS = {
-    "trade_total": "total trade",
+    "trade_total": "total",
     "exports": "exports",
     "imports": "imports",
     "trade_growth": "growth",
@@ -46,7 +46,9 @@ def literal(text: str) -> str:
     """Show control characters (terminal escapes, carriage returns) as escapes, never raw."""
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode() for ch in text)
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode() for ch in text
+    )
 
 
 def _plain_number(value: Decimal) -> str:
@@ -72,8 +74,11 @@ def format_amount(value: Decimal, unit: str) -> str:
 
 
 def format_figure_value(figure: Figure) -> str:
-    amount = format_amount(figure.value, figure.unit)
-    return amount if figure.qualifier == "exact" else f"{figure.qualifier} {amount}"
+    """The value with its qualifier, and its basis unless it is simply reported."""
+    text = format_amount(figure.value, figure.unit)
+    if figure.qualifier != "exact":
+        text = f"{figure.qualifier} {text}"
+    return text if figure.basis == "reported" else f"{text} ({figure.basis})"
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,7 @@ class Column:
     header: str
     cell: Callable[[Any], str]
     justify: Literal["left", "right"] = "left"
-    min_width: int | None = None
+    wrap: bool = False  # only long text wraps; dates, periods and values stay on one line
 
 
 def _names(store: FactStore, ids: Sequence[str]) -> str:
@@ -91,25 +96,24 @@ def _names(store: FactStore, ids: Sequence[str]) -> str:
 def _columns(kind: type[Record], store: FactStore) -> list[Column]:
     if kind is Figure:
         return [
-            Column("Period", lambda f: str(f.period) if f.period else "—", min_width=9),
+            Column("Period", lambda f: str(f.period) if f.period else "—"),
             Column("Measure", lambda f: METRIC_LABELS[f.metric]),
-            Column("Subject", lambda f: f.subject),
-            Column("Value", format_figure_value, "right", min_width=9),
-            Column("Basis", lambda f: f.basis),
+            Column("Subject", lambda f: f.subject, wrap=True),
+            Column("Value", format_figure_value, "right"),
         ]
     if kind is Event:
         return [
-            Column("Date", lambda e: str(e.date), min_width=10),
-            Column("Event", lambda e: e.title),
-            Column("Place", lambda e: e.place or "—"),
+            Column("Date", lambda e: str(e.date)),
+            Column("Event", lambda e: e.title, wrap=True),
+            Column("Place", lambda e: e.place or "—", wrap=True),
             Column("Status", lambda e: e.status),
         ]
     return [
-        Column("Date", lambda a: str(a.date), min_width=10),
-        Column("Agreement", lambda a: a.title + (f" (×{a.count})" if a.count else "")),
+        Column("Date", lambda a: str(a.date)),
+        Column("Agreement", lambda a: a.title + (f" (×{a.count})" if a.count else ""), wrap=True),
         Column("Kind", lambda a: a.kind),
         Column("Status", lambda a: a.status),
-        Column("Parties", lambda a: _names(store, a.parties)),
+        Column("Parties", lambda a: _names(store, a.parties), wrap=True),
     ]
 
 
@@ -141,21 +145,37 @@ class Listing:
     title: str
     empty: str  # the one line said when nothing matched
     caption: str | None = None
+    # For figures: each figure's id → the ids of the figures it disagrees with.
+    disagreements: dict[str, list[str]] | None = None
+    section_at: int | None = None  # a rule before this row, e.g. between exact and overlapping
+
+    def to_json(self) -> list[dict[str, Any]]:
+        rows = [record.to_json() for record in self.records]
+        if self.disagreements is not None:
+            for row in rows:
+                row["disagrees_with"] = self.disagreements.get(row["id"], [])
+        return rows
 
 
 def render(listing: Listing, fmt: OutputFormat, store: FactStore) -> RenderableType | str:
     """The listing in the format asked for: a renderable for a table, text for the rest."""
     if fmt is OutputFormat.JSON:
-        return json.dumps([r.to_json() for r in listing.records], ensure_ascii=False, indent=2)
+        return json.dumps(listing.to_json(), ensure_ascii=False, indent=2)
     if fmt is OutputFormat.CSV:
         return _csv(listing)
     if not listing.records:
         return listing.empty
     columns = _columns(listing.kind, store)
     notes = _Footnotes()
-    rows = [[column.cell(record) for column in columns] + [notes.mark(record)] for record in listing.records]
+    flagged = listing.disagreements or {}
+    rows = [
+        [column.cell(record) for column in columns]
+        + [notes.mark(record) + (" ≠" if flagged.get(record.id) else "")]
+        for record in listing.records
+    ]
+    footer = notes.lines(store) + _disagreement_lines(listing, notes)
     if fmt is OutputFormat.MARKDOWN:
-        return _markdown(listing, columns, rows, notes.lines(store))
+        return _markdown(listing, columns, rows, footer)
     table = Table(
         title=literal(listing.title),
         caption=literal(listing.caption) if listing.caption else None,
@@ -164,15 +184,40 @@ def render(listing: Listing, fmt: OutputFormat, store: FactStore) -> RenderableT
         caption_justify="left",
     )
     for column in columns:
-        table.add_column(column.header, justify=column.justify, min_width=column.min_width, overflow="fold")
+        table.add_column(
+            column.header, justify=column.justify, no_wrap=not column.wrap, overflow="fold"
+        )
     table.add_column("Src", no_wrap=True)
-    for row in rows:
+    for index, row in enumerate(rows):
+        if index == listing.section_at:
+            table.add_section()
         table.add_row(*(Text(literal(cell)) for cell in row))
-    footer = Text("Sources:\n" + "\n".join(literal(line) for line in notes.lines(store)), style="dim")
-    return Group(table, footer)
+    return Group(table, Text("Sources:\n" + "\n".join(literal(line) for line in footer)))
 
 
-def _markdown(listing: Listing, columns: list[Column], rows: list[list[str]], notes: list[str]) -> str:
+def _disagreement_lines(listing: Listing, notes: _Footnotes) -> list[str]:
+    """One line per pair of figures that cannot both be true, shown beside the sources."""
+    if not listing.disagreements:
+        return []
+    by_id = {record.id: record for record in listing.records}
+    lines = []
+    for first_id, others in listing.disagreements.items():
+        for other_id in others:
+            if other_id < first_id:
+                continue  # each pair once
+            a, b = by_id[first_id], by_id[other_id]
+            assert isinstance(a, Figure) and isinstance(b, Figure)
+            lines.append(
+                f"≠ The sources disagree on {a.subject} ({METRIC_LABELS[a.metric]}), {a.period}: "
+                f"{format_figure_value(a)} {notes.mark(a)} against {format_figure_value(b)} "
+                f"{notes.mark(b)}. Both are kept; pakru does not pick one."
+            )
+    return lines
+
+
+def _markdown(
+    listing: Listing, columns: list[Column], rows: list[list[str]], notes: list[str]
+) -> str:
     def cells(values: Sequence[str]) -> str:
         return "| " + " | ".join(literal(v).replace("|", "\\|") for v in values) + " |"
 
@@ -199,12 +244,51 @@ def _flatten(value: object) -> str:
 
 
 _CSV_FIELDS: dict[str, tuple[str, ...]] = {
-    "figure": ("id", "type", "metric", "subject", "value", "unit", "stated", "period", "qualifier",
-               "basis", "topics", "sources", "date_note", "note"),
-    "event": ("id", "type", "date", "title", "place", "actors", "status", "topics", "sources",
-              "date_note", "note"),
-    "agreement": ("id", "type", "date", "title", "kind", "place", "parties", "status", "topics",
-                  "event", "count", "sources", "date_note", "note"),
+    "figure": (
+        "id",
+        "type",
+        "metric",
+        "subject",
+        "value",
+        "unit",
+        "stated",
+        "period",
+        "qualifier",
+        "basis",
+        "topics",
+        "sources",
+        "date_note",
+        "note",
+    ),
+    "event": (
+        "id",
+        "type",
+        "date",
+        "title",
+        "place",
+        "actors",
+        "status",
+        "topics",
+        "sources",
+        "date_note",
+        "note",
+    ),
+    "agreement": (
+        "id",
+        "type",
+        "date",
+        "title",
+        "kind",
+        "place",
+        "parties",
+        "status",
+        "topics",
+        "event",
+        "count",
+        "sources",
+        "date_note",
+        "note",
+    ),
 }
 
 
@@ -248,43 +332,77 @@ def _filters(
     return ", ".join(parts)
 
 
-def trade_listing(figures: Sequence[Figure], period: Period | None) -> Listing:
+def trade_listing(
+    figures: Sequence[Figure],
+    period: Period | None,
+    disagreements: Sequence[tuple[Figure, Figure]] = (),
+) -> Listing:
+    """Trade figures, those for exactly the period asked first, then those that overlap it."""
+    clashes: dict[str, list[str]] = {}
+    for a, b in disagreements:
+        clashes.setdefault(a.id, []).append(b.id)
+        clashes.setdefault(b.id, []).append(a.id)
     if period is None:
-        return Listing(figures, Figure, "Trade, every period", "No trade figures in the store.")
+        return Listing(
+            figures,
+            Figure,
+            "Trade, every period",
+            "No trade figures in the store.",
+            disagreements=clashes,
+        )
+    exact = [f for f in figures if str(f.period) == str(period)]
+    overlapping = [f for f in figures if str(f.period) != str(period)]
     return Listing(
-        figures,
+        [*exact, *overlapping],
         Figure,
         f"Trade, {period}",
         f"No trade figures overlap {describe_period(period)}.",
-        caption=f"Figures whose period overlaps {describe_period(period)}; "
-        "each row shows its own period.",
+        caption=f"Figures for {describe_period(period)}"
+        + (", then figures whose period overlaps it" if overlapping else "")
+        + "; each row shows its own period.",
+        disagreements=clashes,
+        section_at=len(exact) if exact and overlapping else None,
     )
 
 
-def events_listing(events: Sequence[Event], window: Period | None, topic: Any, actor: Any) -> Listing:
+def events_listing(
+    events: Sequence[Event], window: Period | None, topic: Any, actor: Any
+) -> Listing:
     filters = _filters(window, topic, actor)
     title = f"Events, {filters}" if filters else "Events"
     return Listing(events, Event, title, f"No events{' ' + filters if filters else ''}.")
 
 
 def agreements_listing(
-    agreements: Sequence[Agreement], window: Period | None, topic: Any, party: Any, status: str | None
+    agreements: Sequence[Agreement],
+    window: Period | None,
+    topic: Any,
+    party: Any,
+    status: str | None,
 ) -> Listing:
     filters = _filters(window, topic, party, status, actor_label="party")
     title = f"Agreements, {filters}" if filters else "Agreements"
-    return Listing(agreements, Agreement, title, f"No agreements{' ' + filters if filters else ''}.")
+    return Listing(
+        agreements, Agreement, title, f"No agreements{' ' + filters if filters else ''}."
+    )
 
 
 def check_summary(report: Any) -> list[str]:
     """`pakru check`'s output: every problem, then a one-line verdict."""
     lines = [str(problem) for problem in report.problems]
     if report.problems:
-        lines.append(f"{len(report.problems)} problem(s) found; the store cannot be used until they are fixed.")
+        lines.append(
+            f"{len(report.problems)} problem(s) found; the store cannot be used until fixed."
+        )
         return [literal(line) for line in lines]
     store = report.store
     counts = ", ".join(
         f"{len(getattr(store, kind))} {kind}"
         for kind in ("sources", "actors", "events", "agreements", "figures", "topics")
     )
-    quotes = f"; {report.quotes_checked} quotes found verbatim in their sources" if report.quotes_checked else ""
+    quotes = (
+        f"; {report.quotes_checked} quotes found verbatim in their sources"
+        if report.quotes_checked
+        else ""
+    )
     return [f"OK: {counts}{quotes}."]
