@@ -257,8 +257,9 @@ def _message(detail: Any, allowed: str) -> str:
         return "missing required field"
     message = str(detail["msg"]).removeprefix("Value error, ")
     value = detail.get("input")
-    if isinstance(value, str | int | float | bool) and len(repr(value)) <= 80:
-        message += f" (got {value!r})"
+    shown = repr(value)
+    if isinstance(value, str | int | float | bool) and len(shown) <= 80 and shown not in message:
+        message += f" (got {shown})"
     return message
 
 

@@ -101,8 +101,7 @@ def trade_figures(store: FactStore, period: Period | None = None) -> tuple[Figur
         figure
         for figure in store.figures
         if figure.metric in order
-        and figure.period is not None
-        and (period is None or figure.period.overlaps(period))
+        and (period is None or (figure.period is not None and figure.period.overlaps(period)))
     ]
     return tuple(
         sorted(matches, key=lambda f: (_period_key(f.period), order[f.metric], f.basis, f.id))

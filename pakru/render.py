@@ -34,6 +34,8 @@ METRIC_LABELS = {
     "length": "length",
     "count": "count",
 }
+# Below this a prose column is unreadable; on a very narrow terminal the others give way instead.
+_MAIN_MIN_WIDTH = 16
 _UNIT_SUFFIX = {"tonnes": " tonnes", "MW": " MW", "km": " km", "count": ""}
 
 
@@ -86,7 +88,9 @@ class Column:
     header: str
     cell: Callable[[Any], str]
     justify: Literal["left", "right"] = "left"
-    wrap: bool = False  # only long text wraps; dates, periods and values stay on one line
+    # Only prose wraps; dates, periods and values stay on one line so that they read at a glance.
+    wrap: bool = False
+    max_width: int | None = None  # a side column of prose that must leave room for the main one
 
 
 def _names(store: FactStore, ids: Sequence[str]) -> str:
@@ -104,17 +108,24 @@ def _columns(kind: type[Record], store: FactStore) -> list[Column]:
     if kind is Event:
         return [
             Column("Date", lambda e: str(e.date)),
-            Column("Event", lambda e: e.title, wrap=True),
-            Column("Place", lambda e: e.place or "—", wrap=True),
+            Column("Event", lambda e: _with_place(e.title, e.place), wrap=True),
             Column("Status", lambda e: e.status),
         ]
     return [
         Column("Date", lambda a: str(a.date)),
-        Column("Agreement", lambda a: a.title + (f" (×{a.count})" if a.count else ""), wrap=True),
+        Column(
+            "Agreement",
+            lambda a: _with_place(a.title + (f" (×{a.count})" if a.count else ""), a.place),
+            wrap=True,
+        ),
         Column("Kind", lambda a: a.kind),
         Column("Status", lambda a: a.status),
-        Column("Parties", lambda a: _names(store, a.parties), wrap=True),
+        Column("Parties", lambda a: _names(store, a.parties), wrap=True, max_width=18),
     ]
+
+
+def _with_place(title: str, place: str | None) -> str:
+    return f"{title} — {place}" if place and place.casefold() not in title.casefold() else title
 
 
 class _Footnotes:
@@ -183,11 +194,19 @@ def render(listing: Listing, fmt: OutputFormat, store: FactStore) -> RenderableT
         title_justify="left",
         caption_justify="left",
     )
-    for column in columns:
+    widest = [max(len(row[i]) for row in rows) for i in range(len(columns) + 1)]
+    for i, column in enumerate(columns):
         table.add_column(
-            column.header, justify=column.justify, no_wrap=not column.wrap, overflow="fold"
+            column.header,
+            justify=column.justify,
+            no_wrap=not column.wrap,
+            overflow="fold",
+            min_width=widest[i]
+            if not column.wrap
+            else (None if column.max_width else _MAIN_MIN_WIDTH),
+            max_width=column.max_width,
         )
-    table.add_column("Src", no_wrap=True)
+    table.add_column("Src", no_wrap=True, min_width=widest[-1])
     for index, row in enumerate(rows):
         if index == listing.section_at:
             table.add_section()
@@ -207,8 +226,10 @@ def _disagreement_lines(listing: Listing, notes: _Footnotes) -> list[str]:
                 continue  # each pair once
             a, b = by_id[first_id], by_id[other_id]
             assert isinstance(a, Figure) and isinstance(b, Figure)
+            same_source = {c.source for c in a.sources} == {c.source for c in b.sources}
+            who = "The source contradicts itself" if same_source else "The sources disagree"
             lines.append(
-                f"≠ The sources disagree on {a.subject} ({METRIC_LABELS[a.metric]}), {a.period}: "
+                f"≠ {who} on {a.subject} ({METRIC_LABELS[a.metric]}), {a.period}: "
                 f"{format_figure_value(a)} {notes.mark(a)} against {format_figure_value(b)} "
                 f"{notes.mark(b)}. Both are kept; pakru does not pick one."
             )

@@ -70,8 +70,11 @@ class Period:
 
     @property
     def sort_key(self) -> tuple[date, date]:
-        """Order by where the period starts; an imprecise date sorts at the start of its span."""
-        return (self.first or date.min, self.last or date.max)
+        """Order by where the period starts; an imprecise date sorts at the start of its span.
+
+        A span open at the start ("before July 2025") sorts at its end, the one day it names.
+        """
+        return (self.first or self.last or date.min, self.last or date.max)
 
     def overlaps(self, other: Period) -> bool:
         """True when some day could lie in both periods."""
