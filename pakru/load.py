@@ -167,8 +167,11 @@ def _read_file(kind: str, path: Path, name: str, problems: list[Problem]) -> lis
         document = loader.construct_document(root_node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        problems.append(Problem(name, line, "", f"invalid YAML: {error.problem or error}"))
+        problems.append(
+            Problem(
+                name, mark.line + 1 if mark else None, "", f"invalid YAML: {error.problem or error}"
+            )
+        )
         return []
     except yaml.YAMLError as error:
         problems.append(Problem(name, None, "", f"invalid YAML: {error}"))
@@ -294,7 +297,10 @@ def _cross_check(entries: list[_Entry]) -> list[Problem]:
         if record is None:
             continue
         for location, target, wanted in _references(record):
-            found = topic_seen.get(target) and "topics" if wanted == "topics" else kind_of(target)
+            if wanted == "topics":
+                found = "topics" if target in topic_seen else None
+            else:
+                found = kind_of(target)
             if found != wanted:
                 what = wanted.removesuffix("s")
                 hint = f"; it is a {found.removesuffix('s')}" if found else ""
@@ -447,7 +453,14 @@ def _quote_mismatch(quote: str, text: str) -> str:
 
 
 def _assemble(entries: list[_Entry]) -> FactStore:
-    grouped: dict[str, list[Any]] = {kind: [] for kind in KINDS}
-    for entry in entries:
-        grouped[entry.kind].append(entry.record)
-    return FactStore(**{kind: tuple(records) for kind, records in grouped.items()})
+    def of(kind: str) -> tuple[Any, ...]:
+        return tuple(entry.record for entry in entries if entry.kind == kind)
+
+    return FactStore(
+        sources=of("sources"),
+        actors=of("actors"),
+        events=of("events"),
+        agreements=of("agreements"),
+        figures=of("figures"),
+        topics=of("topics"),
+    )
