@@ -40,7 +40,9 @@ def invoke() -> Invoke:
     """Run pakru with arguments; `facts=` picks the store (default: the tiny test store)."""
     runner = CliRunner()
 
-    def run(*args: str, facts: Path | None = DATA_FACTS, env: dict[str, str] | None = None) -> Result:
+    def run(
+        *args: str, facts: Path | None = DATA_FACTS, env: dict[str, str] | None = None
+    ) -> Result:
         prefix = ["--facts", str(facts)] if facts is not None else []
         return runner.invoke(app, [*prefix, *args], env=env)
 

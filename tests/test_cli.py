@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import DATA_FACTS, DATA_SOURCES, Invoke
 
+
 def _unwrapped(text: str) -> str:
     """Output with Rich's line wrapping undone, for asserting on whole sentences."""
     return " ".join(text.split())
@@ -63,7 +64,9 @@ def test_trade_says_when_sources_disagree_and_keeps_both(invoke: Invoke) -> None
 def test_trade_lists_the_exact_period_before_overlapping_ones(invoke: Invoke) -> None:
     out = invoke("trade", "2023-24").stdout
     lines = [line.split() for line in out.splitlines()]
-    periods = [words[0] for words in lines if words and words[0] in ("FY2023-24", "2023-07/2024-05")]
+    periods = [
+        words[0] for words in lines if words and words[0] in ("FY2023-24", "2023-07/2024-05")
+    ]
     assert periods == ["FY2023-24"] * 4 + ["2023-07/2024-05"]
 
 
@@ -126,7 +129,9 @@ def test_events_since_includes_an_event_known_only_to_the_month(invoke: Invoke) 
 def test_events_until_and_window(invoke: Invoke) -> None:
     rows = json.loads(invoke("events", "--until", "2025-02", "-f", "json").stdout)
     assert [row["id"] for row in rows] == ["steel-talks-2025-02"]
-    rows = json.loads(invoke("events", "--since", "2025-03", "--until", "2025", "-f", "json").stdout)
+    rows = json.loads(
+        invoke("events", "--since", "2025-03", "--until", "2025", "-f", "json").stdout
+    )
     assert [row["id"] for row in rows] == ["ministerial-visit-2025-05"]
 
 
@@ -186,7 +191,10 @@ def test_csv_has_a_header_and_one_line_per_record(invoke: Invoke) -> None:
 def test_markdown_is_a_pipe_table_with_sources(invoke: Invoke) -> None:
     out = invoke("agreements", "-f", "markdown").stdout
     assert "| Date | Agreement | Kind | Status | Parties | Sources |" in out
-    assert "| 2025-02 | Protocol on steel cooperation | protocol | signed | Pakistan, Russia | [1] |" in out
+    assert (
+        "| 2025-02 | Protocol on steel cooperation — Moscow | protocol | signed | Pakistan, Russia | [1] |"
+        in out
+    )
     assert "- [1] Trade with Russia rises — The Northern Gazette, 2025-03-14" in out
 
 
@@ -235,11 +243,20 @@ def test_nothing_matched_in_csv_is_the_header_alone(invoke: Invoke) -> None:
         (("trade", "2025..2024"), "'2025..2024': the interval ends before it starts"),
         (("events", "--since", "yesterday"), "--since: 'yesterday' is not a date; give YYYY"),
         (("events", "--until", "2024-13"), "--until: '2024-13': month 13 does not exist"),
-        (("events", "--since", "2025", "--until", "2024"), "--since 2025 is later than --until 2024"),
+        (
+            ("events", "--since", "2025", "--until", "2024"),
+            "--since 2025 is later than --until 2024",
+        ),
         (("events", "--topic", "stele"), "--topic: no topic matches 'stele'; closest: steel"),
-        (("events", "--actor", "Petrof"), "--actor: no actor matches 'Petrof'; closest: Ivan Petroff"),
+        (
+            ("events", "--actor", "Petrof"),
+            "--actor: no actor matches 'Petrof'; closest: Ivan Petroff",
+        ),
         (("agreements", "--party", "Chinaa"), "--party: no actor matches 'Chinaa'"),
-        (("agreements", "--status", "sined"), "--status: 'sined' is not a status; give one of signed"),
+        (
+            ("agreements", "--status", "sined"),
+            "--status: 'sined' is not a status; give one of signed",
+        ),
         (("agreements", "-f", "xml"), "'xml' is not one of 'table', 'json', 'csv', 'markdown'"),
         (("events", "--colour"), "No such option: --colour"),
         (("nonsense",), "No such command 'nonsense'"),
@@ -293,7 +310,9 @@ def test_every_command_fails_on_a_broken_store_and_points_at_check(
     result = invoke(*args, facts=broken_store)
     assert result.exit_code == 1, result.output
     assert result.stdout == ""
-    assert "facts/events.yaml:2: events[0].date: '2025-13': month 13 does not exist" in result.stderr
+    assert (
+        "facts/events.yaml:2: events[0].date: '2025-13': month 13 does not exist" in result.stderr
+    )
     assert "run `pakru check` to list every problem" in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -323,12 +342,17 @@ def test_check_finds_a_quote_that_is_not_verbatim(invoke: Invoke, tmp_path: Path
         (sources / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     gazette = sources / "gazette.txt"
     gazette.write_text(
-        gazette.read_text(encoding="utf-8").replace("stood at $400 million", "stood at $40 million"),
+        gazette.read_text(encoding="utf-8").replace(
+            "stood at $400 million", "stood at $40 million"
+        ),
         encoding="utf-8",
     )
     result = invoke("check", "--sources-dir", str(sources))
     assert result.exit_code == 1, result.output
-    assert "facts/figures.yaml:39: figures[2].sources[0].quote: quote not found verbatim" in result.stdout
+    assert (
+        "facts/figures.yaml:39: figures[2].sources[0].quote: quote not found verbatim"
+        in result.stdout
+    )
 
 
 # --- store selection, version, help ------------------------------------------------------------
