@@ -1,0 +1,193 @@
+"""Whether two figures can both be true, given how precisely each was stated."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pakru.consistency import comparable, disagreements, ranges_meet, stated_precision, value_range
+from pakru.models import Figure
+
+USD = {"metric": "trade_total", "unit": "USD"}
+PERCENT = {"metric": "trade_growth", "unit": "percent"}
+
+
+def figure(
+    stated: str,
+    value: int | str,
+    *,
+    qualifier: str = "exact",
+    period: str | None = "FY2024-25",
+    kind: dict[str, str] = USD,
+    subject: str = "Pakistan–Russia trade",
+    basis: str = "reported",
+    id: str = "figure",
+) -> Figure:
+    return Figure.model_validate(
+        {
+            "id": id,
+            "subject": subject,
+            "value": value,
+            "stated": stated,
+            "period": period,
+            "qualifier": qualifier,
+            "basis": basis,
+            "topics": ["trade"],
+            "sources": [{"source": "some-source", "quote": f"trade was {stated}"}],
+        }
+        | kind
+    )
+
+
+# --- stated_precision -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stated", "value", "kind", "half_unit"),
+    [
+        ("$1.81 billion", 1810000000, USD, Decimal(5_000_000)),
+        ("$1.8 billion", 1800000000, USD, Decimal(50_000_000)),
+        ("$1.0 billion", 1000000000, USD, Decimal(50_000_000)),
+        ("$1 billion", 1000000000, USD, Decimal(500_000_000)),
+        ("one billion", 1000000000, USD, Decimal(500_000_000)),
+        ("$1,234 million", 1234000000, USD, Decimal(500_000)),
+        ("287", 287, {"metric": "count", "unit": "count"}, Decimal("0.5")),
+        ("60 percent", 60, PERCENT, Decimal("0.5")),
+        ("12.5%", "12.5", PERCENT, Decimal("0.05")),
+        (
+            "three million tons",
+            3000000,
+            {"metric": "steel_supply_gap", "unit": "tonnes"},
+            Decimal(500_000),
+        ),
+        ("double", 100, PERCENT, Decimal(0)),  # a word naming an exact ratio
+        ("0 percent", 0, PERCENT, Decimal(0)),
+    ],
+)
+def test_stated_precision_is_half_a_unit_of_the_last_digit_given(stated, value, kind, half_unit):
+    assert stated_precision(figure(stated, value, kind=kind)) == half_unit
+
+
+# --- value_range ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stated", "value", "qualifier", "low", "high"),
+    [
+        ("$1.81 billion", 1810000000, "exact", 1805000000, 1815000000),
+        ("$1.8 billion", 1800000000, "about", 1750000000, 1850000000),
+        ("more than $1 billion", 1000000000, "more than", 1000000000, None),
+        ("over $1 billion", 1000000000, "over", 1000000000, None),
+        ("at least $1 billion", 1000000000, "at least", 1000000000, None),
+        ("up to $2 billion", 2000000000, "up to", None, 2500000000),
+    ],
+)
+def test_value_range(stated, value, qualifier, low, high):
+    assert value_range(figure(stated, value, qualifier=qualifier)) == (
+        None if low is None else Decimal(low),
+        None if high is None else Decimal(high),
+    )
+
+
+# --- disagreements ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (("$1.8 billion", 1800000000), ("$1.81 billion", 1810000000)),
+        (("about $1.8 billion", 1800000000), ("$1.81 billion", 1810000000)),
+        (("$2 billion", 2000000000), ("$1.81 billion", 1810000000)),  # 1.5 to 2.5 billion
+        (("$1.81 billion", 1810000000), ("$1,810 million", 1810000000)),
+    ],
+)
+def test_figures_that_agree_within_their_stated_precision(a, b):
+    first, second = figure(*a, id="first"), figure(*b, id="second")
+
+    assert ranges_meet(first, second)
+    assert disagreements([first, second]) == []
+
+
+@pytest.mark.parametrize(
+    "other",
+    [("$1.0 billion", 1000000000), ("one billion", 1000000000), ("$1.7 billion", 1700000000)],
+)
+def test_figures_that_disagree(other):
+    reported = figure("$1.81 billion", 1810000000, id="reported")
+    lower = figure(*other, id="lower")
+
+    assert disagreements([reported, lower]) == [(reported, lower)]
+
+
+def test_more_than_100_percent_disagrees_with_60_percent():
+    more_than = figure("more than 100 percent", 100, qualifier="more than", kind=PERCENT, id="a")
+    sixty = figure("60 percent", 60, kind=PERCENT, id="b")
+
+    assert disagreements([more_than, sixty]) == [(more_than, sixty)]
+
+
+@pytest.mark.parametrize(("stated", "value"), [("150 percent", 150), ("100.2 percent", "100.2")])
+def test_more_than_100_percent_agrees_with_anything_above(stated, value):
+    more_than = figure("more than 100 percent", 100, qualifier="more than", kind=PERCENT, id="a")
+
+    assert disagreements([more_than, figure(stated, value, kind=PERCENT, id="b")]) == []
+
+
+def test_up_to_disagrees_only_with_more():
+    up_to = figure("up to $2 billion", 2000000000, qualifier="up to", id="a")
+
+    assert disagreements([up_to, figure("$1.81 billion", 1810000000, id="b")]) == []
+    assert disagreements([up_to, figure("$3 billion", 3000000000, id="c")]) == []  # 2.5 to 3.5
+    assert len(disagreements([up_to, figure("$3.5 billion", 3500000000, id="d")])) == 1
+
+
+@pytest.mark.parametrize(
+    ("period_a", "period_b"),
+    [
+        ("FY2024-25", "FY2023-24"),
+        ("FY2024-25", "2024-07/2025-06"),  # the same days, but not stated as the same period
+        ("FY2024-25", "2025"),
+        ("FY2024-25", None),
+        (None, None),
+    ],
+)
+def test_different_periods_are_never_compared(period_a, period_b):
+    a = figure("$1.81 billion", 1810000000, period=period_a, id="a")
+    b = figure("$1.0 billion", 1000000000, period=period_b, id="b")
+
+    assert not comparable(a, b)
+    assert disagreements([a, b]) == []
+
+
+def test_different_metrics_and_bases_are_never_compared():
+    total = figure("$1.81 billion", 1810000000, id="total")
+    exports = figure("$1.0 billion", 1000000000, kind={"metric": "exports", "unit": "USD"}, id="x")
+    target = figure("$1.0 billion", 1000000000, basis="target", id="target")
+
+    assert disagreements([total, exports, target]) == []
+
+
+def test_trade_totals_compare_whatever_words_their_subjects_use():
+    a = figure("$1.81 billion", 1810000000, subject="bilateral trade", id="a")
+    b = figure("$1.0 billion", 1000000000, subject="Pakistan–Russia trade volume", id="b")
+
+    assert comparable(a, b)
+    assert disagreements([a, b]) == [(a, b)]
+
+
+def test_exports_compare_only_for_the_same_subject():
+    kind = {"metric": "exports", "unit": "USD"}
+    to_russia = figure("$500 million", 500000000, kind=kind, subject="Exports to Russia", id="a")
+    same = figure("$300 million", 300000000, kind=kind, subject="exports to russia", id="b")
+    other = figure("$300 million", 300000000, kind=kind, subject="Exports from Russia", id="c")
+
+    assert disagreements([to_russia, same, other]) == [(to_russia, same)]
+
+
+def test_every_disagreeing_pair_is_listed_once_in_order():
+    a = figure("$1.81 billion", 1810000000, id="a")
+    b = figure("$1.8 billion", 1800000000, id="b")
+    c = figure("$1.0 billion", 1000000000, id="c")
+
+    assert [(x.id, y.id) for x, y in disagreements([a, b, c])] == [("a", "c"), ("b", "c")]
