@@ -6,8 +6,9 @@ Heavy modules (pydantic, PyYAML, the store loader, the renderer) are imported in
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -22,13 +23,14 @@ from pakru.options import (
     FormatOpt,
     OutputFormat,
     Since,
-    TopicOpt,
     Until,
     default_facts_dir,
 )
 from pakru.types import date_window, parse_period_query
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from pakru.models import FactStore
     from pakru.render import Listing
 
@@ -129,14 +131,73 @@ def _store(ctx: typer.Context) -> FactStore:
 
 
 def _emit(listing: Listing, fmt: OutputFormat, store: FactStore) -> None:
-    from pakru.render import make_console, render
+    from pakru.render import render
 
-    output = render(listing, fmt, store)
+    _print(render(listing, fmt, store))
+
+
+def _print(output: RenderableType | str) -> None:
+    from pakru.render import make_console
+
     console = make_console()
     if isinstance(output, str):
         console.out(output, highlight=False)
     else:
         console.print(output)
+
+
+def _facts_for_completion(ctx: typer.Context) -> Path:
+    facts = ctx.find_root().params.get("facts")
+    return Path(facts) if facts else Path(os.environ.get("PAKRU_FACTS") or default_facts_dir())
+
+
+def _completer(names: Callable[[FactStore], Iterable[str]]) -> Callable[..., list[str]]:
+    """Shell completion from the store; a store that cannot be read completes nothing."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        from pakru.load import load_store
+
+        try:
+            store = load_store(_facts_for_completion(ctx))
+        except Exception:  # completion must never print a traceback into the user's shell
+            return []
+        folded = incomplete.casefold()
+        return sorted({n for n in names(store) if n.casefold().startswith(folded)})
+
+    return complete
+
+
+_TOPICS = _completer(lambda store: [name for t in store.topics for name in (t.id, *t.synonyms)])
+_ACTORS = _completer(lambda store: [name for a in store.actors for name in (a.id, *a.names)])
+_IDS = _completer(lambda store: list(store.by_id))
+_METRICS = _completer(lambda store: sorted({f.metric for f in store.figures}))
+
+
+def _statuses(incomplete: str) -> list[str]:
+    from pakru.query import AGREEMENT_STATUSES
+
+    return [s for s in AGREEMENT_STATUSES if s.startswith(incomplete.casefold())]
+
+
+TopicFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--topic",
+        "-t",
+        help="A topic id, name or synonym, e.g. steel, 'steel mill', PSM.",
+        autocompletion=_TOPICS,
+    ),
+]
+ActorFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--actor", "-a", help="An actor id, name or alias, e.g. Overchuk.", autocompletion=_ACTORS
+    ),
+]
+PeriodFilter = Annotated[
+    str | None,
+    typer.Option("--period", help="Only figures whose period overlaps this one, e.g. 2023-24."),
+]
 
 
 @app.command(rich_help_panel="Query")
@@ -152,16 +213,55 @@ def trade(
     ] = None,
     fmt: FormatOpt = OutputFormat.TABLE,
 ) -> None:
-    """Trade totals, exports, imports and growth whose period overlaps PERIOD.
+    """Trade totals, exports, imports and growth whose period overlaps PERIOD, with what pakru
+    derives from them and where they conflict.
 
-    Example: pakru trade 2023-24
+    Examples: pakru trade 2023-24 · pakru trade FY24 --format json · pakru trade
     """
     from pakru import consistency, query, render
 
     asked = parse_period_query(period, param="PERIOD") if period is not None else None
     store = _store(ctx)
     found = query.trade_figures(store, asked)
-    listing = render.trade_listing(found, asked, consistency.disagreements(found))
+    derived = query.derived_trade(consistency.derive(store.figures), asked)
+    conflicts = consistency.conflicts(store.figures)
+    _emit(render.trade_listing(found, asked, derived, conflicts), fmt, store)
+
+
+@app.command(rich_help_panel="Query")
+def figures(
+    ctx: typer.Context,
+    metric: Annotated[
+        str | None,
+        typer.Option(
+            help="trade_total, exports, imports, trade_growth, export_target, ...",
+            autocompletion=_METRICS,
+        ),
+    ] = None,
+    period: PeriodFilter = None,
+    topic: TopicFilter = None,
+    basis: Annotated[
+        str | None, typer.Option(help="reported, target, estimate or potential.")
+    ] = None,
+    fmt: FormatOpt = OutputFormat.TABLE,
+) -> None:
+    """Every figure: trade, targets, potentials, the steel supply gap, capacities, lengths, counts.
+
+    Examples: pakru figures --metric capacity · pakru figures --topic steel ·
+    pakru figures --basis target
+    """
+    from pakru import consistency, query, render
+
+    asked = parse_period_query(period, param="--period") if period is not None else None
+    chosen_metric = query.check_choice(metric, query.FIGURE_METRICS, "metric", "--metric")
+    chosen_basis = query.check_choice(basis, query.FIGURE_BASES, "basis", "--basis")
+    store = _store(ctx)
+    chosen_topic = query.find_topic(store, topic) if topic is not None else None
+    found = query.figures(store, chosen_metric, asked, chosen_topic, chosen_basis)
+    filters = ", ".join(
+        str(f) for f in (chosen_metric, chosen_basis, chosen_topic and chosen_topic.name) if f
+    )
+    listing = render.figures_listing(found, consistency.conflicts(store.figures), asked, filters)
     _emit(listing, fmt, store)
 
 
@@ -170,15 +270,14 @@ def events(
     ctx: typer.Context,
     since: Since = None,
     until: Until = None,
-    topic: TopicOpt = None,
-    actor: Annotated[
-        str | None, typer.Option("--actor", "-a", help="An actor id, name or alias, e.g. Overchuk.")
-    ] = None,
+    topic: TopicFilter = None,
+    actor: ActorFilter = None,
     fmt: FormatOpt = OutputFormat.TABLE,
 ) -> None:
     """Events in date order; a date known only to the month or year matches if it could fall in.
 
-    Example: pakru events --since 2024-09 --topic steel
+    Examples: pakru events --since 2024-09 · pakru events --topic steel ·
+    pakru events --actor Overchuk
     """
     from pakru import query, render
 
@@ -193,21 +292,31 @@ def events(
 @app.command(rich_help_panel="Query")
 def agreements(
     ctx: typer.Context,
-    topic: TopicOpt = None,
+    topic: TopicFilter = None,
     party: Annotated[
-        str | None, typer.Option("--party", "-p", help="A party's id, name or alias, e.g. Russia.")
+        str | None,
+        typer.Option(
+            "--party",
+            "-p",
+            help="A party's id, name or alias, e.g. Russia.",
+            autocompletion=_ACTORS,
+        ),
     ] = None,
     status: Annotated[
         str | None,
-        typer.Option(help="signed, agreed, reaffirmed, planned, expected or proposed."),
+        typer.Option(
+            help="signed, agreed, reaffirmed, planned, expected or proposed.",
+            autocompletion=_statuses,
+        ),
     ] = None,
     since: Since = None,
     until: Until = None,
     fmt: FormatOpt = OutputFormat.TABLE,
 ) -> None:
-    """Protocols, agreements, MoUs, roadmaps, commitments and proposals, in date order.
+    """Protocols, agreements, MoUs, roadmaps, commitments, resolutions, proposals and offers.
 
-    Example: pakru agreements --topic steel
+    Examples: pakru agreements --topic steel · pakru agreements --party Russia --status signed ·
+    pakru agreements --since 2024-12
     """
     from pakru import query, render
 
@@ -217,11 +326,123 @@ def agreements(
     chosen_topic = query.find_topic(store, topic) if topic is not None else None
     chosen_party = query.find_actor(store, party, "--party") if party is not None else None
     found = query.agreements(store, window, chosen_topic, chosen_party, chosen_status)
-    _emit(
-        render.agreements_listing(found, window, chosen_topic, chosen_party, chosen_status),
-        fmt,
-        store,
+    listing = render.agreements_listing(
+        found, window, chosen_topic, chosen_party, chosen_status, store
     )
+    _emit(listing, fmt, store)
+
+
+@app.command(rich_help_panel="Query")
+def timeline(
+    ctx: typer.Context,
+    since: Since = None,
+    until: Until = None,
+    topic: TopicFilter = None,
+    actor: ActorFilter = None,
+    fmt: FormatOpt = OutputFormat.TABLE,
+) -> None:
+    """Events and agreements together in date order, grouped by year.
+
+    Examples: pakru timeline --since 2024 · pakru timeline --topic steel ·
+    pakru timeline --actor Fedorov
+    """
+    from pakru import query, render
+
+    window = date_window(since, until)
+    store = _store(ctx)
+    chosen_topic = query.find_topic(store, topic) if topic is not None else None
+    chosen_actor = query.find_actor(store, actor) if actor is not None else None
+    found = query.timeline(store, window, chosen_topic, chosen_actor)
+    _emit(render.timeline_listing(found, window, chosen_topic, chosen_actor), fmt, store)
+
+
+@app.command(rich_help_panel="Query")
+def conflicts(
+    ctx: typer.Context,
+    everything: Annotated[
+        bool, typer.Option("--all", help="Also list the checks that passed.")
+    ] = False,
+    fmt: FormatOpt = OutputFormat.TABLE,
+) -> None:
+    """Where the store disagrees with itself: figures that cannot all be true, with the gap.
+
+    Examples: pakru conflicts · pakru conflicts --all · pakru conflicts --format json
+    """
+    from pakru import consistency, render
+
+    store = _store(ctx)
+    checks = consistency.checks(store.figures)
+    chosen = checks if everything else [c for c in checks if not c.agrees]
+    _print(render.conflicts_view(chosen, fmt, store, everything=everything))
+
+
+@app.command(rich_help_panel="Inspect")
+def actors(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            help="Part of a name or alias; case, accents and small misspellings are forgiven.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOpt = OutputFormat.TABLE,
+) -> None:
+    """People, organisations, government bodies, countries and groupings, with their roles.
+
+    Examples: pakru actors federov · pakru actors · pakru actors ECO --format json
+    """
+    from pakru import query, render
+
+    store = _store(ctx)
+    _emit(render.actors_listing(query.actors(store, name), name, store), fmt, store)
+
+
+@app.command(rich_help_panel="Inspect")
+def show(
+    ctx: typer.Context,
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="The id of any record.", autocompletion=_IDS, show_default=False
+        ),
+    ],
+    fmt: FormatOpt = OutputFormat.TABLE,
+) -> None:
+    """One record in full: every field, each quote with its source, and related records.
+
+    Examples: pakru show protocol-psm-2025-07-11 · pakru show andrey-fedorov ·
+    pakru show fig-trade-total-fy2023-24 -f json
+    """
+    from pakru import query, render
+
+    store = _store(ctx)
+    record = query.find_record(store, record_id)
+    _print(render.show_view(record, query.related(store, record), fmt, store))
+
+
+@app.command(rich_help_panel="Inspect")
+def sources(ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+    """The source documents, with how many facts each one backs.
+
+    Examples: pakru sources · pakru sources --format json
+    """
+    from pakru import query, render
+
+    store = _store(ctx)
+    _emit(render.sources_listing(store.sources, query.source_counts(store)), fmt, store)
+
+
+@app.command(rich_help_panel="Inspect")
+def topics(ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+    """The topic vocabulary with its synonyms and how many facts carry each topic.
+
+    Examples: pakru topics · pakru topics --format csv
+    """
+    from pakru import query, render
+
+    store = _store(ctx)
+    _emit(render.topics_listing(store.topics, query.topic_counts(store)), fmt, store)
 
 
 @app.command(rich_help_panel="Data")
@@ -239,7 +460,7 @@ def check(
 ) -> None:
     """Validate the whole store and list every problem with its file, line and field.
 
-    Example: pakru check --sources-dir ../shared/sources
+    Examples: pakru check · pakru check --sources-dir ../shared/sources
     """
     from pakru.load import check_store
     from pakru.render import check_summary, make_console
@@ -251,6 +472,30 @@ def check(
         console.out(line, highlight=False)
     if report.problems:
         raise typer.Exit(ExitCode.STORE_INVALID)
+
+
+@app.command(rich_help_panel="Data")
+def export(
+    ctx: typer.Context,
+    sqlite: Annotated[
+        Path,
+        typer.Option(
+            "--sqlite", help="The SQLite file to write.", dir_okay=False, show_default=False
+        ),
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+) -> None:
+    """Write the whole store to a SQLite database that Datasette and sqlite-utils open as it is.
+
+    Examples: pakru export --sqlite pakru.db · pakru export --sqlite pakru.db --force
+    """
+    from pakru.export import export_sqlite
+    from pakru.render import make_console
+
+    store = _store(ctx)
+    counts = export_sqlite(store, sqlite, force=force)
+    rows = ", ".join(f"{n} {table}" for table, n in counts.items() if table not in ("meta",))
+    make_console(stderr=True).out(f"Wrote {sqlite}: {rows}.", highlight=False)
 
 
 def main() -> None:

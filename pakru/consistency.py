@@ -1,31 +1,40 @@
-"""Whether two figures can both be true, given how precisely each was stated.
+"""Figures pakru computes from reported ones, and whether the store's figures can all be true.
 
-A figure's `stated` text carries its precision: "$1.81 billion" means 1.805–1.815 billion,
-"$1.8 billion" means 1.75–1.85 billion, so the two agree. The qualifier widens the range: "more
-than 100 percent" is anything above 100. Two figures disagree when their ranges cannot overlap.
+Every figure stands for a range of values: "$1.81 billion" means 1.805–1.815 billion, because a
+source that gives two decimals vouches for no more; "more than 100 percent" is anything above 100.
+Derived figures carry the range their inputs allow, by interval arithmetic. Two figures conflict
+when their ranges cannot meet; two that agree within their stated precision do not.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from itertools import combinations
+from typing import Any, Literal
 
-from pakru.models import Figure
+from pakru.errors import PeriodError
+from pakru.models import Citation, Figure
+from pakru.types import Period, Precision, fiscal_year
+
+Bound = Decimal | None
+Range = tuple[Bound, Bound]
 
 _DIGITS = re.compile(r"\d[\d,]*(?:\.(\d+))?")
-_NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten)\b", re.IGNORECASE)
+_NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 _MAGNITUDES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 # Figures about bilateral trade as a whole are comparable whatever words their subjects use.
 _WHOLE_TRADE_METRICS = ("trade_total", "trade_growth")
+_HUNDRED = Decimal(100)
 
 
 def stated_precision(figure: Figure) -> Decimal:
     """Half a unit of the last digit the source gave, in the figure's base units.
 
-    "$1.81 billion" gives 0.005 billion; "three million tons" gives half a million; a word such as
-    "double" that names an exact ratio gives 0.
+    "$1.81 billion" gives 0.005 billion; "three million tons" half a million; a word such as
+    "doubled" that names an exact ratio gives 0.
     """
     match = _DIGITS.search(figure.stated)
     if match:
@@ -36,44 +45,422 @@ def stated_precision(figure: Figure) -> Decimal:
         scale = figure.value / written  # 1e9 for "$1.81 billion", 1 for "287"
         return Decimal("0.5") * Decimal(10) ** -decimals * scale
     if _NUMBER_WORDS.search(figure.stated):
-        magnitude = next(
-            (size for word, size in _MAGNITUDES.items() if word in figure.stated.lower()), 1
-        )
+        words = figure.stated.lower()
+        magnitude = next((size for word, size in _MAGNITUDES.items() if word in words), 1)
         return Decimal("0.5") * magnitude
     return Decimal(0)
 
 
-def value_range(figure: Figure) -> tuple[Decimal | None, Decimal | None]:
-    """The values the figure allows, as (low, high); None is unbounded."""
+def value_range(figure: Figure) -> Range:
+    """The values a reported figure allows, as (low, high); None is unbounded."""
     tolerance = stated_precision(figure)
-    value = figure.value
     if figure.qualifier in ("over", "more than", "at least"):
-        return value, None
+        return figure.value, None
     if figure.qualifier == "up to":
-        return None, value + tolerance
-    return value - tolerance, value + tolerance
+        return None, figure.value + tolerance
+    return figure.value - tolerance, figure.value + tolerance
 
 
-def ranges_meet(a: Figure, b: Figure) -> bool:
-    low_a, high_a = value_range(a)
-    low_b, high_b = value_range(b)
+@dataclass(frozen=True)
+class Derived:
+    """A figure pakru computed from reported ones; never stored, always shown as derived."""
+
+    id: str
+    metric: str
+    subject: str
+    low: Bound
+    high: Bound
+    value: Decimal  # the central value, for display
+    unit: str
+    period: Period
+    formula: str
+    inputs: tuple[Figure, ...]
+    basis: Literal["derived"] = "derived"
+    record_type = "figure"
+
+    @property
+    def qualifier(self) -> str:
+        if self.low is None:
+            return "under"
+        if self.high is None:
+            return "over"
+        return "exact"
+
+    @property
+    def sources(self) -> tuple[Citation, ...]:
+        return tuple(citation for figure in self.inputs for citation in figure.sources)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": "figure",
+            "metric": self.metric,
+            "subject": self.subject,
+            "value": _number(self.value),
+            "unit": self.unit,
+            "period": str(self.period),
+            "qualifier": self.qualifier,
+            "basis": "derived",
+            "formula": self.formula,
+            "inputs": [figure.id for figure in self.inputs],
+            "range": [_number(self.low), _number(self.high)],
+        }
+
+
+AnyFigure = Figure | Derived
+
+
+def _number(value: Bound) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def range_of(figure: AnyFigure) -> Range:
+    return (figure.low, figure.high) if isinstance(figure, Derived) else value_range(figure)
+
+
+def ranges_meet(a: AnyFigure, b: AnyFigure) -> bool:
+    (low_a, high_a), (low_b, high_b) = range_of(a), range_of(b)
     below = high_a is not None and low_b is not None and high_a < low_b
     above = high_b is not None and low_a is not None and high_b < low_a
     return not (below or above)
 
 
-def comparable(a: Figure, b: Figure) -> bool:
-    """Same metric, same thing measured, same period, same basis."""
-    if a.metric != b.metric or a.basis != b.basis or a.period is None or b.period is None:
-        return False
-    if str(a.period) != str(b.period):
+def _same_thing(a: AnyFigure, b: AnyFigure) -> bool:
+    if a.metric != b.metric:
         return False
     return a.metric in _WHOLE_TRADE_METRICS or a.subject.casefold() == b.subject.casefold()
 
 
+def comparable(a: Figure, b: Figure) -> bool:
+    """Same metric, same thing measured, same period, same basis."""
+    if a.basis != b.basis or a.period is None or b.period is None:
+        return False
+    return str(a.period) == str(b.period) and _same_thing(a, b)
+
+
 def disagreements(figures: Iterable[Figure]) -> list[tuple[Figure, Figure]]:
-    """Every pair of comparable figures whose stated values cannot both be true."""
-    candidates: Sequence[Figure] = list(figures)
+    """Every pair of comparable reported figures whose stated values cannot both be true."""
     return [
-        (a, b) for a, b in combinations(candidates, 2) if comparable(a, b) and not ranges_meet(a, b)
+        (a, b)
+        for a, b in combinations(list(figures), 2)
+        if comparable(a, b) and not ranges_meet(a, b)
     ]
+
+
+# --- derivations -------------------------------------------------------------------------------
+
+
+def year_before(period: Period) -> Period | None:
+    """The same span one year earlier, when the period has a shape that makes that meaningful."""
+    if period.precision is Precision.FISCAL_YEAR and period.first is not None:
+        return fiscal_year(period.first.year - 1, period.first.year, str(period))
+    if period.precision is Precision.DECADE or period.first is None or period.last is None:
+        return None
+    earlier = re.sub(r"\d{4}", lambda year: f"{int(year[0]) - 1:04d}", period.notation)
+    try:
+        return Period.parse(earlier)
+    except PeriodError:  # 29 February has no year-earlier twin
+        return None
+
+
+def _quantum(unit: str, value: Decimal) -> Decimal:
+    if unit == "percent":
+        return Decimal("0.1")
+    return Decimal("1E7") if abs(value) >= 1_000_000_000 else Decimal("1E6")
+
+
+def _central(low: Bound, high: Bound, unit: str) -> Decimal:
+    value = (
+        (low + high) / 2
+        if low is not None and high is not None
+        else (low if high is None else high)
+    )
+    assert value is not None
+    return value.quantize(_quantum(unit, value), rounding=ROUND_HALF_EVEN)
+
+
+def _mul(a: Bound, b: Bound) -> Bound:
+    return None if a is None or b is None else a * b
+
+
+def _div(a: Bound, b: Bound) -> Bound:
+    return None if a is None or b is None or b == 0 else a / b
+
+
+def _reported(figures: Iterable[Figure], metric: str) -> dict[str, list[Figure]]:
+    """Per period, the most precisely stated reported figure for the metric.
+
+    Derivations start from the best-stated figure only; where other reported figures for the same
+    period disagree with it, that shows as a conflict between them, not as a second derivation.
+    """
+    by_period: dict[str, list[Figure]] = {}
+    for figure in figures:
+        if figure.metric == metric and figure.basis == "reported" and figure.period is not None:
+            by_period.setdefault(str(figure.period), []).append(figure)
+    return {
+        period: [min(group, key=lambda f: (stated_precision(f), f.id))]
+        for period, group in by_period.items()
+    }
+
+
+def derive(figures: Sequence[Figure]) -> list[Derived]:
+    """Balances, growth between comparable totals, totals implied by growth, and shares."""
+    totals = _reported(figures, "trade_total")
+    exports = _reported(figures, "exports")
+    imports = _reported(figures, "imports")
+    growths = _reported(figures, "trade_growth")
+    derived: list[Derived] = []
+    for period, outs in exports.items():
+        for out in outs:
+            for into in imports.get(period, []):
+                derived.append(_balance(out, into))
+                derived.extend(
+                    _share(part, total) for part in (out, into) for total in totals.get(period, [])
+                )
+    for period, later in totals.items():
+        for late in later:
+            earlier = year_before(late.period) if late.period else None
+            for early in totals.get(str(earlier), []) if earlier else []:
+                derived.append(_growth(early, late))
+            for growth in growths.get(period, []):
+                implied = _implied_previous(growth, late)
+                if implied is not None:
+                    derived.append(implied)
+    return derived
+
+
+def _balance(exports: Figure, imports: Figure) -> Derived:
+    (el, eh), (il, ih) = value_range(exports), value_range(imports)
+    low = None if el is None or ih is None else el - ih
+    high = None if eh is None or il is None else eh - il
+    assert exports.period is not None
+    return Derived(
+        id=f"derived-balance-{exports.id}-{imports.id}",
+        metric="trade_balance",
+        subject="trade balance (exports − imports)",
+        low=low,
+        high=high,
+        value=exports.value - imports.value,
+        unit="USD",
+        period=exports.period,
+        formula=f"{exports.id} − {imports.id}",
+        inputs=(exports, imports),
+    )
+
+
+def _share(part: Figure, total: Figure) -> Derived:
+    (pl, ph), (tl, th) = value_range(part), value_range(total)
+    low, high = _mul(_div(pl, th), _HUNDRED), _mul(_div(ph, tl), _HUNDRED)
+    assert part.period is not None
+    return Derived(
+        id=f"derived-share-{part.id}-{total.id}",
+        metric="share",
+        subject=f"share of {part.metric} in total trade",
+        low=low,
+        high=high,
+        value=_central(low, high, "percent"),
+        unit="percent",
+        period=part.period,
+        formula=f"{part.id} ÷ {total.id} × 100",
+        inputs=(part, total),
+    )
+
+
+def _growth(early: Figure, late: Figure) -> Derived:
+    (el, eh), (ll, lh) = value_range(early), value_range(late)
+    low = _mul(_div(ll, eh), _HUNDRED)
+    high = _mul(_div(lh, el), _HUNDRED)
+    low = None if low is None else low - _HUNDRED
+    high = None if high is None else high - _HUNDRED
+    assert late.period is not None
+    return Derived(
+        id=f"derived-growth-{early.id}-{late.id}",
+        metric="trade_growth",
+        subject=f"growth of total trade from {early.period}",
+        low=low,
+        high=high,
+        value=_central(low, high, "percent"),
+        unit="percent",
+        period=late.period,
+        formula=f"({late.id} ÷ {early.id} − 1) × 100",
+        inputs=(early, late),
+    )
+
+
+def _implied_previous(growth: Figure, total: Figure) -> Derived | None:
+    """The previous year's total that a reported growth rate and this year's total imply."""
+    assert total.period is not None
+    earlier = year_before(total.period)
+    if earlier is None or total.period.precision not in (Precision.FISCAL_YEAR, Precision.YEAR):
+        return None
+    (gl, gh), (tl, th) = value_range(growth), value_range(total)
+    factor_low = None if gl is None else 1 + gl / _HUNDRED
+    factor_high = None if gh is None else 1 + gh / _HUNDRED
+    low = _div(tl, factor_high) if factor_high is not None else None
+    high = _div(th, factor_low)
+    if high is None:
+        return None
+    value = (
+        _central(low, high, "USD")
+        if low is not None
+        else high.quantize(Decimal("1E6"), rounding=ROUND_FLOOR)
+    )
+    return Derived(
+        id=f"derived-previous-{growth.id}-{total.id}",
+        metric="trade_total",
+        subject=f"total trade implied by the growth reported for {total.period}",
+        low=low,
+        high=high,
+        value=value,
+        unit="USD",
+        period=earlier,
+        formula=f"{total.id} ÷ (1 + {growth.id} ÷ 100)",
+        inputs=(growth, total),
+    )
+
+
+# --- conflicts ---------------------------------------------------------------------------------
+
+ConflictKind = Literal["same quote", "same source", "sources", "derived", "part and whole"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """Two figures compared; `agrees` says whether both can be true.
+
+    `gap` is how far apart the figures are at the least, in their unit (None when they agree).
+    """
+
+    kind: ConflictKind
+    a: AnyFigure
+    b: AnyFigure
+    agrees: bool
+    reason: str
+    gap: Decimal | None = field(default=None)
+
+
+def gap_between(a: AnyFigure, b: AnyFigure) -> Decimal | None:
+    """The smallest distance between two figures' ranges (None when they meet)."""
+    (low_a, high_a), (low_b, high_b) = range_of(a), range_of(b)
+    if high_a is not None and low_b is not None and high_a < low_b:
+        return _round_gap(low_b - high_a, a.unit)
+    if high_b is not None and low_a is not None and high_b < low_a:
+        return _round_gap(low_a - high_b, a.unit)
+    return None
+
+
+def _round_gap(gap: Decimal, unit: str) -> Decimal:
+    # Rounded down, so that "at least" stays true.
+    quantum = Decimal("0.1") if unit == "percent" else Decimal("1E5")
+    return gap.quantize(quantum, rounding=ROUND_FLOOR)
+
+
+def _who(a: Figure, b: Figure) -> ConflictKind:
+    quotes_a = {(c.source, c.quote) for c in a.sources}
+    quotes_b = {(c.source, c.quote) for c in b.sources}
+    if quotes_a & quotes_b:
+        return "same quote"
+    if {c.source for c in a.sources} & {c.source for c in b.sources}:
+        return "same source"
+    return "sources"
+
+
+def checks(figures: Sequence[Figure], derived: Sequence[Derived] | None = None) -> list[Check]:
+    """Every comparison pakru can make between the store's figures, agreeing or not."""
+    derived = derive(figures) if derived is None else derived
+    return [
+        *_reported_pairs(figures),
+        *_against_derived(figures, derived),
+        *_parts_and_wholes(figures),
+    ]
+
+
+def conflicts(figures: Sequence[Figure]) -> list[Check]:
+    return [check for check in checks(figures) if not check.agrees]
+
+
+def _reported_pairs(figures: Sequence[Figure]) -> Iterator[Check]:
+    for a, b in combinations(figures, 2):
+        if not comparable(a, b):
+            continue
+        agrees = ranges_meet(a, b)
+        kind = _who(a, b)
+        if agrees:
+            reason = "the same measure for the same period, equal within the precision each states"
+        elif kind == "same quote":
+            reason = "one quote states both figures for the same measure and period"
+        elif kind == "same source":
+            reason = "one source gives both figures for the same measure and period"
+        else:
+            reason = "two sources give different figures for the same measure and period"
+        yield Check(kind, a, b, agrees, reason, gap_between(a, b))
+
+
+def _against_derived(figures: Sequence[Figure], derived: Sequence[Derived]) -> Iterator[Check]:
+    """A reported figure against the same measure that pakru derives from other figures."""
+    for figure in figures:
+        if figure.basis != "reported" or figure.period is None:
+            continue
+        for computed in derived:
+            if figure in computed.inputs or str(computed.period) != str(figure.period):
+                continue
+            if not _same_thing(figure, computed):
+                continue
+            agrees = ranges_meet(figure, computed)
+            verdict = "agrees with" if agrees else "does not fit"
+            reason = f"the reported figure {verdict} the {computed.subject}"
+            yield Check("derived", figure, computed, agrees, reason, gap_between(figure, computed))
+
+
+def _parts_and_wholes(figures: Sequence[Figure]) -> Iterator[Check]:
+    """Exports plus imports against the total; a part of a year against the whole year."""
+    totals = [
+        f for f in figures if f.metric == "trade_total" and f.basis == "reported" and f.period
+    ]
+    exports = _reported(figures, "exports")
+    imports = _reported(figures, "imports")
+    for total in totals:
+        period = str(total.period)
+        for out in exports.get(period, []):
+            for into in imports.get(period, []):
+                parts = _sum(out, into)
+                agrees = ranges_meet(total, parts)
+                verdict = "equals" if agrees else "is not"
+                reason = f"the total {verdict} exports plus imports"
+                yield Check("derived", total, parts, agrees, reason, gap_between(total, parts))
+    for whole, part in combinations(totals, 2):
+        for outer, inner in ((whole, part), (part, whole)):
+            assert outer.period is not None and inner.period is not None
+            if outer.period == inner.period or not outer.period.contains(inner.period):
+                continue
+            (inner_low, _), (_, outer_high) = value_range(inner), value_range(outer)
+            excess = None
+            if inner_low is not None and outer_high is not None and inner_low > outer_high:
+                excess = _round_gap(inner_low - outer_high, "USD")
+            reason = (
+                f"trade over {inner.period}, part of {outer.period}, is larger than the whole"
+                if excess
+                else f"trade over {inner.period} is part of {outer.period}, and no larger"
+            )
+            yield Check("part and whole", outer, inner, excess is None, reason, excess)
+
+
+def _sum(exports: Figure, imports: Figure) -> Derived:
+    (el, eh), (il, ih) = value_range(exports), value_range(imports)
+    low = None if el is None or il is None else el + il
+    high = None if eh is None or ih is None else eh + ih
+    assert exports.period is not None
+    return Derived(
+        id=f"derived-sum-{exports.id}-{imports.id}",
+        metric="trade_total",
+        subject="exports plus imports",
+        low=low,
+        high=high,
+        value=exports.value + imports.value,
+        unit="USD",
+        period=exports.period,
+        formula=f"{exports.id} + {imports.id}",
+        inputs=(exports, imports),
+    )

@@ -56,9 +56,3 @@ Until = Annotated[
         help="Only what could have happened on or before this date: YYYY, YYYY-MM or YYYY-MM-DD."
     ),
 ]
-TopicOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--topic", "-t", help="A topic id, name or synonym, e.g. steel, 'steel mill', PSM."
-    ),
-]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import get_args
+from typing import Any, get_args
 
 from pakru.errors import UsageError
 from pakru.models import (
@@ -15,6 +16,8 @@ from pakru.models import (
     Event,
     FactStore,
     Figure,
+    Record,
+    Source,
     Topic,
 )
 from pakru.types import Period
@@ -73,6 +76,18 @@ def find_actor(store: FactStore, wanted: str, option: str = "--actor") -> Actor:
     raise _unknown(
         "actor", wanted, [name for actor in store.actors for name in actor.names], option
     )
+
+
+def check_choice(wanted: str | None, choices: Sequence[str], what: str, option: str) -> str | None:
+    """A value from a closed vocabulary, ignoring case; None stays None."""
+    if wanted is None:
+        return None
+    folded = wanted.strip().casefold()
+    if folded in choices:
+        return folded
+    near = difflib.get_close_matches(folded, choices)
+    hint = f" (closest: {', '.join(near)})" if near else ""
+    raise UsageError(f"{wanted!r} is not a {what}; give one of {', '.join(choices)}{hint}", option)
 
 
 def check_status(wanted: str, statuses: Sequence[str], option: str = "--status") -> str:
@@ -146,3 +161,149 @@ def agreements(
         and (status is None or agreement.status == status)
     ]
     return tuple(sorted(matches, key=lambda a: (a.date.sort_key, a.id)))
+
+
+FIGURE_METRICS: tuple[str, ...] = get_args(Figure.model_fields["metric"].annotation)
+FIGURE_BASES: tuple[str, ...] = get_args(Figure.model_fields["basis"].annotation)
+
+
+def figures(
+    store: FactStore,
+    metric: str | None = None,
+    period: Period | None = None,
+    topic: Topic | None = None,
+    basis: str | None = None,
+) -> tuple[Figure, ...]:
+    """Every figure matching the filters, in period order (figures without a period last)."""
+    matches = [
+        figure
+        for figure in store.figures
+        if (metric is None or figure.metric == metric)
+        and (period is None or (figure.period is not None and figure.period.overlaps(period)))
+        and (topic is None or topic.id in figure.topics)
+        and (basis is None or figure.basis == basis)
+    ]
+    return tuple(
+        sorted(matches, key=lambda f: (f.period is None, _period_key(f.period), f.metric, f.id))
+    )
+
+
+def timeline(
+    store: FactStore,
+    window: Period | None = None,
+    topic: Topic | None = None,
+    actor: Actor | None = None,
+) -> tuple[Event | Agreement, ...]:
+    """Events and agreements together, in date order."""
+    items: list[Event | Agreement] = [
+        *events(store, window, topic, actor),
+        *(a for a in agreements(store, window, topic) if actor is None or actor.id in a.parties),
+    ]
+    return tuple(sorted(items, key=lambda i: (i.date.sort_key, i.record_type, i.id)))
+
+
+def _accentless(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_accentless(text))
+
+
+def _word_matches(wanted: str, word: str) -> bool:
+    """Equal, a prefix, or one small misspelling away (federov / fedorov)."""
+    if word.startswith(wanted):
+        return True
+    return len(wanted) >= 4 and difflib.SequenceMatcher(None, wanted, word).ratio() >= 0.8
+
+
+def actors(store: FactStore, wanted: str | None = None) -> tuple[Actor, ...]:
+    """Actors whose id, name or an alias has every word asked for, forgiving case, accents and a
+    small misspelling; best matches first."""
+    if wanted is None:
+        return tuple(sorted(store.actors, key=lambda a: (a.kind, a.name)))
+    asked = _words(wanted)
+    if not asked:
+        raise UsageError("an empty name; give part of a name, e.g. federov", "QUERY")
+    scored = []
+    for actor in store.actors:
+        for name in (*actor.names, actor.id.replace("-", " ")):
+            words = _words(name)
+            if all(any(_word_matches(w, word) for word in words) for w in asked):
+                exact = all(w in words for w in asked)
+                scored.append((not exact, actor.name, actor))
+                break
+    return tuple(actor for *_, actor in sorted(scored, key=lambda s: (s[0], s[1])))
+
+
+def find_record(store: FactStore, record_id: str) -> Record:
+    """The record with this id, or a usage error naming the closest ids."""
+    record = store.by_id.get(record_id.strip())
+    if record is not None:
+        return record
+    raise _unknown("record", record_id, list(store.by_id), "ID")
+
+
+def related(store: FactStore, record: Record) -> dict[str, list[Any]]:
+    """Records that point at this one, or that it points at, for `pakru show`."""
+    found: dict[str, list[Any]] = {}
+    if isinstance(record, Actor):
+        found["event"] = [e for e in store.events if record.id in e.actors]
+        found["agreement"] = [a for a in store.agreements if record.id in a.parties]
+        found["member"] = [a for a in store.actors if a.country == record.id]
+    elif isinstance(record, Agreement):
+        found["signed at"] = [store.by_id[record.event]] if record.event else []
+        found["party"] = [store.by_id[p] for p in record.parties]
+    elif isinstance(record, Event):
+        found["agreement"] = [a for a in store.agreements if a.event == record.id]
+        found["actor"] = [store.by_id[a] for a in record.actors]
+    elif isinstance(record, Figure):
+        from pakru import consistency
+
+        found["derived"] = [d for d in consistency.derive(store.figures) if record in d.inputs]
+        found["check"] = [
+            c for c in consistency.checks(store.figures) if record.id in (c.a.id, c.b.id)
+        ]
+    elif isinstance(record, Source):
+        found["cited by"] = [r for r in store.records() if record.id in _cited_sources(r)]
+    return {name: items for name, items in found.items() if items}
+
+
+def _cited_sources(record: Record) -> set[str]:
+    cited = {c.source for c in getattr(record, "sources", ())}
+    for role in getattr(record, "roles", ()):
+        cited |= {c.source for c in role.sources}
+    return cited
+
+
+def source_counts(store: FactStore) -> dict[str, int]:
+    """How many records each source backs (a record citing it twice counts once)."""
+    counts: dict[str, int] = {}
+    for record in store.records():
+        for source in _cited_sources(record):
+            counts[source] = counts.get(source, 0) + 1
+    return counts
+
+
+def topic_counts(store: FactStore) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    facts: tuple[Event | Agreement | Figure, ...] = (
+        *store.events,
+        *store.agreements,
+        *store.figures,
+    )
+    for fact in facts:
+        for topic in fact.topics:
+            counts[topic] = counts.get(topic, 0) + 1
+    return counts
+
+
+def derived_trade(derived: Sequence[Any], period: Period | None) -> list[Any]:
+    """Derived figures about trade whose period overlaps `period` (all of them for None)."""
+    return [
+        figure
+        for figure in derived
+        if figure.metric in (*TRADE_METRICS, "trade_balance", "share")
+        and (period is None or figure.period.overlaps(period))
+    ]

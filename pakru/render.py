@@ -1,4 +1,4 @@
-"""Turning records into what the user reads: a Rich table with its sources, JSON, CSV or Markdown.
+"""Turning answers into what the user reads: Rich tables with their sources, JSON, CSV or Markdown.
 
 Functions here return text or renderables; only the CLI prints them.
 """
@@ -8,25 +8,30 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
 from rich import box
+from rich.bar import Bar
 from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from pakru.models import Agreement, Event, FactStore, Figure, Record, Source
+from pakru.consistency import AnyFigure, Check, Derived
+from pakru.models import Actor, Agreement, Event, FactStore, Figure, Record, Source, Topic
 from pakru.options import OutputFormat
-from pakru.types import Period
+from pakru.types import Period, Precision
 
 METRIC_LABELS = {
     "trade_total": "total",
     "exports": "exports",
     "imports": "imports",
     "trade_growth": "growth",
+    "trade_balance": "balance",
+    "share": "share",
     "export_target": "export target",
     "export_potential": "export potential",
     "steel_supply_gap": "steel supply gap",
@@ -37,6 +42,8 @@ METRIC_LABELS = {
 # Below this a prose column is unreadable; on a very narrow terminal the others give way instead.
 _MAIN_MIN_WIDTH = 16
 _UNIT_SUFFIX = {"tonnes": " tonnes", "MW": " MW", "km": " km", "count": ""}
+_CONFLICT_MARK = "≠"
+_BAR_WIDTH = 12
 
 
 def make_console(stderr: bool = False) -> Console:
@@ -49,8 +56,12 @@ def literal(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(
-        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode() for ch in text
+        ch if ch.isprintable() or ch in " \n" else ch.encode("unicode_escape").decode()
+        for ch in text
     )
+
+
+# --- numbers and dates ---------------------------------------------------------------------------
 
 
 def _plain_number(value: Decimal) -> str:
@@ -61,26 +72,64 @@ def _plain_number(value: Decimal) -> str:
 
 
 def format_amount(value: Decimal, unit: str) -> str:
-    """A value as people read it: $1.81 bn, $287 m, 100%, 640 MW, 3,000,000 tonnes."""
+    """A value as people read it: $1.81 bn, $287 m, −$559 m, 100%, 640 MW, 3,000,000 tonnes."""
+    sign = "−" if value < 0 else ""
+    size = abs(value)
     if unit == "USD":
-        sign = "−" if value < 0 else ""
-        size = abs(value)
         if size >= 1_000_000_000:
             return f"{sign}${_plain_number(size / 1_000_000_000)} bn"
         if size >= 1_000_000:
             return f"{sign}${_plain_number(size / 1_000_000)} m"
         return f"{sign}${_plain_number(size)}"
     if unit == "percent":
-        return f"{_plain_number(value)}%"
-    return f"{_plain_number(value)}{_UNIT_SUFFIX.get(unit, ' ' + unit)}"
+        return f"{sign}{_plain_number(size)}%"
+    return f"{sign}{_plain_number(size)}{_UNIT_SUFFIX.get(unit, ' ' + unit)}"
 
 
-def format_figure_value(figure: Figure) -> str:
+def format_figure_value(figure: AnyFigure) -> str:
     """The value with its qualifier, and its basis unless it is simply reported."""
     text = format_amount(figure.value, figure.unit)
     if figure.qualifier != "exact":
         text = f"{figure.qualifier} {text}"
     return text if figure.basis == "reported" else f"{text} ({figure.basis})"
+
+
+def describe_period(period: Period) -> str:
+    if period.first and period.last:
+        return f"{period} ({period.first.isoformat()} to {period.last.isoformat()})"
+    return str(period)
+
+
+def _is_partial(period: Period | None) -> bool:
+    """A span shorter than a year, which must not be compared with full years by eye."""
+    if period is None or period.first is None or period.last is None:
+        return False
+    if period.precision in (Precision.FISCAL_YEAR, Precision.YEAR, Precision.DECADE):
+        return False
+    return (period.last - period.first).days < 364
+
+
+def _period_cell(figure: AnyFigure) -> str:
+    """The period, with its length in months when it is shorter than a year."""
+    period = figure.period
+    if period is None:
+        return "—"
+    if not _is_partial(period):
+        return str(period)
+    assert period.first is not None and period.last is not None
+    months = (
+        (period.last.year - period.first.year) * 12 + period.last.month - period.first.month + 1
+    )
+    return f"{period}\n({months} mo)"
+
+
+def _value_cell(figure: AnyFigure) -> str:
+    # Derived rows sit under their own heading, so the cell need not say "(derived)" again.
+    text = format_figure_value(figure)
+    return text.removesuffix(" (derived)")
+
+
+# --- listings ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -93,79 +142,63 @@ class Column:
     max_width: int | None = None  # a side column of prose that must leave room for the main one
 
 
-def _names(store: FactStore, ids: Sequence[str]) -> str:
-    return ", ".join(getattr(store.by_id.get(i), "name", i) for i in ids)
+@dataclass(frozen=True)
+class Section:
+    label: str | None
+    items: Sequence[Any]
 
 
-def _columns(kind: type[Record], store: FactStore) -> list[Column]:
-    if kind is Figure:
-        return [
-            Column("Period", lambda f: str(f.period) if f.period else "—"),
-            Column("Measure", lambda f: METRIC_LABELS[f.metric]),
-            Column("Subject", lambda f: f.subject, wrap=True),
-            Column("Value", format_figure_value, "right"),
-        ]
-    if kind is Event:
-        return [
-            Column("Date", lambda e: str(e.date)),
-            Column("Event", lambda e: _with_place(e.title, e.place), wrap=True),
-            Column("Status", lambda e: e.status),
-        ]
-    return [
-        Column("Date", lambda a: str(a.date)),
-        Column(
-            "Agreement",
-            lambda a: _with_place(a.title + (f" (×{a.count})" if a.count else ""), a.place),
-            wrap=True,
-        ),
-        Column("Kind", lambda a: a.kind),
-        Column("Status", lambda a: a.status),
-        Column("Parties", lambda a: _names(store, a.parties), wrap=True, max_width=18),
-    ]
+@dataclass(frozen=True)
+class Listing:
+    """What a listing command answers, and how to show it in each format."""
 
+    title: str
+    empty: str  # the one line said when nothing matched
+    columns: Sequence[Column]
+    sections: Sequence[Section]
+    csv_fields: Sequence[str]
+    caption: str | None = None
+    marked: frozenset[str] = frozenset()  # ids of rows that take part in a conflict
+    notes: Sequence[str] = ()  # lines after the sources
+    extra: Callable[[Any], dict[str, Any]] | None = None  # more JSON fields per row
+    cites: bool = True  # rows carry sources: show footnote numbers
+    bars: Mapping[str, Decimal] = field(default_factory=dict)  # id → value, drawn as a bar
 
-def _with_place(title: str, place: str | None) -> str:
-    return f"{title} — {place}" if place and place.casefold() not in title.casefold() else title
+    @property
+    def items(self) -> list[Any]:
+        return [item for section in self.sections for item in section.items]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        rows = []
+        for item in self.items:
+            row = item.to_json()
+            if self.extra is not None:
+                row |= self.extra(item)
+            rows.append(row)
+        return rows
 
 
 class _Footnotes:
     """Numbers the sources cited, in the order rows first cite them."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: FactStore) -> None:
+        self.store = store
         self.numbers: dict[str, int] = {}
 
-    def mark(self, record: Any) -> str:
-        cited = dict.fromkeys(c.source for c in record.sources)
-        return " ".join(f"[{self.numbers.setdefault(s, len(self.numbers) + 1)}]" for s in cited)
+    def number(self, source_id: str) -> int:
+        return self.numbers.setdefault(source_id, len(self.numbers) + 1)
 
-    def lines(self, store: FactStore) -> list[str]:
-        return [f"[{n}] {describe_source(store.source(s))}" for s, n in self.numbers.items()]
+    def mark(self, item: Any) -> str:
+        cited = dict.fromkeys(c.source for c in getattr(item, "sources", ()))
+        return " ".join(f"[{self.number(s)}]" for s in cited)
+
+    def lines(self) -> list[str]:
+        return [f"[{n}] {describe_source(self.store.source(s))}" for s, n in self.numbers.items()]
 
 
 def describe_source(source: Source) -> str:
     by = ", ".join(part for part in (source.publisher, source.author) if part)
     return f"{source.title} — {by + ', ' if by else ''}{source.published} ({source.id})"
-
-
-@dataclass(frozen=True)
-class Listing:
-    """What a listing command answers: its records and how to describe them."""
-
-    records: Sequence[Record]
-    kind: type[Record]
-    title: str
-    empty: str  # the one line said when nothing matched
-    caption: str | None = None
-    # For figures: each figure's id → the ids of the figures it disagrees with.
-    disagreements: dict[str, list[str]] | None = None
-    section_at: int | None = None  # a rule before this row, e.g. between exact and overlapping
-
-    def to_json(self) -> list[dict[str, Any]]:
-        rows = [record.to_json() for record in self.records]
-        if self.disagreements is not None:
-            for row in rows:
-                row["disagrees_with"] = self.disagreements.get(row["id"], [])
-        return rows
 
 
 def render(listing: Listing, fmt: OutputFormat, store: FactStore) -> RenderableType | str:
@@ -174,19 +207,34 @@ def render(listing: Listing, fmt: OutputFormat, store: FactStore) -> RenderableT
         return json.dumps(listing.to_json(), ensure_ascii=False, indent=2)
     if fmt is OutputFormat.CSV:
         return _csv(listing)
-    if not listing.records:
+    if not listing.items:
         return listing.empty
-    columns = _columns(listing.kind, store)
-    notes = _Footnotes()
-    flagged = listing.disagreements or {}
-    rows = [
-        [column.cell(record) for column in columns]
-        + [notes.mark(record) + (" ≠" if flagged.get(record.id) else "")]
-        for record in listing.records
+    notes = _Footnotes(store)
+    sections = [
+        (section.label, [_row(listing, item, notes) for item in section.items])
+        for section in listing.sections
     ]
-    footer = notes.lines(store) + _disagreement_lines(listing, notes)
+    footer = (notes.lines() if listing.cites else []) + list(listing.notes)
     if fmt is OutputFormat.MARKDOWN:
-        return _markdown(listing, columns, rows, footer)
+        return _markdown(listing, sections, footer)
+    return _table(listing, sections, footer)
+
+
+def _row(listing: Listing, item: Any, notes: _Footnotes) -> list[str]:
+    cells = [column.cell(item) for column in listing.columns]
+    if listing.cites:
+        mark = f" {_CONFLICT_MARK}" if item.id in listing.marked else ""
+        cells.append(notes.mark(item) + mark)
+    return cells
+
+
+def _headers(listing: Listing) -> list[str]:
+    return [column.header for column in listing.columns] + (["Src"] if listing.cites else [])
+
+
+def _table(
+    listing: Listing, sections: list[tuple[str | None, list[list[str]]]], footer: list[str]
+) -> RenderableType:
     table = Table(
         title=literal(listing.title),
         caption=literal(listing.caption) if listing.caption else None,
@@ -194,62 +242,92 @@ def render(listing: Listing, fmt: OutputFormat, store: FactStore) -> RenderableT
         title_justify="left",
         caption_justify="left",
     )
-    widest = [max(len(row[i]) for row in rows) for i in range(len(columns) + 1)]
-    for i, column in enumerate(columns):
+    rows = [row for _, section_rows in sections for row in section_rows]
+    headers = _headers(listing)
+    widest = [
+        max(len(line) for row in rows for line in row[i].split("\n")) for i in range(len(headers))
+    ]
+    wraps = [column.wrap for column in listing.columns] + [False] * listing.cites
+    maxima = [column.max_width for column in listing.columns] + [None] * listing.cites
+    justify = [column.justify for column in listing.columns] + ["left"] * listing.cites
+    for i, header in enumerate(headers):
+        main = wraps[i] and maxima[i] is None
         table.add_column(
-            column.header,
-            justify=column.justify,
-            no_wrap=not column.wrap,
+            header,
+            justify=justify[i],
+            no_wrap=not wraps[i],
             overflow="fold",
-            min_width=widest[i]
-            if not column.wrap
-            else (None if column.max_width else _MAIN_MIN_WIDTH),
-            max_width=column.max_width,
+            min_width=_MAIN_MIN_WIDTH if main else (None if wraps[i] else widest[i]),
+            max_width=maxima[i],
         )
-    table.add_column("Src", no_wrap=True, min_width=widest[-1])
-    for index, row in enumerate(rows):
-        if index == listing.section_at:
+    bars = _bar_column(listing, table)
+    first = True
+    for label, section_rows in sections:
+        if not first:
             table.add_section()
-        table.add_row(*(Text(literal(cell)) for cell in row))
-    return Group(table, Text("Sources:\n" + "\n".join(literal(line) for line in footer)))
+        first = False
+        if label:
+            table.add_row(*_label_row(label, listing, widest))
+        for index, row in enumerate(section_rows):
+            cells: list[RenderableType] = [Text(literal(cell)) for cell in row]
+            if bars is not None:
+                cells.append(bars(label, index))
+            table.add_row(*cells)
+    if not footer:
+        return table
+    return Group(table, Text("\n".join(literal(line) for line in footer)))
 
 
-def _disagreement_lines(listing: Listing, notes: _Footnotes) -> list[str]:
-    """One line per pair of figures that cannot both be true, shown beside the sources."""
-    if not listing.disagreements:
-        return []
-    by_id = {record.id: record for record in listing.records}
-    lines = []
-    for first_id, others in listing.disagreements.items():
-        for other_id in others:
-            if other_id < first_id:
-                continue  # each pair once
-            a, b = by_id[first_id], by_id[other_id]
-            assert isinstance(a, Figure) and isinstance(b, Figure)
-            same_source = {c.source for c in a.sources} == {c.source for c in b.sources}
-            who = "The source contradicts itself" if same_source else "The sources disagree"
-            lines.append(
-                f"≠ {who} on {a.subject} ({METRIC_LABELS[a.metric]}), {a.period}: "
-                f"{format_figure_value(a)} {notes.mark(a)} against {format_figure_value(b)} "
-                f"{notes.mark(b)}. Both are kept; pakru does not pick one."
-            )
-    return lines
+def _label_row(label: str, listing: Listing, widest: list[int]) -> list[Text]:
+    """A section's label, in the first column if it fits there, else in the first prose column."""
+    cells = [Text("") for _ in listing.columns]
+    wraps = [i for i, column in enumerate(listing.columns) if column.wrap]
+    at = 0 if len(label) <= widest[0] or not wraps else wraps[0]
+    cells[at] = Text(literal(label), style="bold")
+    return cells
+
+
+def _bar_column(
+    listing: Listing, table: Table
+) -> Callable[[str | None, int], RenderableType] | None:
+    """A horizontal bar for each row whose value the listing charts, scaled to the largest."""
+    if not listing.bars:
+        return None
+    table.add_column("", width=_BAR_WIDTH, no_wrap=True)
+    largest = max(listing.bars.values())
+    by_section = {section.label: section.items for section in listing.sections}
+
+    def bar(label: str | None, index: int) -> RenderableType:
+        value = listing.bars.get(by_section[label][index].id)
+        if value is None or largest <= 0:
+            return Text("")
+        return Bar(float(largest), 0, float(value), width=_BAR_WIDTH)
+
+    return bar
 
 
 def _markdown(
-    listing: Listing, columns: list[Column], rows: list[list[str]], notes: list[str]
+    listing: Listing, sections: list[tuple[str | None, list[list[str]]]], footer: list[str]
 ) -> str:
     def cells(values: Sequence[str]) -> str:
         return "| " + " | ".join(literal(v).replace("|", "\\|") for v in values) + " |"
 
-    headers = [c.header for c in columns] + ["Sources"]
-    aligns = ["---:" if c.justify == "right" else "---" for c in columns] + ["---"]
+    aligns = ["---:" if c.justify == "right" else "---" for c in listing.columns]
     lines = [f"**{literal(listing.title)}**", ""]
     if listing.caption:
-        lines[1:1] = ["", f"_{literal(listing.caption)}_"]
-    lines += [cells(headers), "| " + " | ".join(aligns) + " |", *(cells(row) for row in rows)]
-    lines += ["", *(f"- {literal(note)}" for note in notes)]
+        lines += [f"_{literal(listing.caption)}_", ""]
+    lines += [cells(_headers(listing)), "| " + " | ".join(aligns + ["---"] * listing.cites) + " |"]
+    for label, rows in sections:
+        if label:
+            lines.append(cells([f"**{label}**"] + [""] * (len(_headers(listing)) - 1)))
+        lines += [cells(row) for row in rows]
+    if footer:
+        lines += ["", *(f"- {literal(note)}" for note in footer)]
     return "\n".join(lines)
+
+
+def _md_cell(text: str) -> str:
+    return literal(text).replace("|", "\\|").replace("\n", "<br>")
 
 
 def _flatten(value: object) -> str:
@@ -264,76 +342,71 @@ def _flatten(value: object) -> str:
     return str(value)
 
 
-_CSV_FIELDS: dict[str, tuple[str, ...]] = {
-    "figure": (
-        "id",
-        "type",
-        "metric",
-        "subject",
-        "value",
-        "unit",
-        "stated",
-        "period",
-        "qualifier",
-        "basis",
-        "topics",
-        "sources",
-        "date_note",
-        "note",
-    ),
-    "event": (
-        "id",
-        "type",
-        "date",
-        "title",
-        "place",
-        "actors",
-        "status",
-        "topics",
-        "sources",
-        "date_note",
-        "note",
-    ),
-    "agreement": (
-        "id",
-        "type",
-        "date",
-        "title",
-        "kind",
-        "place",
-        "parties",
-        "status",
-        "topics",
-        "event",
-        "count",
-        "sources",
-        "date_note",
-        "note",
-    ),
-}
-
-
 def _csv(listing: Listing) -> str:
-    fields = _CSV_FIELDS[listing.kind.record_type]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(fields)
-    for record in listing.records:
-        data = record.to_json()
-        writer.writerow([_flatten(data.get(name)) for name in fields])
+    writer.writerow(listing.csv_fields)
+    for row in listing.to_json():
+        writer.writerow([_flatten(row.get(name)) for name in listing.csv_fields])
     return out.getvalue().rstrip("\n")
 
 
-def describe_period(period: Period) -> str:
-    if period.first and period.last:
-        return f"{period} ({period.first.isoformat()} to {period.last.isoformat()})"
-    return str(period)
+# --- the columns of each kind of row ------------------------------------------------------------
+
+
+def _names(store: FactStore, ids: Sequence[str]) -> str:
+    return ", ".join(getattr(store.by_id.get(i), "name", i) for i in ids)
+
+
+def _with_place(title: str, place: str | None) -> str:
+    return f"{title} — {place}" if place and place.casefold() not in title.casefold() else title
+
+
+FIGURE_COLUMNS = (
+    Column("Period", _period_cell),
+    Column("Measure", lambda f: METRIC_LABELS[f.metric]),
+    Column("Subject", lambda f: f.subject, wrap=True),
+    Column("Value", _value_cell, "right"),
+)
+EVENT_COLUMNS = (
+    Column("Date", lambda e: str(e.date)),
+    Column("Event", lambda e: _with_place(e.title, e.place), wrap=True),
+    Column("Status", lambda e: e.status),
+)
+
+
+def _agreement_columns(store: FactStore) -> tuple[Column, ...]:
+    return (
+        Column("Date", lambda a: str(a.date)),
+        Column(
+            "Agreement",
+            lambda a: _with_place(a.title + (f" (×{a.count})" if a.count else ""), a.place),
+            wrap=True,
+        ),
+        Column("Kind", lambda a: a.kind),
+        Column("Status", lambda a: a.status),
+        Column("Parties", lambda a: _names(store, a.parties), wrap=True, max_width=18),
+    )
+
+
+FIGURE_FIELDS = (
+    "id", "type", "metric", "subject", "value", "unit", "stated", "period", "qualifier", "basis",
+    "topics", "sources", "formula", "inputs", "date_note", "note",
+)  # fmt: skip
+EVENT_FIELDS = (
+    "id", "type", "date", "title", "place", "actors", "status", "topics", "sources", "date_note",
+    "note",
+)  # fmt: skip
+AGREEMENT_FIELDS = (
+    "id", "type", "date", "title", "kind", "place", "parties", "status", "topics", "event", "count",
+    "sources", "date_note", "note",
+)  # fmt: skip
 
 
 def _filters(
     window: Period | None = None,
-    topic: Any = None,
-    actor: Any = None,
+    topic: Topic | None = None,
+    actor: Actor | None = None,
     status: str | None = None,
     actor_label: str = "with",
 ) -> str:
@@ -353,59 +426,401 @@ def _filters(
     return ", ".join(parts)
 
 
-def trade_listing(
-    figures: Sequence[Figure],
-    period: Period | None,
-    disagreements: Sequence[tuple[Figure, Figure]] = (),
-) -> Listing:
-    """Trade figures, those for exactly the period asked first, then those that overlap it."""
-    clashes: dict[str, list[str]] = {}
-    for a, b in disagreements:
-        clashes.setdefault(a.id, []).append(b.id)
-        clashes.setdefault(b.id, []).append(a.id)
-    if period is None:
-        return Listing(
-            figures,
-            Figure,
-            "Trade, every period",
-            "No trade figures in the store.",
-            disagreements=clashes,
+def _titled(noun: str, filters: str) -> tuple[str, str]:
+    """A title and the line said when nothing matched, both naming the filters."""
+    return (
+        f"{noun}, {filters}" if filters else noun
+    ), f"No {noun.lower()}{' ' + filters if filters else ''}."
+
+
+# --- figures and trade ---------------------------------------------------------------------------
+
+
+def _conflict_notes(checks: Sequence[Check], shown: set[str]) -> list[str]:
+    lines = []
+    for check in checks:
+        if check.a.id in shown or check.b.id in shown:
+            lines.append(
+                f"{_CONFLICT_MARK} {format_figure_value(check.a)}, {check.a.period}, against "
+                f"{format_figure_value(check.b)}: {check.reason}."
+            )
+    if lines:
+        lines.append(
+            f"{_CONFLICT_MARK} `pakru conflicts` shows each conflict with its quotes and gap."
         )
-    exact = [f for f in figures if str(f.period) == str(period)]
-    overlapping = [f for f in figures if str(f.period) != str(period)]
+    return lines
+
+
+def _conflict_extra(checks: Sequence[Check]) -> Callable[[Any], dict[str, Any]]:
+    against: dict[str, list[str]] = {}
+    for check in checks:
+        against.setdefault(check.a.id, []).append(check.b.id)
+        against.setdefault(check.b.id, []).append(check.a.id)
+    return lambda item: {"disagrees_with": against.get(item.id, [])}
+
+
+def figure_listing(
+    title: str,
+    empty: str,
+    figures: Sequence[Figure],
+    derived: Sequence[Derived] = (),
+    conflicts: Sequence[Check] = (),
+    *,
+    period: Period | None = None,
+    caption: str | None = None,
+    chart: bool = False,
+) -> Listing:
+    """Figures, those for exactly `period` first, then overlapping ones, then derived ones."""
+    exact = [f for f in figures if period is not None and str(f.period) == str(period)]
+    rest = [f for f in figures if f not in exact]
+    sections = [Section(None, exact), Section(None, rest)]
+    if derived:
+        sections.append(Section("Derived by pakru from the figures above (not reported):", derived))
+    shown = {f.id for f in figures} | {d.id for d in derived}
+    marked = frozenset(i for check in conflicts for i in check_ids(check) if i in shown)
+    bars = {f.id: f.value for f in figures if chart and f.metric == "trade_total"}
     return Listing(
-        [*exact, *overlapping],
-        Figure,
-        f"Trade, {period}",
-        f"No trade figures overlap {describe_period(period)}.",
-        caption=f"Figures for {describe_period(period)}"
-        + (", then figures whose period overlaps it" if overlapping else "")
-        + "; each row shows its own period.",
-        disagreements=clashes,
-        section_at=len(exact) if exact and overlapping else None,
+        title,
+        empty,
+        FIGURE_COLUMNS,
+        [s for s in sections if s.items],
+        FIGURE_FIELDS,
+        caption=caption,
+        marked=marked,
+        notes=_conflict_notes(conflicts, shown),
+        extra=_conflict_extra(conflicts),
+        bars=bars,
     )
 
 
-def events_listing(
-    events: Sequence[Event], window: Period | None, topic: Any, actor: Any
+def check_ids(check: Check) -> tuple[str, str]:
+    return check.a.id, check.b.id
+
+
+def trade_listing(
+    figures: Sequence[Figure],
+    period: Period | None,
+    derived: Sequence[Derived] = (),
+    conflicts: Sequence[Check] = (),
 ) -> Listing:
-    filters = _filters(window, topic, actor)
-    title = f"Events, {filters}" if filters else "Events"
-    return Listing(events, Event, title, f"No events{' ' + filters if filters else ''}.")
+    if period is None:
+        return figure_listing(
+            "Trade, every period",
+            "No trade figures in the store.",
+            figures,
+            derived,
+            conflicts,
+            caption="Bars compare totals; (N mo) marks a period shorter than a year.",
+            chart=True,
+        )
+    return figure_listing(
+        f"Trade, {period}",
+        f"No trade figures overlap {describe_period(period)}.",
+        figures,
+        derived,
+        conflicts,
+        period=period,
+        caption=f"Figures for {describe_period(period)}, then figures whose period overlaps it; "
+        "each row shows its own period.",
+    )
+
+
+def figures_listing(
+    figures: Sequence[Figure],
+    conflicts: Sequence[Check],
+    period: Period | None,
+    filters: str,
+) -> Listing:
+    title, empty = _titled("Figures", ", ".join(p for p in (filters, str(period or "")) if p))
+    return figure_listing(title, empty, figures, (), conflicts, period=period)
+
+
+# --- events, agreements, timeline ----------------------------------------------------------------
+
+
+def events_listing(
+    events: Sequence[Event], window: Period | None, topic: Topic | None, actor: Actor | None
+) -> Listing:
+    title, empty = _titled("Events", _filters(window, topic, actor))
+    return Listing(title, empty, EVENT_COLUMNS, [Section(None, events)], EVENT_FIELDS)
 
 
 def agreements_listing(
     agreements: Sequence[Agreement],
     window: Period | None,
-    topic: Any,
-    party: Any,
+    topic: Topic | None,
+    party: Actor | None,
     status: str | None,
+    store: FactStore,
 ) -> Listing:
-    filters = _filters(window, topic, party, status, actor_label="party")
-    title = f"Agreements, {filters}" if filters else "Agreements"
-    return Listing(
-        agreements, Agreement, title, f"No agreements{' ' + filters if filters else ''}."
+    title, empty = _titled(
+        "Agreements", _filters(window, topic, party, status, actor_label="party")
     )
+    return Listing(
+        title, empty, _agreement_columns(store), [Section(None, agreements)], AGREEMENT_FIELDS
+    )
+
+
+def _timeline_what(item: Event | Agreement) -> str:
+    text = _with_place(item.title, item.place)
+    if item.status not in ("occurred", "signed", "agreed", "reaffirmed"):
+        text = f"[{item.status.upper()}] {text}"
+    return text
+
+
+def timeline_listing(
+    items: Sequence[Event | Agreement],
+    window: Period | None,
+    topic: Topic | None,
+    actor: Actor | None,
+) -> Listing:
+    """Events and agreements together, a section per year their date starts in."""
+    years: dict[str, list[Event | Agreement]] = {}
+    for item in items:
+        start = item.date.first or item.date.last
+        years.setdefault(str(start.year) if start else "undated", []).append(item)
+    title, empty = _titled("Timeline", _filters(window, topic, actor))
+    columns = (
+        Column("Date", lambda i: str(i.date)),
+        Column("What", _timeline_what, wrap=True),
+        Column("Type", lambda i: i.record_type if isinstance(i, Event) else i.kind),
+    )
+    return Listing(
+        title,
+        empty,
+        columns,
+        [Section(year, group) for year, group in years.items()],
+        ("id", "type", "date", "title", "place", "status", "topics", "sources", "date_note"),
+        caption="Imprecise dates show at their precision and sort at the start of their span.",
+    )
+
+
+# --- actors, sources, topics ---------------------------------------------------------------------
+
+
+def _current_role(actor: Actor, store: FactStore) -> str:
+    if not actor.roles:
+        return "—"
+    role = max(actor.roles, key=lambda r: r.attested.sort_key)
+    where = f", {_names(store, [role.organisation])}" if role.organisation else ""
+    return f"{role.title}{where} (as of {role.attested})"
+
+
+def actors_listing(actors: Sequence[Actor], query: str | None, store: FactStore) -> Listing:
+    title, empty = _titled("Actors", f"matching {query!r}" if query else "")
+    columns = (
+        Column("Name", lambda a: a.name, wrap=True),
+        Column("Kind", lambda a: a.kind),
+        Column("Country", lambda a: _names(store, [a.country]) if a.country else "—"),
+        Column("Role", lambda a: _current_role(a, store), wrap=True, max_width=30),
+        Column("Also", lambda a: ", ".join(a.aliases) or "—", wrap=True, max_width=20),
+        Column("Id", lambda a: a.id),
+    )
+    return Listing(
+        title,
+        empty,
+        columns,
+        [Section(None, actors)],
+        ("id", "type", "name", "kind", "aliases", "country", "roles", "sources", "note"),
+        cites=False,
+    )
+
+
+def sources_listing(sources: Sequence[Source], counts: Mapping[str, int]) -> Listing:
+    columns = (
+        Column("Id", lambda s: s.id),
+        Column("Title", lambda s: s.title, wrap=True),
+        Column("Publisher", lambda s: s.publisher or "not stated", wrap=True, max_width=14),
+        Column("Published", lambda s: str(s.published)),
+        Column("Facts", lambda s: str(counts.get(s.id, 0)), "right"),
+    )
+    return Listing(
+        "Sources",
+        "No sources in the store.",
+        columns,
+        [Section(None, sources)],
+        ("id", "type", "title", "publisher", "author", "published", "section", "facts", "note"),
+        extra=lambda s: {"facts": counts.get(s.id, 0)},
+        cites=False,
+    )
+
+
+def topics_listing(topics: Sequence[Topic], counts: Mapping[str, int]) -> Listing:
+    columns = (
+        Column("Id", lambda t: t.id),
+        Column("Name", lambda t: t.name),
+        Column("Synonyms", lambda t: ", ".join(t.synonyms) or "—", wrap=True),
+        Column("Facts", lambda t: str(counts.get(t.id, 0)), "right"),
+    )
+    return Listing(
+        "Topics",
+        "No topics in the store.",
+        columns,
+        [Section(None, topics)],
+        ("id", "type", "name", "synonyms", "facts"),
+        extra=lambda t: {"type": "topic", "facts": counts.get(t.id, 0)},
+        cites=False,
+    )
+
+
+# --- conflicts -----------------------------------------------------------------------------------
+
+
+def _figure_block(figure: AnyFigure, notes: _Footnotes) -> str:
+    lines = [f"{format_figure_value(figure)}, {figure.period}", figure.id]
+    if isinstance(figure, Derived):
+        lines.append(f"= {figure.formula}")
+        return "\n".join(lines)
+    for citation in figure.sources:
+        lines.append(f"[{notes.number(citation.source)}] {quoted(citation.quote)}")
+    return "\n".join(lines)
+
+
+def _gap_text(check: Check) -> str:
+    if check.gap is None:
+        return "none"
+    unit = check.a.unit
+    if unit == "percent":
+        return f"≥ {_plain_number(check.gap)} points"
+    return f"≥ {format_amount(check.gap, unit)}"
+
+
+def conflicts_view(
+    checks: Sequence[Check], fmt: OutputFormat, store: FactStore, *, everything: bool
+) -> RenderableType | str:
+    """Each pair side by side with quotes, the gap and why; with --all, the agreeing pairs too."""
+    if fmt is OutputFormat.JSON:
+        return json.dumps([_check_json(c) for c in checks], ensure_ascii=False, indent=2)
+    if fmt is OutputFormat.CSV:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(
+            ("kind", "agrees", "figure", "value", "against", "against_value", "gap", "reason")
+        )
+        for c in checks:
+            writer.writerow(
+                (c.kind, c.agrees, c.a.id, format_figure_value(c.a), c.b.id,
+                 format_figure_value(c.b), _gap_text(c), c.reason)
+            )  # fmt: skip
+        return out.getvalue().rstrip("\n")
+    if not checks:
+        return "No conflicts: every figure agrees with the others within its stated precision."
+    notes = _Footnotes(store)
+    rows = [
+        (
+            f"{METRIC_LABELS.get(c.a.metric, c.a.metric)}\n{c.kind}",
+            _figure_block(c.a, notes),
+            _figure_block(c.b, notes),
+            _gap_text(c),
+            ("agrees: " if c.agrees else "") + c.reason,
+        )
+        for c in checks
+    ]
+    title = "Checks between figures" if everything else "Conflicts between figures"
+    if fmt is OutputFormat.MARKDOWN:
+        head = "| What | Figure | Against | Gap | Why |\n| --- | --- | --- | --- | --- |"
+        body = "\n".join(
+            "| "
+            + " | ".join(literal(cell).replace("|", "\\|").replace("\n", "<br>") for cell in row)
+            + " |"
+            for row in rows
+        )
+        return f"**{title}**\n\n{head}\n{body}\n\n" + "\n".join(f"- {n}" for n in notes.lines())
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=True, title_justify="left")
+    table.add_column("What", no_wrap=True)
+    table.add_column("Figure", min_width=_MAIN_MIN_WIDTH, overflow="fold")
+    table.add_column("Against", min_width=_MAIN_MIN_WIDTH, overflow="fold")
+    table.add_column("Gap", no_wrap=True)
+    table.add_column("Why", min_width=12, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(literal(cell)) for cell in row))
+    return Group(table, Text("\n".join(literal(line) for line in notes.lines())))
+
+
+def _check_json(check: Check) -> dict[str, Any]:
+    return {
+        "type": "conflict" if not check.agrees else "check",
+        "kind": check.kind,
+        "agrees": check.agrees,
+        "reason": check.reason,
+        "gap": None if check.gap is None else float(check.gap),
+        "unit": check.a.unit,
+        "figures": [check.a.to_json(), check.b.to_json()],
+    }
+
+
+# --- one record in full --------------------------------------------------------------------------
+
+
+def show_view(
+    record: Record, related: Mapping[str, Sequence[Any]], fmt: OutputFormat, store: FactStore
+) -> RenderableType | str:
+    """One record: every field, each citation with its quote and source, and related records."""
+    data = record.to_json()
+    if fmt is OutputFormat.JSON:
+        data["related"] = {name: [_brief_json(r) for r in items] for name, items in related.items()}
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    lines: list[tuple[str, str]] = []
+    for key, value in data.items():
+        if key in ("id", "type", "sources", "roles") or value in (None, [], ""):
+            continue
+        if key == "value" and isinstance(record, Figure):
+            value = f"{format_figure_value(record)} ({record.value} {record.unit})"
+        lines.append((key, _flatten(value) if not isinstance(value, str) else value))
+    for role in getattr(record, "roles", ()):
+        where = f", {_names(store, [role.organisation])}" if role.organisation else ""
+        lines.append(("role", f"{role.title}{where}, attested {role.attested}"))
+        lines.extend(("  quote", _cite(c, store)) for c in role.sources)
+    lines.extend(("quote", _cite(c, store)) for c in getattr(record, "sources", ()))
+    for name, items in related.items():
+        lines.extend((name, _brief(item)) for item in items)
+    if fmt in (OutputFormat.MARKDOWN, OutputFormat.CSV):
+        if fmt is OutputFormat.CSV:
+            out = io.StringIO()
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(("field", "value"))
+            writer.writerows(lines)
+            return out.getvalue().rstrip("\n")
+        body = "\n".join(f"| {k} | {_md_cell(v)} |" for k, v in lines)
+        return f"**{record.record_type} {record.id}**\n\n| field | value |\n| --- | --- |\n{body}"
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for key, value in lines:
+        grid.add_row(Text(key), Text(literal(value)))
+    return Panel(grid, title=Text(f"{record.record_type} {literal(record.id)}"), title_align="left")
+
+
+def quoted(quote: str) -> str:
+    """A quote in quotation marks, unless it already opens with one of its own."""
+    return quote if quote[:1] in "“‘\"'" else f"“{quote}”"
+
+
+def _cite(citation: Any, store: FactStore) -> str:
+    source = store.source(citation.source)
+    return f"{quoted(citation.quote)} — {describe_source(source)}"
+
+
+def _brief(item: Any) -> str:
+    if isinstance(item, Check):
+        verdict = "agrees" if item.agrees else "CONFLICT"
+        return f"{verdict}: {item.a.id} and {item.b.id}: {item.reason}"
+    if isinstance(item, Derived):
+        return f"{item.id}: {format_figure_value(item)} = {item.formula}"
+    date = getattr(item, "date", None) or getattr(item, "period", None)
+    name = (
+        getattr(item, "title", None) or getattr(item, "name", None) or getattr(item, "subject", "")
+    )
+    return f"{item.id}: {f'{date} ' if date else ''}{name}"
+
+
+def _brief_json(item: Any) -> dict[str, Any]:
+    if isinstance(item, Check):
+        return _check_json(item)
+    return {"id": item.id, "type": item.record_type, "summary": _brief(item)}
+
+
+# --- check -------------------------------------------------------------------------------------
 
 
 def check_summary(report: Any) -> list[str]:
