@@ -1,0 +1,304 @@
+"""The SQLite export holds the whole store, opens with plain sqlite3, and never half-writes a file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import pakru
+from pakru import export
+from pakru.errors import UsageError
+from pakru.export import export_sqlite
+from pakru.load import load_store
+from pakru.models import FactStore
+from pakru.options import default_facts_dir
+
+TINY = load_store(Path(__file__).parent / "data" / "facts")
+SHIPPED = load_store(default_facts_dir())
+STORES = pytest.mark.parametrize("store", [TINY, SHIPPED], ids=["tiny", "shipped"])
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    """The tiny store exported and opened."""
+    path = tmp_path / "pakru.db"
+    export_sqlite(TINY, path)
+    with open_db(path) as connection:
+        yield connection
+
+
+def open_db(path: Path) -> closing[sqlite3.Connection]:
+    """Read-only, as a user's tool would open it, and closed after the `with`."""
+    return closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+
+
+def citation_count(store: FactStore) -> int:
+    """Every citation: each record's own, and those of each actor role."""
+    own = [
+        *(actor.sources for actor in store.actors),
+        *(role.sources for actor in store.actors for role in actor.roles),
+        *(event.sources for event in store.events),
+        *(agreement.sources for agreement in store.agreements),
+        *(figure.sources for figure in store.figures),
+    ]
+    return sum(len(citations) for citations in own)
+
+
+@STORES
+def test_row_counts_match_the_store(store: FactStore, tmp_path: Path) -> None:
+    path = tmp_path / "pakru.db"
+    counts = export_sqlite(store, path)
+    expected = {
+        "sources": len(store.sources),
+        "actors": len(store.actors),
+        "actor_roles": sum(len(actor.roles) for actor in store.actors),
+        "events": len(store.events),
+        "agreements": len(store.agreements),
+        "figures": len(store.figures),
+        "topics": len(store.topics),
+        "citations": citation_count(store),
+        "event_actors": sum(len(set(event.actors)) for event in store.events),
+        "agreement_parties": sum(len(set(a.parties)) for a in store.agreements),
+    }
+    with open_db(path) as connection:
+        for table, count in expected.items():
+            assert counts[table] == count, table
+            assert connection.execute(f"SELECT count(*) FROM {table}").fetchone() == (count,)
+
+
+@STORES
+def test_every_foreign_key_resolves(store: FactStore, tmp_path: Path) -> None:
+    path = tmp_path / "pakru.db"
+    export_sqlite(store, path)
+    with open_db(path) as connection:
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        declared = connection.execute(
+            'SELECT "table", "from" FROM pragma_foreign_key_list(\'citations\')'
+        ).fetchall()
+    assert declared == [("sources", "source")]
+
+
+def test_a_figure_keeps_its_exact_value_and_its_period(db: sqlite3.Connection) -> None:
+    row = db.execute(
+        "SELECT value, value_number, unit, stated, period, period_first, period_last "
+        "FROM figures WHERE id = 'trade-total-2023-07-2024-05'"
+    ).fetchone()
+    assert row == (
+        "1200000000",
+        1.2e9,
+        "USD",
+        "$1.2 billion",
+        "2023-07/2024-05",
+        "2023-07-01",
+        "2024-05-31",
+    )
+    fiscal = db.execute(
+        "SELECT id FROM figures WHERE period = 'FY2023-24' "
+        "AND period_first = '2023-07-01' AND period_last = '2024-06-30' ORDER BY value_number"
+    ).fetchall()
+    assert [i for (i,) in fiscal] == [
+        "exports-fy2023-24",
+        "imports-fy2023-24",
+        "trade-total-fy2023-24-bulletin",
+        "trade-total-fy2023-24-gazette",
+    ]
+
+
+def test_decimal_text_is_exact_where_the_real_column_is_not(tmp_path: Path) -> None:
+    figure = TINY.figures[0].model_copy(update={"value": Decimal("1234567890123456789.50")})
+    store = FactStore(
+        sources=TINY.sources, actors=TINY.actors, topics=TINY.topics, figures=(figure,)
+    )
+    path = tmp_path / "pakru.db"
+    export_sqlite(store, path)
+    with open_db(path) as connection:
+        value, number = connection.execute("SELECT value, value_number FROM figures").fetchone()
+    assert value == "1234567890123456789.50"
+    assert Decimal(value) == figure.value != Decimal(number)
+
+
+def test_dates_can_be_filtered_in_sql_and_open_ends_are_null(tmp_path: Path) -> None:
+    path = tmp_path / "pakru.db"
+    export_sqlite(SHIPPED, path)
+    with open_db(path) as connection:
+        open_end = connection.execute(
+            "SELECT date, date_first, date_last FROM agreements "
+            "WHERE id = 'new-steel-mill-karachi-agreement-expected'"
+        ).fetchone()
+        in_july = connection.execute(
+            "SELECT id FROM agreements WHERE date_first >= '2025-07-01' AND date_last <= '2025-07-31'"
+        ).fetchall()
+    assert open_end == ("2025-07/..", "2025-07-01", None)
+    assert ("protocol-psm-2025-07-11",) in in_july
+
+
+def test_an_agreements_parties_come_through_the_link_table(db: sqlite3.Connection) -> None:
+    parties = db.execute(
+        "SELECT actors.name FROM agreement_parties "
+        "JOIN actors ON actors.id = agreement_parties.actor_id "
+        "WHERE agreement_id = 'steel-protocol-2025-02' ORDER BY actors.name"
+    ).fetchall()
+    assert parties == [("Pakistan",), ("Russia",)]
+    assert db.execute(
+        "SELECT event, date, date_first, date_last FROM agreements "
+        "WHERE id = 'steel-protocol-2025-02'"
+    ).fetchone() == ("steel-talks-2025-02", "2025-02", "2025-02-01", "2025-02-28")
+
+
+def test_actors_keep_aliases_roles_and_role_citations(db: sqlite3.Connection) -> None:
+    (aliases,) = db.execute("SELECT aliases FROM actors WHERE id = 'ivan-petroff'").fetchone()
+    assert json.loads(aliases) == ["Ivan Petrov"]
+    assert db.execute(
+        "SELECT actor_id, position, title, organisation, attested FROM actor_roles"
+    ).fetchall() == [("ivan-petroff", 0, "Minister", "russia", "2025-03-14")]
+    assert db.execute(
+        "SELECT role_position, position, source, quote FROM citations "
+        "WHERE record_id = 'ivan-petroff' ORDER BY role_position IS NOT NULL, position"
+    ).fetchall() == [
+        (
+            None,
+            0,
+            "gazette-2025-03-14",
+            "Minister Ivan Petroff, also spelled Ivan Petrov, led the Russian side.",
+        ),
+        (0, 0, "gazette-2025-03-14", "Minister Ivan Petroff"),
+    ]
+
+
+def test_topics_are_linked_to_the_facts_they_tag(db: sqlite3.Connection) -> None:
+    steel = db.execute(
+        "SELECT record_type, record_id FROM record_topics WHERE topic_id = 'steel' ORDER BY 1"
+    ).fetchall()
+    assert steel == [("agreement", "steel-protocol-2025-02"), ("event", "steel-talks-2025-02")]
+    (synonyms,) = db.execute("SELECT synonyms FROM topics WHERE id = 'steel'").fetchone()
+    assert json.loads(synonyms) == ["steel mill", "PSM"]
+
+
+def test_full_text_search_finds_the_steel_protocol(tmp_path: Path) -> None:
+    path = tmp_path / "pakru.db"
+    counts = export_sqlite(SHIPPED, path)
+    with open_db(path) as connection:
+        found = connection.execute(
+            "SELECT id FROM search_fts WHERE search_fts MATCH 'steel'"
+        ).fetchall()
+        quoted = connection.execute(
+            "SELECT id FROM search_fts WHERE search_fts MATCH 'body:modernise'"
+        ).fetchall()
+    assert ("protocol-psm-2025-07-11",) in found
+    assert ("protocol-psm-2025-07-11",) in quoted  # the word is only in its quote
+    assert counts["search_fts"] == (
+        len(SHIPPED.sources)
+        + len(SHIPPED.actors)
+        + len(SHIPPED.events)
+        + len(SHIPPED.agreements)
+        + len(SHIPPED.figures)
+        + len(SHIPPED.topics)
+    )
+
+
+def test_full_text_search_covers_notes_aliases_and_ignores_diacritics(
+    db: sqlite3.Connection,
+) -> None:
+    def search(query: str) -> list[tuple[str, str]]:
+        return db.execute(
+            "SELECT id, type FROM search_fts WHERE search_fts MATCH ? ORDER BY id", (query,)
+        ).fetchall()
+
+    assert search("march") == [  # only the date_notes say "in an article of 14 March 2025"
+        ("ministerial-visit-2025-05", "event"),
+        ("steel-protocol-2025-02", "agreement"),
+        ("steel-talks-2025-02", "event"),
+    ]
+    assert search("petrov") == [("ivan-petroff", "actor")]
+    assert search("pétrov") == [("ivan-petroff", "actor")]
+    assert search("title:psm") == []  # a synonym is in the body, not the title
+    assert search("psm") == [("steel", "topic")]
+
+
+def test_without_fts5_the_index_is_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export, "_FTS_MODULE", "no_such_module")
+    path = tmp_path / "pakru.db"
+    counts = export_sqlite(TINY, path)
+    assert counts["search_fts"] == 0
+    assert counts["events"] == len(TINY.events)
+    with open_db(path) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+    assert "events" in tables
+    assert not any(name.startswith("search_fts") for name in tables)
+
+
+def test_meta_records_version_and_export_time(db: sqlite3.Connection) -> None:
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    assert meta["pakru_version"] == pakru.__version__
+    assert meta["exported_at"].endswith("+00:00")
+    exported = datetime.fromisoformat(meta["exported_at"])
+    assert abs((datetime.now(UTC) - exported).total_seconds()) < 60
+
+
+def test_an_existing_file_is_kept_without_force(tmp_path: Path) -> None:
+    path = tmp_path / "pakru.db"
+    path.write_bytes(b"not yours to replace")
+    with pytest.raises(UsageError) as caught:
+        export_sqlite(TINY, path)
+    assert caught.value.param == "--sqlite"
+    assert caught.value.message == f"{path} already exists; pass --force to replace it"
+    assert path.read_bytes() == b"not yours to replace"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_force_replaces_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "pakru.db"
+    export_sqlite(SHIPPED, path)
+    counts = export_sqlite(TINY, path, force=True)
+    with open_db(path) as connection:
+        assert connection.execute("SELECT count(*) FROM events").fetchone() == (len(TINY.events),)
+    assert counts["events"] == len(TINY.events)
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_a_failure_mid_write_leaves_the_old_file_and_no_temporary_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "pakru.db"
+    path.write_bytes(b"the previous export")
+
+    def crash(store: FactStore) -> Iterator[dict[str, str]]:
+        yield from ()
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(export, "_citation_rows", crash)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        export_sqlite(TINY, path, force=True)
+    assert path.read_bytes() == b"the previous export"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_a_store_with_dangling_references_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "pakru.db"
+    without_actors = FactStore(sources=TINY.sources, events=TINY.events, topics=TINY.topics)
+    with pytest.raises(ValueError, match="unresolved references"):
+        export_sqlite(without_actors, path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder"
+    with pytest.raises(UsageError, match="no-such-folder") as caught:
+        export_sqlite(TINY, missing / "pakru.db")
+    assert caught.value.param == "--sqlite"
+    assert not missing.exists()
+
+
+def test_a_folder_is_not_a_database_even_with_force(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="is a folder"):
+        export_sqlite(TINY, tmp_path, force=True)
+    assert list(tmp_path.iterdir()) == []
