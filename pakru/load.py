@@ -73,10 +73,15 @@ class _Entry:
         return None
 
     def _field(self, location: Location) -> str:
-        text = f"{self.kind}[{self.index}]"
-        for part in location:
-            text += f"[{part}]" if isinstance(part, int) else f".{part}"
-        return text
+        return _field_name(self.kind, (self.index, *location))
+
+
+def _field_name(kind: str, location: Location) -> str:
+    """`events[3].sources[0].quote` for the location (3, "sources", 0, "quote") in events."""
+    text = kind
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
 
 
 @dataclass
@@ -103,11 +108,15 @@ def check_store(root: Path, sources_dir: Path | None = None) -> CheckReport:
         report.problems.append(Problem(str(root), None, "", "the fact store folder does not exist"))
         return report
     entries: list[_Entry] = []
+    unreadable: set[str] = set()  # kinds with a file that could not be read at all
     for kind, path in _store_files(root, report.problems):
-        entries.extend(_read_file(kind, path, _display_name(root, path), report.problems))
+        read = _read_file(kind, path, _display_name(root, path), report.problems)
+        if read is None:
+            unreadable.add(kind)
+        entries.extend(read or [])
     for entry in entries:
         _validate(entry, report.problems)
-    report.problems.extend(_cross_check(entries))
+    report.problems.extend(_cross_check(entries, unreadable))
     if sources_dir is not None:
         report.quotes_checked = _check_quotes(entries, sources_dir, report.problems)
     if not report.problems:
@@ -141,7 +150,8 @@ def _store_files(root: Path, problems: list[Problem]) -> Iterator[tuple[str, Pat
             )
 
 
-def _read_file(kind: str, path: Path, name: str, problems: list[Problem]) -> list[_Entry]:
+def _read_file(kind: str, path: Path, name: str, problems: list[Problem]) -> list[_Entry] | None:
+    """The items of one file, or None when the file cannot be read as a list of items."""
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -152,19 +162,27 @@ def _read_file(kind: str, path: Path, name: str, problems: list[Problem]) -> lis
                 name, line, "", f"not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8"
             )
         )
-        return []
+        return None
     loader = _Loader(text)
     try:
+        if "&" in text and _refuse_anchors(text, name, problems):
+            return None
         root_node = loader.get_single_node()
         if root_node is None:
             problems.append(
                 Problem(name, None, "", f"empty file; write a list of {kind}, or [] for none")
             )
-            return []
-        lines = _index_nodes(root_node, name, problems)
+            return None
+        lines = _index_nodes(root_node, kind, name, problems)
         if lines is None:
-            return []
-        document = loader.construct_document(root_node)
+            return None
+        try:
+            document = loader.construct_document(root_node)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            # YAML read a value as a date, number or boolean that cannot exist (2024-02-30,
+            # `!!int soon`); say which one instead of failing the whole check.
+            problems.append(_unbuildable(root_node, kind, name))
+            return None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problems.append(
@@ -172,10 +190,10 @@ def _read_file(kind: str, path: Path, name: str, problems: list[Problem]) -> lis
                 name, mark.line + 1 if mark else None, "", f"invalid YAML: {error.problem or error}"
             )
         )
-        return []
+        return None
     except yaml.YAMLError as error:
         problems.append(Problem(name, None, "", f"invalid YAML: {error}"))
-        return []
+        return None
     finally:
         loader.dispose()
     if not isinstance(document, list):
@@ -184,7 +202,7 @@ def _read_file(kind: str, path: Path, name: str, problems: list[Problem]) -> lis
                 name, lines[()], "", f"the file must be a list of {kind} (items starting with '- ')"
             )
         )
-        return []
+        return None
     return [
         _Entry(kind, name, index, _relative(lines, index), raw)
         for index, raw in enumerate(document)
@@ -195,7 +213,45 @@ def _relative(lines: dict[Location, int], index: int) -> dict[Location, int]:
     return {location[1:]: line for location, line in lines.items() if location[:1] == (index,)}
 
 
-def _index_nodes(root: yaml.Node, name: str, problems: list[Problem]) -> dict[Location, int] | None:
+def _refuse_anchors(text: str, name: str, problems: list[Problem]) -> bool:
+    """Refuse `&anchor`: a store has no use for them, and they are how aliases start."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if getattr(event, "anchor", None):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            problems.append(
+                Problem(name, line, "", "YAML anchors (&name) are not allowed in a store")
+            )
+            return True
+    return False
+
+
+def _unbuildable(root: yaml.Node, kind: str, name: str) -> Problem:
+    """The first value YAML cannot build, located by building each typed scalar on its own."""
+    constructor = yaml.constructor.SafeConstructor()
+    stack: list[tuple[Location, yaml.Node]] = [((), root)]
+    while stack:
+        location, node = stack.pop(0)
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                constructor.construct_object(node)
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+                what = node.tag.rsplit(":", 1)[-1]
+                return Problem(
+                    name,
+                    node.start_mark.line + 1,
+                    _field_name(kind, location),
+                    f"{node.value!r} is not a valid {what}; quote it if it is text",
+                )
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(((*location, i), child) for i, child in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(((*location, key.value), value) for key, value in node.value)
+    return Problem(name, None, "", "a value YAML cannot build")
+
+
+def _index_nodes(
+    root: yaml.Node, kind: str, name: str, problems: list[Problem]
+) -> dict[Location, int] | None:
     """Map each path in the document to its line, refusing aliases, odd tags and repeated keys.
 
     An alias is met as a node already seen; refusing it here keeps a "billion laughs" file from
@@ -229,7 +285,12 @@ def _index_nodes(root: yaml.Node, name: str, problems: list[Problem]) -> dict[Lo
                 key = key_node.value
                 if key in keys:
                     problems.append(
-                        Problem(name, key_node.start_mark.line + 1, str(key), "key given twice")
+                        Problem(
+                            name,
+                            key_node.start_mark.line + 1,
+                            _field_name(kind, (*location, key)),
+                            "key given twice",
+                        )
                     )
                     ok = False
                 keys.add(key)
@@ -247,8 +308,15 @@ def _validate(entry: _Entry, problems: list[Problem]) -> None:
         entry.record = model.model_validate(entry.raw)
     except ValidationError as error:
         allowed = ", ".join(model.model_fields)
-        for detail in error.errors(include_url=False):
-            location = tuple(detail["loc"])
+        details = error.errors(include_url=False)
+        locations = [tuple(detail["loc"]) for detail in details]
+        for detail, location in zip(details, locations, strict=True):
+            # "at least 1 item" on a list whose only item is invalid says nothing new.
+            if detail["type"] == "too_short" and any(
+                len(other) > len(location) and other[: len(location)] == location
+                for other in locations
+            ):
+                continue
             problems.append(entry.problem(location, _message(detail, allowed)))
 
 
@@ -266,7 +334,7 @@ def _message(detail: Any, allowed: str) -> str:
     return message
 
 
-def _cross_check(entries: list[_Entry]) -> list[Problem]:
+def _cross_check(entries: list[_Entry], unreadable: set[str]) -> list[Problem]:
     """Checks that need more than one record: unique ids, references, dates, stated numbers."""
     problems: list[Problem] = []
     first_seen: dict[str, _Entry] = {}
@@ -301,6 +369,8 @@ def _cross_check(entries: list[_Entry]) -> list[Problem]:
                 found = "topics" if target in topic_seen else None
             else:
                 found = kind_of(target)
+            if found != wanted and wanted in unreadable and found is None:
+                continue  # the record may be in the file that could not be read: no false alarm
             if found != wanted:
                 what = wanted.removesuffix("s")
                 hint = f"; it is a {found.removesuffix('s')}" if found else ""

@@ -19,7 +19,8 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     StringConstraints,
-    model_validator,
+    ValidationInfo,
+    field_validator,
 )
 
 from pakru.errors import PeriodError
@@ -35,8 +36,10 @@ def _period(value: object) -> Period:
         raise ValueError(error.message) from None
 
 
-def _amount_to_json(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
+def _amount_to_json(value: Decimal) -> int | str:
+    # A whole amount is a JSON number; a fractional one is its exact decimal text, because a JSON
+    # float would lose digits. `Figure.to_json` turns it into a number for the output contract.
+    return int(value) if value == value.to_integral_value() else format(value, "f")
 
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -51,7 +54,7 @@ PeriodValue = Annotated[
 Amount = Annotated[
     Decimal,
     BeforeValidator(parse_amount),
-    PlainSerializer(_amount_to_json, return_type=int | float, when_used="json"),
+    PlainSerializer(_amount_to_json, return_type=int | str, when_used="json"),
 ]
 
 
@@ -211,16 +214,32 @@ class Figure(Record):
     date_note: Text | None = None
     note: Text | None = None
 
-    @model_validator(mode="after")
-    def _unit_fits_metric(self) -> Figure:
-        expected = UNIT_OF_METRIC[self.metric]
-        if self.unit != expected:
-            raise ValueError(f"a {self.metric} figure is measured in {expected}, not {self.unit}")
-        if self.value < 0 and self.metric != "trade_growth":
-            raise ValueError(f"a {self.metric} figure cannot be negative ({self.value})")
-        if self.unit == "count" and self.value != self.value.to_integral_value():
-            raise ValueError(f"a count must be a whole number, not {self.value}")
-        return self
+    # Field validators (not one model validator) so that a problem is reported at the field, and
+    # its line, that is wrong; `metric` is declared first, so it is known when these run.
+    @field_validator("value")
+    @classmethod
+    def _value_fits_metric(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        metric = info.data.get("metric")
+        if value < 0 and metric not in (None, "trade_growth"):
+            raise ValueError(f"a {metric} figure cannot be negative ({value})")
+        if metric == "count" and value != value.to_integral_value():
+            raise ValueError(f"a count must be a whole number, not {value}")
+        return value
+
+    @field_validator("unit")
+    @classmethod
+    def _unit_fits_metric(cls, unit: str, info: ValidationInfo) -> str:
+        metric = info.data.get("metric")
+        if metric is not None and unit != UNIT_OF_METRIC[metric]:
+            raise ValueError(
+                f"a {metric} figure is measured in {UNIT_OF_METRIC[metric]}, not {unit}"
+            )
+        return unit
+
+    def to_json(self) -> dict[str, Any]:
+        data = super().to_json()
+        data["value"] = int(self.value) if isinstance(data["value"], int) else float(self.value)
+        return data
 
 
 class Topic(Model):

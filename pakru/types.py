@@ -145,6 +145,8 @@ def _store_point(text: str, whole: str) -> Period | None:
     """A single date in store notation, or None for an open end."""
     if text == OPEN:
         return None
+    if fiscal := _STORE_FISCAL_YEAR.fullmatch(text):  # an interval may run between fiscal years
+        return fiscal_year(int(fiscal[1]), int(fiscal[2]), whole)
     if day := _DAY.fullmatch(text):
         return _day(int(day[1]), int(day[2]), int(day[3]), whole)
     if month := _MONTH.fullmatch(text):
@@ -216,16 +218,14 @@ def _parse_period_query(text: str) -> Period:
     cleaned = text.strip().translate(_DASHES)
     if not cleaned:
         raise PeriodError(f"an empty period; give {PERIOD_FORMS}")
+    # "/" first: "2024-07/.." and "../2025-07" are how pakru itself prints open intervals.
+    is_pair = _YEAR_PAIR.fullmatch(cleaned) or _QUERY_FISCAL_YEAR.fullmatch(cleaned)
+    if "/" in cleaned and not is_pair:
+        start, _, end = cleaned.partition("/")
+        return _interval(_query_point(start.strip()), _query_point(end.strip()), text, "/")
     if ".." in cleaned and cleaned != OPEN:
         start, _, end = cleaned.partition("..")
         return _interval(_query_point(start.strip()), _query_point(end.strip()), text, "..")
-    if (
-        "/" in cleaned
-        and not _YEAR_PAIR.fullmatch(cleaned)
-        and not cleaned.upper().startswith("FY")
-    ):
-        start, _, end = cleaned.partition("/")
-        return _interval(_query_point(start.strip()), _query_point(end.strip()), text, "/")
     point = _query_point(cleaned)
     if point is None:
         raise PeriodError(f"{text!r} is not a period; give {PERIOD_FORMS}")
@@ -238,10 +238,9 @@ def _query_point(text: str) -> Period | None:
     if fiscal := _QUERY_FISCAL_YEAR.fullmatch(text):
         first, second = fiscal[1], fiscal[2]
         if second is None:  # FY24 and FY2024 both name the year the fiscal year ends in
-            end = int(first) if len(first) == 4 else 2000 + int(first)
+            end = _full_year(first)
             return fiscal_year(end - 1, end, text)
-        start = int(first) if len(first) == 4 else 2000 + int(first)
-        return fiscal_year(start, int(second), text)
+        return fiscal_year(_full_year(first), int(second), text)
     if _MONTH.fullmatch(text):
         year, month = int(text[:4]), int(text[5:])
         if 1 <= month <= 12:
@@ -260,6 +259,14 @@ def _query_point(text: str) -> Period | None:
         except PeriodError as error:  # a real form with an impossible value: say which part
             raise PeriodError(f"{error.message}; give {PERIOD_FORMS}") from None
     raise PeriodError(f"{text!r} is not a period; give {PERIOD_FORMS}")
+
+
+def _full_year(digits: str) -> int:
+    """A year from four digits, or from two: 00–49 in this century, 50–99 in the last."""
+    year = int(digits)
+    if len(digits) == 4:
+        return year
+    return 2000 + year if year < 50 else 1900 + year
 
 
 def parse_date_bound(text: str, *, option: str) -> Period:
