@@ -68,6 +68,12 @@ class PakruGroup(TyperGroup):
         except (typer.Abort, KeyboardInterrupt):
             _say("pakru: interrupted")
             code = ExitCode.INTERRUPTED
+        except Exception as error:  # a bug in pakru: one line, not a traceback, unless debugging
+            if os.environ.get("PAKRU_DEBUG"):
+                raise
+            name = type(error).__name__
+            _say(f"pakru: internal error ({name}: {error}); set PAKRU_DEBUG=1 to see where")
+            code = ExitCode.STORE_INVALID
         if standalone_mode:
             sys.exit(code)
         return code
@@ -419,6 +425,44 @@ def show(
     store = _store(ctx)
     record = query.find_record(store, record_id)
     _print(render.show_view(record, query.related(store, record), fmt, store))
+
+
+@app.command(rich_help_panel="Query")
+def search(
+    ctx: typer.Context,
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="TEXT...",
+            help='Words that must all match; a "phrase in double quotes" must match as a phrase.',
+            show_default=False,
+        ),
+    ],
+    kind: Annotated[
+        str | None,
+        typer.Option("--type", help="Only figure, agreement, event, actor or source records."),
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many results.")] = 50,
+    fmt: FormatOpt = OutputFormat.TABLE,
+) -> None:
+    """Full-text search over titles, subjects, names, aliases, notes and quotes, best first.
+
+    Examples: pakru search steel · pakru search '"steel mill"' · pakru search Fedorov --type event
+    """
+    from pakru import query, render
+    from pakru import search as find
+
+    text = " ".join(words)
+    asked = find.parse_query(text)
+    types = (
+        {query.check_choice(kind, find.RECORD_TYPES, "record type", "--type") or ""}
+        if kind
+        else None
+    )
+    store = _store(ctx)
+    hits = find.search(store, asked, types=types, limit=limit)
+    rows = [render.SearchRow(hit, find.match_spans(hit.snippet, asked)) for hit in hits]
+    _emit(render.search_listing(rows, text), fmt, store)
 
 
 @app.command(rich_help_panel="Inspect")

@@ -171,13 +171,7 @@ def _quantum(unit: str, value: Decimal) -> Decimal:
     return Decimal("1E7") if abs(value) >= 1_000_000_000 else Decimal("1E6")
 
 
-def _central(low: Bound, high: Bound, unit: str) -> Decimal:
-    value = (
-        (low + high) / 2
-        if low is not None and high is not None
-        else (low if high is None else high)
-    )
-    assert value is not None
+def _rounded(value: Decimal, unit: str) -> Decimal:
     return value.quantize(_quantum(unit, value), rounding=ROUND_HALF_EVEN)
 
 
@@ -200,7 +194,7 @@ def _reported(figures: Iterable[Figure], metric: str) -> dict[str, list[Figure]]
         if figure.metric == metric and figure.basis == "reported" and figure.period is not None:
             by_period.setdefault(str(figure.period), []).append(figure)
     return {
-        period: [min(group, key=lambda f: (stated_precision(f), f.id))]
+        period: [min(group, key=lambda f: (stated_precision(f), f.qualifier != "exact", f.id))]
         for period, group in by_period.items()
     }
 
@@ -260,7 +254,7 @@ def _share(part: Figure, total: Figure) -> Derived:
         subject=f"share of {part.metric} in total trade",
         low=low,
         high=high,
-        value=_central(low, high, "percent"),
+        value=_rounded(part.value / total.value * _HUNDRED, "percent"),
         unit="percent",
         period=part.period,
         formula=f"{part.id} ÷ {total.id} × 100",
@@ -281,7 +275,7 @@ def _growth(early: Figure, late: Figure) -> Derived:
         subject=f"growth of total trade from {early.period}",
         low=low,
         high=high,
-        value=_central(low, high, "percent"),
+        value=_rounded((late.value / early.value - 1) * _HUNDRED, "percent"),
         unit="percent",
         period=late.period,
         formula=f"({late.id} ÷ {early.id} − 1) × 100",
@@ -302,11 +296,12 @@ def _implied_previous(growth: Figure, total: Figure) -> Derived | None:
     high = _div(th, factor_low)
     if high is None:
         return None
-    value = (
-        _central(low, high, "USD")
-        if low is not None
-        else high.quantize(Decimal("1E6"), rounding=ROUND_FLOOR)
-    )
+    # The value shown uses the figures as stated; when the growth is open-ended ("more than 100
+    # percent") only the bound is known, rounded down so that "under" stays true.
+    if low is not None and growth.qualifier == "exact":
+        value = _rounded(total.value / (1 + growth.value / _HUNDRED), "USD")
+    else:
+        value = high.quantize(Decimal("1E6"), rounding=ROUND_FLOOR)
     return Derived(
         id=f"derived-previous-{growth.id}-{total.id}",
         metric="trade_total",

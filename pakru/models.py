@@ -245,9 +245,15 @@ class Figure(Record):
 class Topic(Model):
     """A subject in the vocabulary, with the words users may type for it."""
 
+    record_type: ClassVar[str] = "topic"
     id: Slug
     name: Text
     synonyms: tuple[Text, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "type": self.record_type} | self.model_dump(
+            mode="json", exclude={"id"}
+        )
 
     @property
     def names(self) -> tuple[str, ...]:

@@ -135,7 +135,7 @@ def _value_cell(figure: AnyFigure) -> str:
 @dataclass(frozen=True)
 class Column:
     header: str
-    cell: Callable[[Any], str]
+    cell: Callable[[Any], str | Text]  # Text only for cells with highlights, already escaped
     justify: Literal["left", "right"] = "left"
     # Only prose wraps; dates, periods and values stay on one line so that they read at a glance.
     wrap: bool = False
@@ -220,8 +220,8 @@ def render(listing: Listing, fmt: OutputFormat, store: FactStore) -> RenderableT
     return _table(listing, sections, footer)
 
 
-def _row(listing: Listing, item: Any, notes: _Footnotes) -> list[str]:
-    cells = [column.cell(item) for column in listing.columns]
+def _row(listing: Listing, item: Any, notes: _Footnotes) -> list[str | Text]:
+    cells: list[str | Text] = [column.cell(item) for column in listing.columns]
     if listing.cites:
         mark = f" {_CONFLICT_MARK}" if item.id in listing.marked else ""
         cells.append(notes.mark(item) + mark)
@@ -232,9 +232,10 @@ def _headers(listing: Listing) -> list[str]:
     return [column.header for column in listing.columns] + (["Src"] if listing.cites else [])
 
 
-def _table(
-    listing: Listing, sections: list[tuple[str | None, list[list[str]]]], footer: list[str]
-) -> RenderableType:
+Rows = list[tuple[str | None, list[list[str | Text]]]]
+
+
+def _table(listing: Listing, sections: Rows, footer: list[str]) -> RenderableType:
     table = Table(
         title=literal(listing.title),
         caption=literal(listing.caption) if listing.caption else None,
@@ -245,7 +246,8 @@ def _table(
     rows = [row for _, section_rows in sections for row in section_rows]
     headers = _headers(listing)
     widest = [
-        max(len(line) for row in rows for line in row[i].split("\n")) for i in range(len(headers))
+        max(len(line) for row in rows for line in str(row[i]).split("\n"))
+        for i in range(len(headers))
     ]
     wraps = [column.wrap for column in listing.columns] + [False] * listing.cites
     maxima = [column.max_width for column in listing.columns] + [None] * listing.cites
@@ -269,7 +271,9 @@ def _table(
         if label:
             table.add_row(*_label_row(label, listing, widest))
         for index, row in enumerate(section_rows):
-            cells: list[RenderableType] = [Text(literal(cell)) for cell in row]
+            cells: list[RenderableType] = [
+                cell if isinstance(cell, Text) else Text(literal(cell)) for cell in row
+            ]
             if bars is not None:
                 cells.append(bars(label, index))
             table.add_row(*cells)
@@ -306,11 +310,9 @@ def _bar_column(
     return bar
 
 
-def _markdown(
-    listing: Listing, sections: list[tuple[str | None, list[list[str]]]], footer: list[str]
-) -> str:
-    def cells(values: Sequence[str]) -> str:
-        return "| " + " | ".join(literal(v).replace("|", "\\|") for v in values) + " |"
+def _markdown(listing: Listing, sections: Rows, footer: list[str]) -> str:
+    def cells(values: Sequence[str | Text]) -> str:
+        return "| " + " | ".join(_md_text(v) for v in values) + " |"
 
     aligns = ["---:" if c.justify == "right" else "---" for c in listing.columns]
     lines = [f"**{literal(listing.title)}**", ""]
@@ -328,6 +330,22 @@ def _markdown(
 
 def _md_cell(text: str) -> str:
     return literal(text).replace("|", "\\|").replace("\n", "<br>")
+
+
+def _md_text(cell: str | Text) -> str:
+    """A Markdown cell; highlighted spans of a Text become **bold**."""
+    if isinstance(cell, str):
+        return _md_cell(cell)
+    plain, out, at = cell.plain, [], 0
+    for span in sorted(cell.spans, key=lambda s: s.start):
+        out += [
+            _md_cell(plain[at : span.start]),
+            "**",
+            _md_cell(plain[span.start : span.end]),
+            "**",
+        ]
+        at = span.end
+    return "".join([*out, _md_cell(plain[at:])])
 
 
 def _flatten(value: object) -> str:
@@ -609,12 +627,11 @@ def _current_role(actor: Actor, store: FactStore) -> str:
 def actors_listing(actors: Sequence[Actor], query: str | None, store: FactStore) -> Listing:
     title, empty = _titled("Actors", f"matching {query!r}" if query else "")
     columns = (
-        Column("Name", lambda a: a.name, wrap=True),
+        Column("Name (id)", lambda a: f"{a.name}\n({a.id})", wrap=True),
         Column("Kind", lambda a: a.kind),
         Column("Country", lambda a: _names(store, [a.country]) if a.country else "—"),
-        Column("Role", lambda a: _current_role(a, store), wrap=True, max_width=30),
-        Column("Also", lambda a: ", ".join(a.aliases) or "—", wrap=True, max_width=20),
-        Column("Id", lambda a: a.id),
+        Column("Latest role", lambda a: _current_role(a, store), wrap=True, max_width=30),
+        Column("Also called", lambda a: ", ".join(a.aliases) or "—", wrap=True, max_width=18),
     )
     return Listing(
         title,
@@ -628,9 +645,8 @@ def actors_listing(actors: Sequence[Actor], query: str | None, store: FactStore)
 
 def sources_listing(sources: Sequence[Source], counts: Mapping[str, int]) -> Listing:
     columns = (
-        Column("Id", lambda s: s.id),
-        Column("Title", lambda s: s.title, wrap=True),
-        Column("Publisher", lambda s: s.publisher or "not stated", wrap=True, max_width=14),
+        Column("Title (id)", lambda s: f"{s.title}\n({s.id})", wrap=True),
+        Column("Publisher", lambda s: s.publisher or "not stated", wrap=True, max_width=12),
         Column("Published", lambda s: str(s.published)),
         Column("Facts", lambda s: str(counts.get(s.id, 0)), "right"),
     )
@@ -842,3 +858,53 @@ def check_summary(report: Any) -> list[str]:
         else ""
     )
     return [f"OK: {counts}{quotes}."]
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    """One search hit, shaped like a record for the listing machinery."""
+
+    hit: Any
+    spans: Sequence[tuple[int, int]]
+
+    @property
+    def id(self) -> str:
+        return str(self.hit.record.id)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.hit.record.to_json()
+        return data | {
+            "score": round(self.hit.score, 3),
+            "matched": list(self.hit.fields),
+            "snippet": self.hit.snippet,
+        }
+
+
+def _highlighted(row: SearchRow) -> Text:
+    """The snippet with the matched words highlighted, and the id to `show` under it."""
+    text = Text(literal(row.hit.snippet))
+    if literal(row.hit.snippet) == row.hit.snippet:  # offsets hold only when nothing was escaped
+        for start, end in row.spans:
+            text.stylize("bold reverse", start, end)
+    text.append(f"\n→ {literal(row.id)}")
+    return text
+
+
+def search_listing(rows: Sequence[SearchRow], text: str) -> Listing:
+    columns = (
+        Column("Type", lambda r: r.hit.record.record_type),
+        Column("Match (→ id)", _highlighted, wrap=True),
+        Column("Found in", lambda r: ", ".join(r.hit.fields), wrap=True, max_width=16),
+    )
+    return Listing(
+        f"Search: {text}",
+        f"Nothing matches {text!r}.",
+        columns,
+        [Section(None, rows)],
+        ("id", "type", "score", "matched", "snippet"),
+        caption="Best matches first; `pakru show ID` gives a record in full.",
+        cites=False,
+    )
