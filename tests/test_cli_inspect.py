@@ -384,3 +384,28 @@ def test_search_nothing_and_bad_queries(invoke: Invoke) -> None:
         assert result.exit_code == 2, result.output
         assert message in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --- shell completion ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("words", "cword", "expected"),
+    [
+        ("pakru agreements --topic st", 3, {"steel", "steel mill"}),
+        ("pakru events --actor Ivan", 3, {"Ivan Petroff", "Ivan Petrov"}),
+        ("pakru agreements --status si", 3, {"signed"}),
+        ("pakru show steel-", 2, {"steel-protocol-2025-02", "steel-talks-2025-02"}),
+    ],
+)
+def test_shell_completion_offers_store_values(
+    words: str, cword: int, expected: set[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from pakru.cli import app
+
+    monkeypatch.setenv("PAKRU_FACTS", str(DATA_FACTS))
+    env = {"_PAKRU_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    result = CliRunner().invoke(app, [], env=env, prog_name="pakru")
+    assert set(result.stdout.split("\n")) - {""} == expected
