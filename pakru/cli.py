@@ -31,7 +31,7 @@ from pakru.types import date_window, parse_period_query
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from pakru.models import FactStore
+    from pakru.records import FactStore
     from pakru.render import Listing
 
 

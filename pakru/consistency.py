@@ -16,7 +16,7 @@ from itertools import combinations
 from typing import Any, Literal
 
 from pakru.errors import PeriodError
-from pakru.models import Citation, Figure
+from pakru.records import Citation, Figure
 from pakru.types import Period, Precision, fiscal_year
 
 Bound = Decimal | None
@@ -90,6 +90,40 @@ class Derived:
     def sources(self) -> tuple[Citation, ...]:
         return tuple(citation for figure in self.inputs for citation in figure.sources)
 
+    def to_storage(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "metric": self.metric,
+            "subject": self.subject,
+            "low": _text(self.low),
+            "high": _text(self.high),
+            "value": _text(self.value),
+            "unit": self.unit,
+            "period": str(self.period),
+            "formula": self.formula,
+            "inputs": [figure.to_storage() for figure in self.inputs],
+        }
+
+    @classmethod
+    def from_storage(cls, data: dict[str, Any]) -> Derived:
+        def decimal(text: str | None) -> Decimal | None:
+            return None if text is None else Decimal(text)
+
+        value = decimal(data["value"])
+        assert value is not None
+        return cls(
+            id=data["id"],
+            metric=data["metric"],
+            subject=data["subject"],
+            low=decimal(data["low"]),
+            high=decimal(data["high"]),
+            value=value,
+            unit=data["unit"],
+            period=Period.parse(data["period"]),
+            formula=data["formula"],
+            inputs=tuple(Figure.from_storage(item) for item in data["inputs"]),
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -108,6 +142,10 @@ class Derived:
 
 
 AnyFigure = Figure | Derived
+
+
+def _text(value: Bound) -> str | None:
+    return None if value is None else format(value, "f")
 
 
 def _number(value: Bound) -> int | float | None:
@@ -335,6 +373,38 @@ class Check:
     reason: str
     gap: Decimal | None = field(default=None)
 
+    def to_storage(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "agrees": self.agrees,
+            "reason": self.reason,
+            "gap": _text(self.gap),
+            "a": _figure_storage(self.a),
+            "b": _figure_storage(self.b),
+        }
+
+    @classmethod
+    def from_storage(cls, data: dict[str, Any]) -> Check:
+        return cls(
+            kind=data["kind"],
+            a=_figure_from_storage(data["a"]),
+            b=_figure_from_storage(data["b"]),
+            agrees=data["agrees"],
+            reason=data["reason"],
+            gap=None if data["gap"] is None else Decimal(data["gap"]),
+        )
+
+
+def _figure_storage(figure: AnyFigure) -> dict[str, Any]:
+    return {"derived": isinstance(figure, Derived), "figure": figure.to_storage()}
+
+
+def _figure_from_storage(data: dict[str, Any]) -> AnyFigure:
+    if data["derived"]:
+        return Derived.from_storage(data["figure"])
+    figure: Figure = Figure.from_storage(data["figure"])
+    return figure
+
 
 def gap_between(a: AnyFigure, b: AnyFigure) -> Decimal | None:
     """The smallest distance between two figures' ranges (None when they meet)."""
@@ -377,31 +447,41 @@ def conflicts(figures: Sequence[Figure]) -> list[Check]:
 
 
 def _reported_pairs(figures: Sequence[Figure]) -> Iterator[Check]:
-    for a, b in combinations(figures, 2):
-        if not comparable(a, b):
-            continue
-        agrees = ranges_meet(a, b)
-        kind = _who(a, b)
-        if agrees:
-            reason = "the same measure for the same period, equal within the precision each states"
-        elif kind == "same quote":
-            reason = "one quote states both figures for the same measure and period"
-        elif kind == "same source":
-            reason = "one source gives both figures for the same measure and period"
-        else:
-            reason = "two sources give different figures for the same measure and period"
-        yield Check(kind, a, b, agrees, reason, gap_between(a, b))
+    # Only figures with the same metric and period can be comparable: pair within those groups,
+    # so that a store of 100,000 figures is not 5 billion comparisons.
+    groups: dict[tuple[str, str], list[Figure]] = {}
+    for figure in figures:
+        if figure.period is not None:
+            groups.setdefault((figure.metric, str(figure.period)), []).append(figure)
+    for group in groups.values():
+        for a, b in combinations(group, 2):
+            if not comparable(a, b):
+                continue
+            agrees = ranges_meet(a, b)
+            kind = _who(a, b)
+            if agrees:
+                reason = (
+                    "the same measure for the same period, equal within the precision each states"
+                )
+            elif kind == "same quote":
+                reason = "one quote states both figures for the same measure and period"
+            elif kind == "same source":
+                reason = "one source gives both figures for the same measure and period"
+            else:
+                reason = "two sources give different figures for the same measure and period"
+            yield Check(kind, a, b, agrees, reason, gap_between(a, b))
 
 
 def _against_derived(figures: Sequence[Figure], derived: Sequence[Derived]) -> Iterator[Check]:
     """A reported figure against the same measure that pakru derives from other figures."""
+    by_period: dict[str, list[Derived]] = {}
+    for computed in derived:
+        by_period.setdefault(str(computed.period), []).append(computed)
     for figure in figures:
         if figure.basis != "reported" or figure.period is None:
             continue
-        for computed in derived:
-            if figure in computed.inputs or str(computed.period) != str(figure.period):
-                continue
-            if not _same_thing(figure, computed):
+        for computed in by_period.get(str(figure.period), ()):
+            if figure in computed.inputs or not _same_thing(figure, computed):
                 continue
             agrees = ranges_meet(figure, computed)
             verdict = "agrees with" if agrees else "does not fit"
@@ -425,21 +505,38 @@ def _parts_and_wholes(figures: Sequence[Figure]) -> Iterator[Check]:
                 verdict = "equals" if agrees else "is not"
                 reason = f"the total {verdict} exports plus imports"
                 yield Check("derived", total, parts, agrees, reason, gap_between(total, parts))
-    for whole, part in combinations(totals, 2):
-        for outer, inner in ((whole, part), (part, whole)):
-            assert outer.period is not None and inner.period is not None
-            if outer.period == inner.period or not outer.period.contains(inner.period):
-                continue
-            (inner_low, _), (_, outer_high) = value_range(inner), value_range(outer)
-            excess = None
-            if inner_low is not None and outer_high is not None and inner_low > outer_high:
-                excess = _round_gap(inner_low - outer_high, "USD")
-            reason = (
-                f"trade over {inner.period}, part of {outer.period}, is larger than the whole"
-                if excess
-                else f"trade over {inner.period} is part of {outer.period}, and no larger"
-            )
-            yield Check("part and whole", outer, inner, excess is None, reason, excess)
+    # A whole is a fiscal or calendar year; look each part up under the years that hold it.
+    wholes: dict[str, list[Figure]] = {}
+    for total in totals:
+        assert total.period is not None
+        if total.period.precision in (Precision.FISCAL_YEAR, Precision.YEAR):
+            wholes.setdefault(str(total.period), []).append(total)
+    for inner in totals:
+        assert inner.period is not None
+        for key in _years_holding(inner.period):
+            for outer in wholes.get(key, ()):
+                assert outer.period is not None
+                if outer.period == inner.period or not outer.period.contains(inner.period):
+                    continue
+                (inner_low, _), (_, outer_high) = value_range(inner), value_range(outer)
+                excess = None
+                if inner_low is not None and outer_high is not None and inner_low > outer_high:
+                    excess = _round_gap(inner_low - outer_high, "USD")
+                reason = (
+                    f"trade over {inner.period}, part of {outer.period}, is larger than the whole"
+                    if excess
+                    else f"trade over {inner.period} is part of {outer.period}, and no larger"
+                )
+                yield Check("part and whole", outer, inner, excess is None, reason, excess)
+
+
+def _years_holding(period: Period) -> list[str]:
+    """The notation of the fiscal year and the calendar year a period starts in."""
+    if period.first is None:
+        return []
+    first = period.first
+    start = first.year if first.month >= 7 else first.year - 1
+    return [f"FY{start}-{(start + 1) % 100:02d}", f"{first.year:04d}"]
 
 
 def _sum(exports: Figure, imports: Figure) -> Derived:

@@ -25,7 +25,7 @@ from pakru import __version__
 from pakru.errors import UsageError
 
 if TYPE_CHECKING:  # pydantic stays out of `import pakru.export`; cli imports it lazily anyway
-    from pakru.models import Agreement, Citation, Event, Fact, FactStore, Record
+    from pakru.records import Agreement, Citation, Event, Fact, FactStore, Record
     from pakru.types import Period
 
 SqlValue = str | int | float | None

@@ -1,12 +1,13 @@
-"""Reading a store folder: YAML files → checked records → a `FactStore`, or every problem found.
+"""Reading store files: YAML → records checked one by one, each problem with file, line and field.
 
-Nothing is skipped: a record that does not validate, a reference that does not resolve or a file
-that cannot be read is a `Problem` with its file, line and field, and the store does not load.
+What needs more than one record — unique ids, references, dates against sources — is checked over
+the whole store by `pakru.compiled`, which keeps what this module reads. Nothing is skipped: a
+record that does not validate, or a file that cannot be read, is a `Problem`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,19 +15,19 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from pakru.errors import Problem, StoreError
+from pakru import records
+from pakru.errors import Problem
 from pakru.models import (
     Actor,
     Agreement,
     Citation,
     Event,
-    FactStore,
     Figure,
     Model,
-    Record,
     Source,
     Topic,
 )
+from pakru.types import Period
 
 KINDS: dict[str, type[Model]] = {
     "sources": Source,
@@ -84,70 +85,45 @@ def _field_name(kind: str, location: Location) -> str:
     return text
 
 
-@dataclass
-class CheckReport:
-    """The outcome of checking a store: the store when it is valid, and every problem found."""
-
-    problems: list[Problem] = field(default_factory=list)
-    store: FactStore | None = None
-    quotes_checked: int = 0
-
-
-def load_store(root: Path) -> FactStore:
-    """Load and check the store in `root`; raise `StoreError` listing every problem."""
-    report = check_store(root)
-    if report.store is None:
-        raise StoreError(report.problems)
-    return report.store
-
-
-def check_store(root: Path, sources_dir: Path | None = None) -> CheckReport:
-    """Check everything that can be checked, and collect every problem rather than the first."""
-    report = CheckReport()
-    if not root.is_dir():
-        report.problems.append(Problem(str(root), None, "", "the fact store folder does not exist"))
-        return report
-    entries: list[_Entry] = []
-    unreadable: set[str] = set()  # kinds with a file that could not be read at all
-    for kind, path in _store_files(root, report.problems):
-        read = _read_file(kind, path, _display_name(root, path), report.problems)
-        if read is None:
-            unreadable.add(kind)
-        entries.extend(read or [])
-    for entry in entries:
-        _validate(entry, report.problems)
-    report.problems.extend(_cross_check(entries, unreadable))
-    if sources_dir is not None:
-        report.quotes_checked = _check_quotes(entries, sources_dir, report.problems)
-    if not report.problems:
-        report.store = _assemble(entries)
-    return report
-
-
 def _display_name(root: Path, path: Path) -> str:
     return f"{root.name}/{path.relative_to(root).as_posix()}"
 
 
-def _store_files(root: Path, problems: list[Problem]) -> Iterator[tuple[str, Path]]:
-    """Each store file with its kind, from `<kind>.yaml` and every `*.yaml` under `<kind>/`."""
+@dataclass(frozen=True)
+class StoreFile:
+    """A file of the store: its kind, where it is, and the name problems give it."""
+
+    kind: str
+    path: Path
+    name: str
+
+
+def store_files(root: Path) -> tuple[list[StoreFile], list[Problem]]:
+    """Each store file with its kind, from `<kind>.yaml` and every `*.yaml` under `<kind>/`;
+    and a problem for each YAML file at the top that is not a store file."""
+    found: list[StoreFile] = []
+    problems: list[Problem] = []
     for kind in KINDS:
         single = root / f"{kind}.yaml"
         if single.is_file():
-            yield kind, single
+            found.append(StoreFile(kind, single, _display_name(root, single)))
         folder = root / kind
         if folder.is_dir():
             for path in sorted(folder.rglob("*.yaml")):
                 if path.is_file():
-                    yield kind, path
+                    found.append(StoreFile(kind, path, _display_name(root, path)))
     known = {f"{kind}.yaml" for kind in KINDS}
     for path in sorted(root.glob("*.y*ml")):
         if path.name not in known:
-            name = _display_name(root, path)
             problems.append(
                 Problem(
-                    name, None, "", f"not a store file; name it one of {', '.join(sorted(known))}"
+                    _display_name(root, path),
+                    None,
+                    "",
+                    f"not a store file; name it one of {', '.join(sorted(known))}",
                 )
             )
+    return found, problems
 
 
 def _read_file(kind: str, path: Path, name: str, problems: list[Problem]) -> list[_Entry] | None:
@@ -334,53 +310,103 @@ def _message(detail: Any, allowed: str) -> str:
     return message
 
 
-def _cross_check(entries: list[_Entry], unreadable: set[str]) -> list[Problem]:
-    """Checks that need more than one record: unique ids, references, dates, stated numbers."""
-    problems: list[Problem] = []
-    first_seen: dict[str, _Entry] = {}
-    topic_seen: dict[str, _Entry] = {}
+@dataclass(frozen=True)
+class Ref:
+    """A record's reference to another: where it stands and what kind it must name."""
+
+    record: str
+    field: str
+    line: int | None
+    target: str
+    wanted: str  # sources, actors, events or topics
+
+
+@dataclass(frozen=True)
+class Row:
+    """A record that validated, with what the whole-store checks need to know of it."""
+
+    kind: str
+    file: str
+    position: int  # its index in the file
+    line: int | None
+    record: records.Record
+    refs: tuple[Ref, ...]
+    # The date at which it says something already happened: (field, line, period).
+    reported: tuple[str, int | None, Period] | None
+    citations: tuple[tuple[str, int | None, Citation], ...]  # (field, line, citation)
+    lines: dict[Location, int] = field(repr=False, default_factory=dict)
+
+    def problem(self, location: Location, message: str) -> Problem:
+        line = next(
+            (
+                self.lines[location[:end]]
+                for end in range(len(location), -1, -1)
+                if location[:end] in self.lines
+            ),
+            None,
+        )
+        return Problem(self.file, line, _field_name(self.kind, (self.position, *location)), message)
+
+
+@dataclass
+class FileResult:
+    """What one file holds: its valid rows, every id it defines, and its problems."""
+
+    file: StoreFile
+    rows: list[Row] = field(default_factory=list)
+    # (id, kind, line, actor kind, position) of every item with an id, valid or not, so that a
+    # record failing validation does not also make every reference to it dangle.
+    ids: list[tuple[str, str, int | None, str | None, int]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    readable: bool = True
+
+
+def read_file(file: StoreFile) -> FileResult:
+    """Parse and validate one file, record by record."""
+    result = FileResult(file)
+    entries = _read_file(file.kind, file.path, file.name, result.problems)
+    if entries is None:
+        result.readable = False
+        return result
     for entry in entries:
         raw_id = entry.raw.get("id") if isinstance(entry.raw, dict) else None
-        if not isinstance(raw_id, str):
+        if isinstance(raw_id, str):
+            kind = entry.raw.get("kind") if file.kind == "actors" else None
+            subkind = kind if isinstance(kind, str) else None
+            result.ids.append((raw_id, file.kind, entry._line(("id",)), subkind, entry.index))
+        _validate(entry, result.problems)
+        if entry.record is None:
             continue
-        seen = topic_seen if entry.kind == "topics" else first_seen
-        if raw_id in seen:
-            earlier = seen[raw_id]
-            where = f"{earlier.file}:{earlier._line(('id',))}"
-            problems.append(entry.problem(("id",), f"duplicate id {raw_id!r} (first at {where})"))
-        else:
-            seen[raw_id] = entry
+        result.problems.extend(_content_problems(entry))
+        result.rows.append(_row(entry))
+    return result
 
-    def kind_of(record_id: str) -> str | None:
-        entry = first_seen.get(record_id)
-        return entry.kind if entry else None
 
-    records = {
-        entry.record.id: entry.record
-        for entry in entries
-        if isinstance(entry.record, Record) and first_seen.get(entry.record.id) is entry
-    }
-    for entry in entries:
-        record = entry.record
-        if record is None:
-            continue
-        for location, target, wanted in _references(record):
-            if wanted == "topics":
-                found = "topics" if target in topic_seen else None
-            else:
-                found = kind_of(target)
-            if found != wanted and wanted in unreadable and found is None:
-                continue  # the record may be in the file that could not be read: no false alarm
-            if found != wanted:
-                what = wanted.removesuffix("s")
-                hint = f"; it is a {found.removesuffix('s')}" if found else ""
-                problems.append(entry.problem(location, f"no {what} with id {target!r}{hint}"))
-            elif wanted == "actors" and location == ("country",):
-                country = records.get(target)
-                if isinstance(country, Actor) and country.kind != "country":
-                    problems.append(entry.problem(location, f"{target!r} is not a country"))
-        problems.extend(_content_problems(entry, records))
-    return problems
+def _row(entry: _Entry) -> Row:
+    model = entry.record
+    assert model is not None
+    record_id = str(model.id)  # type: ignore[attr-defined]
+    refs = tuple(
+        Ref(record_id, entry._field(location), entry._line(location), target, wanted)
+        for location, target, wanted in _references(model)
+    )
+    dated = _reported_date(model)
+    reported = (entry._field((dated[0],)), entry._line((dated[0],)), dated[1]) if dated else None
+    citations = tuple(
+        (entry._field((*location, "quote")), entry._line((*location, "quote")), citation)
+        for location, citation in _citations(model)
+    )
+    return Row(
+        entry.kind,
+        entry.file,
+        entry.index,
+        entry._line(()),
+        model.to_record(),
+        refs,
+        reported,
+        citations,
+        entry.lines,
+    )
 
 
 def _references(record: Model) -> Iterator[tuple[Location, str, str]]:
@@ -409,8 +435,8 @@ def _references(record: Model) -> Iterator[tuple[Location, str, str]]:
                 yield ("roles", i, "sources", j, "source"), citation.source, "sources"
 
 
-def _content_problems(entry: _Entry, records: dict[str, Record]) -> Iterator[Problem]:
-    """What a record says against its own citations and its sources' dates."""
+def _content_problems(entry: _Entry) -> Iterator[Problem]:
+    """What a record says against its own quotes: its stated number, its names."""
     record = entry.record
     if isinstance(record, Figure) and not any(record.stated in c.quote for c in record.sources):
         yield entry.problem(("stated",), f"{record.stated!r} does not occur in any of its quotes")
@@ -420,21 +446,6 @@ def _content_problems(entry: _Entry, records: dict[str, Record]) -> Iterator[Pro
             if not any(name in quote for quote in quotes):
                 location: Location = ("name",) if i == 0 else ("aliases", i - 1)
                 yield entry.problem(location, f"{name!r} does not occur in any of its quotes")
-    dated = _reported_date(record)
-    if dated is None:
-        return
-    published = [
-        source.published
-        for c in getattr(record, "sources", ())
-        if isinstance(source := records.get(c.source), Source)
-    ]
-    latest = max((p.last for p in published if p.last), default=None)
-    if latest is not None and dated[1].first is not None and dated[1].first > latest:
-        yield entry.problem(
-            (dated[0],),
-            f"{dated[1]} begins after its latest source was published ({latest.isoformat()}); "
-            "a scheduled or expected fact needs that status",
-        )
 
 
 def _reported_date(record: Model | None) -> tuple[str, Any] | None:
@@ -448,50 +459,47 @@ def _reported_date(record: Model | None) -> tuple[str, Any] | None:
     return None
 
 
-def _check_quotes(entries: list[_Entry], sources_dir: Path, problems: list[Problem]) -> int:
+def check_quotes(results: Sequence[FileResult], sources_dir: Path) -> tuple[list[Problem], int]:
     """Check that every quote stands, character for character, in its source's text file."""
     if not sources_dir.is_dir():
-        problems.append(
-            Problem(str(sources_dir), None, "", "the folder of source texts does not exist")
-        )
-        return 0
+        return [Problem(str(sources_dir), None, "", "the folder of source texts does not exist")], 0
+    problems: list[Problem] = []
     texts: dict[str, str | None] = {}
-    for entry in entries:
-        source = entry.record
-        if not isinstance(source, Source):
-            continue
-        texts[source.id] = _source_text(entry, source, sources_dir, problems)
+    for result in results:
+        for row in result.rows:
+            if isinstance(row.record, records.Source):
+                texts[row.record.id] = _source_text(row, row.record, sources_dir, problems)
     checked = 0
-    for entry in entries:
-        for location, citation in _citations(entry.record):
-            text = texts.get(citation.source)
-            if text is None:
-                continue
-            checked += 1
-            if citation.quote not in text:
-                problems.append(
-                    entry.problem((*location, "quote"), _quote_mismatch(citation.quote, text))
-                )
-    return checked
+    for result in results:
+        for row in result.rows:
+            for field_name, line, citation in row.citations:
+                text = texts.get(citation.source)
+                if text is None:
+                    continue
+                checked += 1
+                if citation.quote not in text:
+                    mismatch = _quote_mismatch(citation.quote, text)
+                    problems.append(Problem(row.file, line, field_name, mismatch))
+    return problems, checked
 
 
 def _source_text(
-    entry: _Entry, source: Source, sources_dir: Path, problems: list[Problem]
+    row: Row, source: records.Source, sources_dir: Path, problems: list[Problem]
 ) -> str | None:
     if source.text_file is None:
-        problems.append(entry.problem(("text_file",), "no text_file to check its quotes against"))
+        problems.append(row.problem(("text_file",), "no text_file to check its quotes against"))
         return None
     folder = sources_dir.resolve()
     path = (folder / source.text_file).resolve()
     if path.parent != folder or not path.is_file():
         problems.append(
-            entry.problem(("text_file",), f"no file {source.text_file!r} in {sources_dir}")
+            row.problem(("text_file",), f"no file {source.text_file!r} in {sources_dir}")
         )
         return None
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        problems.append(entry.problem(("text_file",), f"cannot read {source.text_file!r}: {error}"))
+        problems.append(row.problem(("text_file",), f"cannot read {source.text_file!r}: {error}"))
         return None
 
 
@@ -522,15 +530,35 @@ def _quote_mismatch(quote: str, text: str) -> str:
     )
 
 
-def _assemble(entries: list[_Entry]) -> FactStore:
-    def of(kind: str) -> tuple[Any, ...]:
-        return tuple(entry.record for entry in entries if entry.kind == kind)
+@dataclass
+class CheckReport:
+    """The outcome of checking a store: the store when it is valid, and every problem found."""
 
-    return FactStore(
-        sources=of("sources"),
-        actors=of("actors"),
-        events=of("events"),
-        agreements=of("agreements"),
-        figures=of("figures"),
-        topics=of("topics"),
-    )
+    problems: list[Problem] = field(default_factory=list)
+    store: records.FactStore | None = None
+    quotes_checked: int = 0
+
+
+def check_store(root: Path, sources_dir: Path | None = None) -> CheckReport:
+    """Read and check the whole store afresh (no cache), and every quote when given the texts."""
+    from pakru.compiled import compile_in_memory
+
+    report = CheckReport()
+    if not root.is_dir():
+        report.problems.append(Problem(str(root), None, "", "the fact store folder does not exist"))
+        return report
+    compiled, results = compile_in_memory(root)
+    report.problems = compiled.problems()
+    if sources_dir is not None:
+        quote_problems, report.quotes_checked = check_quotes(results, sources_dir)
+        report.problems += quote_problems
+    if not report.problems:
+        report.store = compiled.everything()
+    return report
+
+
+def load_store(root: Path) -> records.FactStore:
+    """Every record of a valid store, from its compiled form; `StoreError` lists every problem."""
+    from pakru.compiled import open_store
+
+    return open_store(root).everything()

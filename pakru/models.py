@@ -6,8 +6,6 @@ record, or an id is unique, needs the whole store and is checked in `pakru.load`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -23,6 +21,7 @@ from pydantic import (
     field_validator,
 )
 
+from pakru import records
 from pakru.errors import PeriodError
 from pakru.types import Period, parse_amount
 
@@ -60,6 +59,14 @@ Amount = Annotated[
 
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def to_record(self) -> records.Record:
+        """The plain record the rest of pakru answers from (see `pakru.records`)."""
+        kind = self.record_type  # type: ignore[attr-defined]
+        record: records.Record = records.RECORD_CLASSES[kind].from_storage(
+            self.model_dump(mode="json")
+        )
+        return record
 
 
 class Citation(Model):
@@ -194,7 +201,6 @@ UNIT_OF_METRIC: dict[str, str] = {
     "length": "km",
     "count": "count",
 }
-TRADE_METRICS = ("trade_total", "exports", "imports", "trade_growth")
 
 
 class Figure(Record):
@@ -258,35 +264,3 @@ class Topic(Model):
     @property
     def names(self) -> tuple[str, ...]:
         return (self.id, self.name, *self.synonyms)
-
-
-Fact = Event | Agreement | Figure
-
-
-@dataclass(frozen=True)
-class FactStore:
-    """A whole validated store, with every reference already checked."""
-
-    sources: tuple[Source, ...] = ()
-    actors: tuple[Actor, ...] = ()
-    events: tuple[Event, ...] = ()
-    agreements: tuple[Agreement, ...] = ()
-    figures: tuple[Figure, ...] = ()
-    topics: tuple[Topic, ...] = ()
-    by_id: dict[str, Record] = field(default_factory=dict, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        for record in self.records():
-            self.by_id.setdefault(record.id, record)
-
-    def records(self) -> Iterator[Record]:
-        yield from self.sources
-        yield from self.actors
-        yield from self.events
-        yield from self.agreements
-        yield from self.figures
-
-    def source(self, source_id: str) -> Source:
-        record = self.by_id[source_id]
-        assert isinstance(record, Source)
-        return record

@@ -6,10 +6,10 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import Any, get_args
+from typing import Any
 
 from pakru.errors import UsageError
-from pakru.models import (
+from pakru.records import (
     TRADE_METRICS,
     Actor,
     Agreement,
@@ -22,12 +22,16 @@ from pakru.models import (
 )
 from pakru.types import Period
 
-AGREEMENT_STATUSES: tuple[str, ...] = get_args(Agreement.model_fields["status"].annotation)
+AGREEMENT_STATUSES = ("signed", "agreed", "reaffirmed", "planned", "expected", "proposed")
 _WORD = re.compile(r"\w+")
 
 
-def _fold(text: str) -> str:
+def fold_name(text: str) -> str:
+    """A name as matched: folded case, no punctuation ("Andrey V. Fedorov" → "andrey v fedorov")."""
     return " ".join(_WORD.findall(text.casefold()))
+
+
+_fold = fold_name
 
 
 def closest(wanted: str, known: Iterable[str], limit: int = 3) -> list[str]:
@@ -163,8 +167,11 @@ def agreements(
     return tuple(sorted(matches, key=lambda a: (a.date.sort_key, a.id)))
 
 
-FIGURE_METRICS: tuple[str, ...] = get_args(Figure.model_fields["metric"].annotation)
-FIGURE_BASES: tuple[str, ...] = get_args(Figure.model_fields["basis"].annotation)
+FIGURE_METRICS = (
+    "trade_total", "exports", "imports", "trade_growth", "export_target", "export_potential",
+    "steel_supply_gap", "capacity", "length", "count",
+)  # fmt: skip
+FIGURE_BASES = ("reported", "target", "estimate", "potential")
 
 
 def figures(

@@ -21,8 +21,8 @@ from rich.table import Table
 from rich.text import Text
 
 from pakru.consistency import AnyFigure, Check, Derived
-from pakru.models import Actor, Agreement, Event, FactStore, Figure, Record, Source, Topic
 from pakru.options import OutputFormat
+from pakru.records import Actor, Agreement, Event, FactStore, Figure, Record, Source, Topic
 from pakru.types import Period, Precision
 
 METRIC_LABELS = {

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pakru.errors import UsageError
 
 # A domain module like `query`: the CLI imports it inside the command that searches.
-from pakru.models import (
+from pakru.records import (
     Actor,
     Agreement,
     Event,

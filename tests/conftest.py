@@ -26,6 +26,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.fixture(scope="session")
+def cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def private_cache(monkeypatch: pytest.MonkeyPatch, cache_folder: Path) -> None:
+    """Compiled stores go to a folder of the test run's own, never the user's cache."""
+    monkeypatch.setenv("PAKRU_CACHE_DIR", str(cache_folder))
+
+
 @pytest.fixture(autouse=True)
 def pinned_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """The same width and no colour on every machine, so rendered tables compare exactly."""

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from pakru import models
 from pakru.consistency import comparable, disagreements, ranges_meet, stated_precision, value_range
-from pakru.models import Figure
+from pakru.records import Figure
 
 USD = {"metric": "trade_total", "unit": "USD"}
 PERCENT = {"metric": "trade_growth", "unit": "percent"}
@@ -24,7 +25,7 @@ def figure(
     basis: str = "reported",
     id: str = "figure",
 ) -> Figure:
-    return Figure.model_validate(
+    return models.Figure.model_validate(
         {
             "id": id,
             "subject": subject,
@@ -37,7 +38,7 @@ def figure(
             "sources": [{"source": "some-source", "quote": f"trade was {stated}"}],
         }
         | kind
-    )
+    ).to_record()  # type: ignore[return-value]
 
 
 # --- stated_precision -------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -17,8 +18,8 @@ from pakru import export
 from pakru.errors import UsageError
 from pakru.export import export_sqlite
 from pakru.load import load_store
-from pakru.models import FactStore
 from pakru.options import default_facts_dir
+from pakru.records import FactStore
 
 TINY = load_store(Path(__file__).parent / "data" / "facts")
 SHIPPED = load_store(default_facts_dir())
@@ -112,7 +113,7 @@ def test_a_figure_keeps_its_exact_value_and_its_period(db: sqlite3.Connection) -
 
 
 def test_decimal_text_is_exact_where_the_real_column_is_not(tmp_path: Path) -> None:
-    figure = TINY.figures[0].model_copy(update={"value": Decimal("1234567890123456789.50")})
+    figure = dataclasses.replace(TINY.figures[0], value=Decimal("1234567890123456789.50"))
     store = FactStore(
         sources=TINY.sources, actors=TINY.actors, topics=TINY.topics, figures=(figure,)
     )

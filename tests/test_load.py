@@ -12,7 +12,7 @@ import pytest
 
 from pakru.errors import Problem, StoreError
 from pakru.load import check_store, load_store
-from pakru.models import FactStore
+from pakru.records import FactStore
 
 SOURCES = """\
 - id: gazette-2025-07-02
@@ -745,9 +745,9 @@ def test_python_object_tag_is_refused_and_nothing_runs(tmp_path, capfd):
     problems = problems_of(root)
 
     assert messages(problems) == [
-        "facts/agreements.yaml:3: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is "
-        "not allowed in a store",
         "facts/agreements.yaml:2: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is "
+        "not allowed in a store",
+        "facts/agreements.yaml:3: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is "
         "not allowed in a store",
     ]
     assert not marker.exists()

@@ -11,10 +11,11 @@ import pytest
 from hypothesis import assume, given, reject
 from hypothesis import strategies as st
 
+from pakru import models
 from pakru.errors import UsageError
 from pakru.load import load_store
-from pakru.models import Agreement, Event, FactStore
 from pakru.options import default_facts_dir
+from pakru.records import Agreement, Event, FactStore
 from pakru.search import Hit, fold, match_spans, parse_query, search
 
 TINY = Path(__file__).parent / "data" / "facts"
@@ -39,7 +40,7 @@ def ids(store: FactStore, text: str, **options: Any) -> list[str]:
 
 
 def event(id: str, title: str, quote: str = "A quote about nothing.") -> Event:
-    return Event.model_validate(
+    return models.Event.model_validate(
         {
             "id": id,
             "date": "2025",
@@ -50,11 +51,11 @@ def event(id: str, title: str, quote: str = "A quote about nothing.") -> Event:
             "topics": [],
             "sources": [{"source": "a-source", "quote": quote}],
         }
-    )
+    ).to_record()  # type: ignore[return-value]
 
 
 def agreement(id: str, title: str) -> Agreement:
-    return Agreement.model_validate(
+    return models.Agreement.model_validate(
         {
             "id": id,
             "title": title,
@@ -66,7 +67,7 @@ def agreement(id: str, title: str) -> Agreement:
             "topics": [],
             "sources": [{"source": "a-source", "quote": "A quote about nothing."}],
         }
-    )
+    ).to_record()  # type: ignore[return-value]
 
 
 # --- what is found --------------------------------------------------------------------------

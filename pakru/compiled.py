@@ -1,0 +1,767 @@
+"""The compiled store: a validated store kept in SQLite, so that questions never re-read YAML.
+
+The YAML files stay the source of truth. The first question about a store reads and validates all
+of it into a SQLite file in the user's cache directory; later questions compare each file's size
+and modification time with what was compiled, and read again only the files that changed. Checks
+that span records (unique ids, references, dates against sources) run in SQL, over the whole store
+on a full build and over what a change can affect on an update. Figures derived from others, and
+the checks between figures, are computed when the store is compiled.
+
+A full build writes a new file and renames it into place; an update is one SQLite transaction.
+Either way a reader sees the old store or the new one, never half of each. A compiled file that is
+missing, unreadable, from another pakru version or for another folder is rebuilt, never trusted.
+If the cache cannot be written, the store is compiled in memory for this one question.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pakru import __version__, records
+from pakru.errors import Problem, StoreError
+from pakru.records import FactStore, Figure, Record, Topic
+from pakru.types import Period
+
+# Bump when the layout of the compiled file, or what is kept in it, changes.
+FORMAT = f"{__version__}/1"
+
+_SCHEMA = """
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE files(name TEXT PRIMARY KEY, kind TEXT, size INT, mtime INT, readable INT, ord INT);
+CREATE TABLE records(
+    id TEXT, type TEXT, file TEXT, position INT, line INT,
+    first TEXT, last TEXT, metric TEXT, body TEXT
+);
+CREATE INDEX records_id ON records(id);
+CREATE INDEX records_type_first ON records(type, first);
+CREATE INDEX records_file ON records(file);
+CREATE TABLE ids(id TEXT, topic INT, kind TEXT, subkind TEXT, file TEXT, line INT, position INT);
+CREATE INDEX ids_id ON ids(topic, id);
+CREATE INDEX ids_file ON ids(file);
+CREATE TABLE refs(record TEXT, file TEXT, field TEXT, line INT, target TEXT, wanted TEXT);
+CREATE INDEX refs_target ON refs(wanted, target);
+CREATE INDEX refs_record ON refs(record);
+CREATE INDEX refs_file ON refs(file);
+CREATE TABLE reported(record TEXT, file TEXT, field TEXT, line INT, first TEXT, notation TEXT);
+CREATE INDEX reported_record ON reported(record);
+CREATE INDEX reported_file ON reported(file);
+CREATE TABLE names(folded TEXT, actor TEXT, file TEXT);
+CREATE INDEX names_folded ON names(folded);
+CREATE INDEX names_file ON names(file);
+CREATE TABLE file_problems(file TEXT, line INT, field TEXT, message TEXT);
+CREATE INDEX file_problems_file ON file_problems(file);
+CREATE TABLE store_problems(file TEXT, line INT, field TEXT, message TEXT);
+CREATE TABLE derived(id TEXT, first TEXT, last TEXT, inputs TEXT, body TEXT);
+CREATE INDEX derived_first ON derived(first);
+CREATE TABLE checks(a TEXT, b TEXT, agrees INT, first TEXT, last TEXT, figures TEXT, body TEXT);
+CREATE INDEX checks_a ON checks(a);
+CREATE INDEX checks_b ON checks(b);
+CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61 remove_diacritics 2');
+"""
+
+_KIND_OF_TYPE = {
+    "source": "sources",
+    "actor": "actors",
+    "event": "events",
+    "agreement": "agreements",
+    "figure": "figures",
+    "topic": "topics",
+}
+
+
+def cache_dir() -> Path:
+    """Where compiled stores live: PAKRU_CACHE_DIR, or the user's cache directory."""
+    configured = os.environ.get("PAKRU_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    import platformdirs  # only here: it is not needed to answer from memory
+
+    return Path(platformdirs.user_cache_dir("pakru", appauthor=False))
+
+
+def cache_path(root: Path) -> Path:
+    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:20]
+    return cache_dir() / f"store-{key}.sqlite"
+
+
+# --- opening -------------------------------------------------------------------------------------
+
+
+def open_store(root: Path, *, use_cache: bool = True) -> Compiled:
+    """The compiled form of the store in `root`, brought up to date; raises `StoreError` (with every
+    problem) if the store is not valid."""
+    if not root.is_dir():
+        raise StoreError([Problem(str(root), None, "", "the fact store folder does not exist")])
+    files, fingerprints = _fingerprint(root)
+    db = _open_cached(root, fingerprints) if use_cache else None
+    if db is None:
+        db = _compile(root, files, fingerprints, use_cache)
+    compiled = Compiled(db)
+    problems = compiled.problems()
+    if problems:
+        raise StoreError(problems)
+    return compiled
+
+
+def _fingerprint(root: Path) -> tuple[Any, dict[str, tuple[int, int]]]:
+    from pakru.load import store_files  # parsing YAML is needed only when something changed
+
+    files, _ = store_files(root)
+    prints: dict[str, tuple[int, int]] = {}
+    for file in files:
+        stat = file.path.stat()
+        prints[file.name] = (stat.st_size, stat.st_mtime_ns)
+    return files, prints
+
+
+def _open_cached(root: Path, fingerprints: dict[str, tuple[int, int]]) -> sqlite3.Connection | None:
+    """The cached compiled store if it is current, else None (it will be updated or rebuilt)."""
+    path = cache_path(root)
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("format") != FORMAT or meta.get("root") != str(root.resolve()):
+            db.close()
+            return None
+        compiled = {
+            name: (size, mtime)
+            for name, size, mtime in db.execute("SELECT name, size, mtime FROM files")
+        }
+        if compiled == fingerprints and meta.get("complete") == "1":
+            return db
+        db.close()
+    except sqlite3.DatabaseError:  # not a database, truncated, or locked by a crashed writer
+        return None
+    return None
+
+
+def compile_in_memory(root: Path) -> tuple[Compiled, list[Any]]:
+    """Compile the whole store afresh in memory; also return what was read from each file."""
+    files, fingerprints = _fingerprint(root)
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    db.executescript(_SCHEMA)
+    results = Builder(db, root).sync(files, fingerprints, full=True)
+    return Compiled(db), results
+
+
+def _compile(
+    root: Path, files: Sequence[Any], fingerprints: dict[str, tuple[int, int]], use_cache: bool
+) -> sqlite3.Connection:
+    """Bring the cached store up to date (updating or rebuilding it), or compile in memory."""
+    if use_cache:
+        with suppress(OSError, sqlite3.Error):
+            return _compile_cached(root, files, fingerprints)
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    db.executescript(_SCHEMA)
+    Builder(db, root).sync(files, fingerprints, full=True)
+    return db
+
+
+def _compile_cached(
+    root: Path, files: Sequence[Any], fingerprints: dict[str, tuple[int, int]]
+) -> sqlite3.Connection:
+    path = cache_path(root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = _open_for_update(path, root)
+    if db is not None:
+        try:
+            db.execute("BEGIN IMMEDIATE")  # one writer at a time; others wait, then see its work
+            Builder(db, root).sync(files, fingerprints, full=False)
+            db.execute("COMMIT")
+            return db
+        except sqlite3.Error:
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            db.close()
+    return _rebuild(path, root, files, fingerprints)
+
+
+def _open_for_update(path: Path, root: Path) -> sqlite3.Connection | None:
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        if meta.get("format") == FORMAT and meta.get("root") == str(root.resolve()):
+            return db
+        db.close()
+    except sqlite3.DatabaseError:
+        pass
+    return None
+
+
+def _rebuild(
+    path: Path, root: Path, files: Sequence[Any], fingerprints: dict[str, tuple[int, int]]
+) -> sqlite3.Connection:
+    """Compile from scratch into a new file beside the old one, then rename it into place."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".store-", suffix=".tmp")
+    os.close(handle)
+    try:
+        db = sqlite3.connect(temporary, isolation_level=None)
+        db.executescript(_SCHEMA)
+        db.execute("BEGIN")
+        Builder(db, root).sync(files, fingerprints, full=True)
+        db.execute("COMMIT")
+        db.close()
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return sqlite3.connect(path, isolation_level=None, timeout=30)
+
+
+# --- building ------------------------------------------------------------------------------------
+
+
+class Builder:
+    """Reads changed files into the compiled store and checks the store as a whole."""
+
+    def __init__(self, db: sqlite3.Connection, root: Path) -> None:
+        self.db = db
+        self.root = root
+
+    def sync(
+        self, files: Sequence[Any], fingerprints: dict[str, tuple[int, int]], *, full: bool
+    ) -> list[Any]:
+        """Read what changed; return the file results read (for `pakru check`'s quote check)."""
+        from pakru.load import read_file, store_files
+
+        db = self.db
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        was_valid = meta.get("valid") == "1" and not full
+        known = {
+            name: (size, mtime)
+            for name, size, mtime in db.execute("SELECT name, size, mtime FROM files")
+        }
+        changed = [f for f in files if known.get(f.name) != fingerprints[f.name]]
+        gone = [name for name in known if name not in fingerprints]
+        touched = [f.name for f in changed] + gone
+        window = self._figure_span(touched)
+        old_ids = self._ids_in(touched)
+        self._forget(touched)
+        results = [read_file(file) for file in changed]
+        for result in results:
+            self._insert(result, fingerprints[result.file.name])
+        for order, file in enumerate(files):
+            db.execute("UPDATE files SET ord = ? WHERE name = ?", (order, file.name))
+        window = _widen(window, self._figure_span([f.name for f in changed]))
+        _, top_problems = store_files(self.root)
+        scope = (set(touched), old_ids | self._ids_in(touched)) if was_valid else None
+        store_problems = top_problems + self._cross_problems(scope)
+        if not was_valid:
+            self._consistency(None)
+        elif window is not None:
+            self._consistency(window)
+        db.execute("DELETE FROM store_problems")
+        db.executemany(
+            "INSERT INTO store_problems VALUES (?, ?, ?, ?)",
+            [(p.file, p.line, p.field, p.message) for p in store_problems],
+        )
+        valid = (
+            not store_problems and not db.execute("SELECT 1 FROM file_problems LIMIT 1").fetchone()
+        )
+        self._set_meta(valid)
+        return results
+
+    def _set_meta(self, valid: bool) -> None:
+        values = {
+            "format": FORMAT,
+            "root": str(self.root.resolve()),
+            "valid": "1" if valid else "0",
+            "complete": "1",
+        }
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+
+    def _ids_in(self, files: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(files):
+            marks = ",".join("?" * len(chunk))
+            found |= {
+                row[0]
+                for row in self.db.execute(f"SELECT id FROM ids WHERE file IN ({marks})", chunk)
+            }
+        return found
+
+    def _figure_span(self, files: Sequence[str]) -> tuple[str, str] | None:
+        """The first and last day of the figures in these files, to re-check what is near them."""
+        span = None
+        for chunk in _chunks(files):
+            marks = ",".join("?" * len(chunk))
+            low, high = self.db.execute(
+                f"SELECT MIN(COALESCE(first, last)), MAX(COALESCE(last, first)) FROM records "
+                f"WHERE type = 'figure' AND file IN ({marks})",
+                chunk,
+            ).fetchone()
+            if low is not None or high is not None:
+                span = _widen(span, (low or "0001-01-01", high or "9999-12-31"))
+        return span
+
+    def _forget(self, files: Sequence[str]) -> None:
+        db = self.db
+        for chunk in _chunks(files):
+            marks = ",".join("?" * len(chunk))
+            db.execute(
+                "DELETE FROM fts WHERE rowid IN "
+                f"(SELECT rowid FROM records WHERE file IN ({marks}))",
+                chunk,
+            )
+            for table in ("records", "ids", "refs", "reported", "names", "file_problems"):
+                column = "name" if table == "files" else "file"
+                db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+            db.execute(f"DELETE FROM files WHERE name IN ({marks})", chunk)
+
+    def _insert(self, result: Any, fingerprint: tuple[int, int]) -> None:
+        from pakru.query import fold_name
+
+        db = self.db
+        name = result.file.name
+        db.execute(
+            "INSERT INTO files VALUES (?, ?, ?, ?, ?, 0)",
+            (name, result.file.kind, fingerprint[0], fingerprint[1], int(result.readable)),
+        )
+        db.executemany(
+            "INSERT INTO file_problems VALUES (?, ?, ?, ?)",
+            [(p.file, p.line, p.field, p.message) for p in result.problems],
+        )
+        db.executemany(
+            "INSERT INTO ids VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (i, int(kind == "topics"), kind, sub, name, line, position)
+                for i, kind, line, sub, position in result.ids
+            ],
+        )
+        for row in result.rows:
+            record = row.record
+            first, last, metric = _index_columns(record)
+            cursor = db.execute(
+                "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.id,
+                    record.record_type,
+                    name,
+                    row.position,
+                    row.line,
+                    first,
+                    last,
+                    metric,
+                    json.dumps(record.to_storage(), ensure_ascii=False),
+                ),
+            )
+            if record.record_type != "topic":
+                db.execute(
+                    "INSERT INTO fts(rowid, body) VALUES (?, ?)",
+                    (cursor.lastrowid, _text_of(record)),
+                )
+            db.executemany(
+                "INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)",
+                [(r.record, name, r.field, r.line, r.target, r.wanted) for r in row.refs],
+            )
+            if row.reported is not None:
+                field, line, period = row.reported
+                db.execute(
+                    "INSERT INTO reported VALUES (?, ?, ?, ?, ?, ?)",
+                    (record.id, name, field, line, _iso(period.first), str(period)),
+                )
+            if isinstance(record, records.Actor):
+                db.executemany(
+                    "INSERT INTO names VALUES (?, ?, ?)",
+                    [
+                        (fold_name(n), record.id, name)
+                        for n in (*record.names, record.id.replace("-", " "))
+                    ],
+                )
+
+    # --- checks across records, in SQL ---
+
+    def _cross_problems(self, scope: tuple[set[str], set[str]] | None) -> list[Problem]:
+        """Duplicate ids, dangling references, non-country countries, dates after their sources.
+
+        With a scope (the files that changed, and the ids they defined before and after), only what
+        the change can have broken is checked: the store was valid before it.
+        """
+        db = self.db
+        db.execute("DROP TABLE IF EXISTS temp.scope_files")
+        db.execute("DROP TABLE IF EXISTS temp.scope_ids")
+        db.execute("CREATE TEMP TABLE scope_files(name TEXT PRIMARY KEY)")
+        db.execute("CREATE TEMP TABLE scope_ids(id TEXT PRIMARY KEY)")
+        if scope is not None:
+            db.executemany("INSERT OR IGNORE INTO scope_files VALUES (?)", [(f,) for f in scope[0]])
+            db.executemany("INSERT OR IGNORE INTO scope_ids VALUES (?)", [(i,) for i in scope[1]])
+        everywhere = int(scope is None)
+        problems: list[Problem] = []
+        duplicates = db.execute(
+            """
+            SELECT d.file, d.line, d.kind, d.position, d.id, f.file, f.line FROM ids d
+            JOIN files df ON df.name = d.file
+            JOIN ids f ON f.topic = d.topic AND f.id = d.id
+            JOIN files ff ON ff.name = f.file
+            WHERE (ff.ord, f.line) < (df.ord, d.line)
+              AND (? OR d.id IN (SELECT id FROM scope_ids))
+              AND NOT EXISTS (
+                SELECT 1 FROM ids e JOIN files ef ON ef.name = e.file
+                WHERE e.topic = d.topic AND e.id = d.id AND (ef.ord, e.line) < (ff.ord, f.line))
+            """,
+            (everywhere,),
+        )
+        for file, line, kind, position, record_id, first_file, first_line in duplicates:
+            where = f"{first_file}:{first_line}"
+            message = f"duplicate id {record_id!r} (first at {where})"
+            problems.append(Problem(file, line, f"{kind}[{position}].id", message))
+        unreadable = {kind for (kind,) in db.execute("SELECT kind FROM files WHERE readable = 0")}
+        dangling = db.execute(
+            """
+            SELECT r.file, r.line, r.field, r.target, r.wanted,
+                   COALESCE(
+                       (SELECT i.kind FROM ids i WHERE i.topic = (r.wanted = 'topics')
+                        AND i.id = r.target AND i.kind = r.wanted LIMIT 1),
+                       (SELECT i.kind FROM ids i WHERE i.topic = (r.wanted = 'topics')
+                        AND i.id = r.target LIMIT 1)
+                   ) AS found,
+                   (SELECT i.subkind FROM ids i WHERE i.topic = 0 AND i.id = r.target
+                    AND i.kind = 'actors' LIMIT 1) AS subkind
+            FROM refs r
+            WHERE ? OR r.file IN (SELECT name FROM scope_files)
+                    OR r.target IN (SELECT id FROM scope_ids)
+            """,
+            (everywhere,),
+        )
+        for file, line, field, target, wanted, found, subkind in dangling:
+            if found == wanted:
+                if field.endswith(".country") and subkind != "country":
+                    problems.append(Problem(file, line, field, f"{target!r} is not a country"))
+                continue
+            if found is None and wanted in unreadable:
+                continue  # it may be in the file that could not be read: no false alarm
+            what = wanted.removesuffix("s")
+            hint = f"; it is a {found.removesuffix('s')}" if found else ""
+            problems.append(Problem(file, line, field, f"no {what} with id {target!r}{hint}"))
+        late = db.execute(
+            """
+            SELECT p.file, p.line, p.field, p.notation, MAX(s.last)
+            FROM reported p
+            JOIN refs c ON c.record = p.record AND c.wanted = 'sources'
+            JOIN records s ON s.id = c.target AND s.type = 'source'
+            WHERE ? OR p.file IN (SELECT name FROM scope_files)
+                    OR c.target IN (SELECT id FROM scope_ids)
+            GROUP BY p.record, p.file, p.line, p.field, p.first, p.notation
+            HAVING p.first > MAX(s.last)
+            """,
+            (everywhere,),
+        )
+        for file, line, field, notation, latest in late:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    field,
+                    f"{notation} begins after its latest source was published ({latest}); "
+                    "a scheduled or expected fact needs that status",
+                )
+            )
+        return problems
+
+    # --- derived figures and checks between figures ---
+
+    def _consistency(self, window: tuple[str, str] | None) -> None:
+        """Recompute derived figures and figure checks: all of them, or those near a change."""
+        from pakru import consistency
+
+        db = self.db
+        if window is None:
+            figures = [
+                _figure(body)
+                for (body,) in db.execute("SELECT body FROM records WHERE type = 'figure'")
+            ]
+            db.execute("DELETE FROM derived")
+            db.execute("DELETE FROM checks")
+        else:
+            start, end = _year_around(window)
+            rows = db.execute(
+                "SELECT body FROM records WHERE type = 'figure' "
+                "AND COALESCE(first, '0001-01-01') <= ? AND COALESCE(last, '9999-12-31') >= ?",
+                (end, start),
+            )
+            figures = [_figure(body) for (body,) in rows]
+            inside = {f.id for f in figures}
+            for table in ("derived", "checks"):
+                column = "inputs" if table == "derived" else "figures"
+                stale = [
+                    (rowid,)
+                    for rowid, ids in db.execute(
+                        f"SELECT rowid, {column} FROM {table} WHERE "
+                        "COALESCE(first, '0001-01-01') <= ? AND COALESCE(last, '9999-12-31') >= ?",
+                        (end, start),
+                    )
+                    if set(json.loads(ids)) <= inside
+                ]
+                db.executemany(f"DELETE FROM {table} WHERE rowid = ?", stale)
+        derived = consistency.derive(figures)
+        db.executemany(
+            "INSERT INTO derived VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    d.id,
+                    _iso(d.period.first),
+                    _iso(d.period.last),
+                    json.dumps([f.id for f in d.inputs]),
+                    json.dumps(d.to_storage(), ensure_ascii=False),
+                )
+                for d in derived
+            ],
+        )
+        check_rows: list[tuple[Any, ...]] = []
+        for check in consistency.checks(figures, derived):
+            involved = sorted(_reported_ids(check.a) | _reported_ids(check.b))
+            periods = [p for p in (check.a.period, check.b.period) if p is not None]
+            check_rows.append(
+                (
+                    check.a.id,
+                    check.b.id,
+                    int(check.agrees),
+                    min((_iso(p.first) or "0001-01-01" for p in periods), default=None),
+                    max((_iso(p.last) or "9999-12-31" for p in periods), default=None),
+                    json.dumps(involved),
+                    json.dumps(check.to_storage(), ensure_ascii=False),
+                )
+            )
+        db.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?)", check_rows)
+
+
+def _reported_ids(figure: Any) -> set[str]:
+    inputs = getattr(figure, "inputs", None)
+    return {f.id for f in inputs} if inputs is not None else {figure.id}
+
+
+def _widen(span: tuple[str, str] | None, other: tuple[str, str] | None) -> tuple[str, str] | None:
+    if span is None:
+        return other
+    if other is None:
+        return span
+    return min(span[0], other[0]), max(span[1], other[1])
+
+
+def _year_around(span: tuple[str, str]) -> tuple[str, str]:
+    """The span widened by a year each way: growth and containment reach that far."""
+    start, end = span
+    start_year = max(int(start[:4]) - 1, 1)
+    end_year = min(int(end[:4]) + 1, 9999)
+    return f"{start_year:04d}{start[4:]}", f"{end_year:04d}{end[4:]}"
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _iso(day: Any) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _index_columns(record: Record) -> tuple[str | None, str | None, str | None]:
+    """The first and last day of a record's main date, and a figure's metric."""
+    period: Period | None = getattr(record, "date", None) or getattr(record, "period", None)
+    if isinstance(record, records.Source):
+        period = record.published
+    if period is None:
+        return None, None, getattr(record, "metric", None)
+    return _iso(period.first), _iso(period.last), getattr(record, "metric", None)
+
+
+def _text_of(record: Record) -> str:
+    """Everything searchable in a record, for the full-text index that finds candidates."""
+    parts: list[str] = []
+    for value in record.to_storage().values():
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, str):
+                    parts.append(item)
+                elif isinstance(item, dict):
+                    parts.extend(str(v) for v in item.values() if isinstance(v, str))
+                    parts.extend(
+                        str(c.get("quote", ""))
+                        for c in item.get("sources", ())
+                        if isinstance(c, dict)
+                    )
+    return "\n".join(parts)
+
+
+def _figure(body: str) -> Figure:
+    figure: Figure = Figure.from_storage(json.loads(body))
+    return figure
+
+
+def _record(kind: str, body: str) -> Record:
+    record: Record = records.RECORD_CLASSES[kind].from_storage(json.loads(body))
+    return record
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Compiled:
+    """A compiled, valid store, and the questions that are answered in SQL."""
+
+    db: sqlite3.Connection
+
+    def problems(self) -> list[Problem]:
+        rows = self.db.execute(
+            """
+            SELECT p.file, p.line, p.field, p.message FROM (
+                SELECT file, line, field, message, 0 AS pass FROM file_problems
+                UNION ALL SELECT file, line, field, message, 1 FROM store_problems) p
+            LEFT JOIN files f ON f.name = p.file
+            ORDER BY COALESCE(f.ord, -1), p.pass, p.line, p.field
+            """
+        )
+        return [Problem(file, line, field, message) for file, line, field, message in rows]
+
+    def _bodies(self, sql: str, parameters: Sequence[Any] = ()) -> list[Record]:
+        return [_record(kind, body) for kind, body in self.db.execute(sql, parameters)]
+
+    def everything(self) -> FactStore:
+        return _store(
+            self._bodies(
+                "SELECT type, body FROM records "
+                "ORDER BY (SELECT ord FROM files WHERE name = file), position"
+            )
+        )
+
+    def topics(self) -> list[Topic]:
+        return [
+            r
+            for r in self._bodies("SELECT type, body FROM records WHERE type = 'topic'")
+            if isinstance(r, Topic)
+        ]
+
+    def subset(self, ids: Iterable[str]) -> FactStore:
+        """The records with these ids, with every topic and the sources, actors and events they
+        name, so that answers can show names, titles and citations."""
+        wanted = list(dict.fromkeys(ids))
+        found = self._by_ids(wanted)
+        named = {
+            target
+            for (target,) in self._in(
+                "SELECT DISTINCT target FROM refs WHERE wanted != 'topics' AND record IN ({})",
+                wanted,
+            )
+        }
+        extra = self._by_ids(sorted(named - set(wanted)))
+        return _store([*found, *extra, *self.topics()])
+
+    def _in(self, sql: str, values: Sequence[str]) -> list[tuple[Any, ...]]:
+        rows: list[tuple[Any, ...]] = []
+        for chunk in _chunks(values):
+            rows += self.db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+        return rows
+
+    def _by_ids(self, ids: Sequence[str]) -> list[Record]:
+        rows = self._in("SELECT type, body FROM records WHERE type != 'topic' AND id IN ({})", ids)
+        return [_record(kind, body) for kind, body in rows]
+
+    def ids(self, sql: str, parameters: Sequence[Any] = ()) -> list[str]:
+        return [row[0] for row in self.db.execute(sql, parameters)]
+
+    def dated_ids(
+        self,
+        record_type: str,
+        window: Period | None,
+        topic: str | None = None,
+        actor: str | None = None,
+        metrics: Sequence[str] = (),
+    ) -> list[str]:
+        """Ids of records of a type whose date could fall in the window, on a topic, naming an
+        actor: the candidates that `pakru.query` then filters exactly."""
+        sql = ["SELECT DISTINCT r.id FROM records r"]
+        where = ["r.type = ?"]
+        parameters: list[Any] = [record_type]
+        if topic is not None:
+            sql.append("JOIN refs t ON t.record = r.id AND t.wanted = 'topics' AND t.target = ?")
+            parameters.insert(0, topic)
+        if actor is not None:
+            sql.append("JOIN refs a ON a.record = r.id AND a.wanted = 'actors' AND a.target = ?")
+            parameters.insert(1 if topic is not None else 0, actor)
+        if window is not None and window.last is not None:
+            where.append("(r.first IS NULL OR r.first <= ?)")
+            parameters.append(window.last.isoformat())
+        if window is not None and window.first is not None:
+            where.append("(r.last IS NULL OR r.last >= ?)")
+            parameters.append(window.first.isoformat())
+        if metrics:
+            where.append(f"r.metric IN ({','.join('?' * len(metrics))})")
+            parameters.extend(metrics)
+        return self.ids(" ".join(sql) + " WHERE " + " AND ".join(where), parameters)
+
+    def text_ids(self, words: Sequence[str]) -> list[str]:
+        """Records whose text has every word (or a word starting with it): search candidates."""
+        terms = " AND ".join('"' + word.replace('"', '""') + '"*' for word in words)
+        return self.ids(
+            "SELECT r.id FROM fts JOIN records r ON r.rowid = fts.rowid WHERE fts MATCH ?", (terms,)
+        )
+
+    def referring_ids(self, target: str) -> list[str]:
+        return self.ids("SELECT DISTINCT record FROM refs WHERE target = ?", (target,))
+
+    def actors_named(self, folded: str) -> list[str]:
+        return self.ids("SELECT DISTINCT actor FROM names WHERE folded = ?", (folded,))
+
+    def counts(self, wanted: str) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT target, COUNT(DISTINCT record) FROM refs WHERE wanted = ? GROUP BY target",
+            (wanted,),
+        )
+        return {target: count for target, count in rows}
+
+    def derived(self, window: Period | None) -> list[Any]:
+        from pakru.consistency import Derived
+
+        sql, parameters = "SELECT body FROM derived", []
+        if window is not None:
+            sql += " WHERE (first IS NULL OR first <= ?) AND (last IS NULL OR last >= ?)"
+            parameters = [_iso(window.last) or "9999-12-31", _iso(window.first) or "0001-01-01"]
+        return [
+            Derived.from_storage(json.loads(body)) for (body,) in self.db.execute(sql, parameters)
+        ]
+
+    def checks(
+        self, ids: Iterable[str] | None = None, *, conflicts_only: bool = False
+    ) -> list[Any]:
+        """Checks between figures: all of them, or those involving any of these ids."""
+        from pakru.consistency import Check
+
+        agrees = " AND agrees = 0" if conflicts_only else ""
+        if ids is None:
+            rows = self.db.execute(f"SELECT rowid, body FROM checks WHERE 1 {agrees}").fetchall()
+        else:
+            rows = []
+            wanted = list(dict.fromkeys(ids))
+            for chunk in _chunks(wanted):
+                marks = ",".join("?" * len(chunk))
+                rows += self.db.execute(
+                    "SELECT rowid, body FROM checks "
+                    f"WHERE (a IN ({marks}) OR b IN ({marks})) {agrees}",
+                    [*chunk, *chunk],
+                ).fetchall()
+        unique = dict(rows)
+        return [Check.from_storage(json.loads(unique[rowid])) for rowid in sorted(unique)]
+
+
+def _store(found: Iterable[Record]) -> FactStore:
+    grouped: dict[str, list[Record]] = {kind: [] for kind in _KIND_OF_TYPE.values()}
+    for record in found:
+        grouped[_KIND_OF_TYPE[record.record_type]].append(record)
+    return FactStore(**{kind: tuple(items) for kind, items in grouped.items()})  # type: ignore[arg-type]
