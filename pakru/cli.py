@@ -9,9 +9,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 from typer.core import TyperGroup
@@ -31,7 +30,8 @@ from pakru.types import date_window, parse_period_query
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from pakru.records import FactStore
+    from pakru.compiled import Compiled
+    from pakru.records import Actor, FactStore, Topic
     from pakru.render import Listing
 
 
@@ -104,8 +104,7 @@ app = typer.Typer(
 )
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     facts: Path
 
 
@@ -129,11 +128,38 @@ def _main(
     ctx.obj = Settings(facts or default_facts_dir())
 
 
-def _store(ctx: typer.Context) -> FactStore:
-    from pakru.load import load_store
+def _compiled(ctx: typer.Context) -> Compiled:
+    from pakru.compiled import open_store
 
     settings: Settings = ctx.obj
-    return load_store(settings.facts)
+    return open_store(settings.facts)
+
+
+def _actor(compiled: Compiled, wanted: str, option: str) -> Actor:
+    """The actor named `wanted`: found by name in SQL when it is exact, else among all actors."""
+    from pakru import query
+    from pakru.records import FactStore
+
+    exact = compiled.actors_named(query.fold_name(wanted))
+    store = compiled.subset(exact) if exact else FactStore(actors=tuple(compiled.of_type("actor")))  # type: ignore[arg-type]
+    return query.find_actor(store, wanted, option)
+
+
+def _topic(compiled: Compiled, wanted: str) -> Topic:
+    from pakru import query
+    from pakru.records import FactStore
+
+    return query.find_topic(FactStore(topics=tuple(compiled.topics())), wanted)
+
+
+def _id(record: Actor | Topic | None) -> str | None:
+    return record.id if record is not None else None
+
+
+def _figure_ids(figure: Any) -> list[str]:
+    """A reported figure's id, or the ids of the figures a derived one comes from."""
+    inputs = getattr(figure, "inputs", None)
+    return [f.id for f in inputs] if inputs is not None else [figure.id]
 
 
 def _emit(listing: Listing, fmt: OutputFormat, store: FactStore) -> None:
@@ -161,10 +187,10 @@ def _completer(names: Callable[[FactStore], Iterable[str]]) -> Callable[..., lis
     """Shell completion from the store; a store that cannot be read completes nothing."""
 
     def complete(ctx: typer.Context, incomplete: str) -> list[str]:
-        from pakru.load import load_store
+        from pakru.compiled import open_store
 
         try:
-            store = load_store(_facts_for_completion(ctx))
+            store = open_store(_facts_for_completion(ctx)).everything()
         except Exception:  # completion must never print a traceback into the user's shell
             return []
         folded = incomplete.casefold()
@@ -224,13 +250,15 @@ def trade(
 
     Examples: pakru trade 2023-24 · pakru trade FY24 --format json · pakru trade
     """
-    from pakru import consistency, query, render
+    from pakru import query, render
+    from pakru.records import TRADE_METRICS
 
     asked = parse_period_query(period, param="PERIOD") if period is not None else None
-    store = _store(ctx)
+    compiled = _compiled(ctx)
+    store = compiled.subset(compiled.dated_ids("figure", asked, metrics=TRADE_METRICS))
     found = query.trade_figures(store, asked)
-    derived = query.derived_trade(consistency.derive(store.figures), asked)
-    conflicts = consistency.conflicts(store.figures)
+    derived = query.derived_trade(compiled.derived(asked), asked)
+    conflicts = compiled.checks([f.id for f in (*found, *derived)], conflicts_only=True)
     _emit(render.trade_listing(found, asked, derived, conflicts), fmt, store)
 
 
@@ -256,18 +284,22 @@ def figures(
     Examples: pakru figures --metric capacity · pakru figures --topic steel ·
     pakru figures --basis target
     """
-    from pakru import consistency, query, render
+    from pakru import query, render
 
     asked = parse_period_query(period, param="--period") if period is not None else None
     chosen_metric = query.check_choice(metric, query.FIGURE_METRICS, "metric", "--metric")
     chosen_basis = query.check_choice(basis, query.FIGURE_BASES, "basis", "--basis")
-    store = _store(ctx)
-    chosen_topic = query.find_topic(store, topic) if topic is not None else None
+    compiled = _compiled(ctx)
+    chosen_topic = _topic(compiled, topic) if topic is not None else None
+    metrics = (chosen_metric,) if chosen_metric else ()
+    topic_id = chosen_topic.id if chosen_topic else None
+    store = compiled.subset(compiled.dated_ids("figure", asked, topic_id, metrics=metrics))
     found = query.figures(store, chosen_metric, asked, chosen_topic, chosen_basis)
     filters = ", ".join(
         str(f) for f in (chosen_metric, chosen_basis, chosen_topic and chosen_topic.name) if f
     )
-    listing = render.figures_listing(found, consistency.conflicts(store.figures), asked, filters)
+    conflicts = compiled.checks([f.id for f in found], conflicts_only=True)
+    listing = render.figures_listing(found, conflicts, asked, filters)
     _emit(listing, fmt, store)
 
 
@@ -288,9 +320,11 @@ def events(
     from pakru import query, render
 
     window = date_window(since, until)
-    store = _store(ctx)
-    chosen_topic = query.find_topic(store, topic) if topic is not None else None
-    chosen_actor = query.find_actor(store, actor) if actor is not None else None
+    compiled = _compiled(ctx)
+    chosen_topic = _topic(compiled, topic) if topic is not None else None
+    chosen_actor = _actor(compiled, actor, "--actor") if actor is not None else None
+    ids = compiled.dated_ids("event", window, _id(chosen_topic), _id(chosen_actor))
+    store = compiled.subset(ids)
     found = query.events(store, window, chosen_topic, chosen_actor)
     _emit(render.events_listing(found, window, chosen_topic, chosen_actor), fmt, store)
 
@@ -328,9 +362,11 @@ def agreements(
 
     window = date_window(since, until)
     chosen_status = query.check_status(status, query.AGREEMENT_STATUSES) if status else None
-    store = _store(ctx)
-    chosen_topic = query.find_topic(store, topic) if topic is not None else None
-    chosen_party = query.find_actor(store, party, "--party") if party is not None else None
+    compiled = _compiled(ctx)
+    chosen_topic = _topic(compiled, topic) if topic is not None else None
+    chosen_party = _actor(compiled, party, "--party") if party is not None else None
+    ids = compiled.dated_ids("agreement", window, _id(chosen_topic), _id(chosen_party))
+    store = compiled.subset(ids)
     found = query.agreements(store, window, chosen_topic, chosen_party, chosen_status)
     listing = render.agreements_listing(
         found, window, chosen_topic, chosen_party, chosen_status, store
@@ -355,9 +391,14 @@ def timeline(
     from pakru import query, render
 
     window = date_window(since, until)
-    store = _store(ctx)
-    chosen_topic = query.find_topic(store, topic) if topic is not None else None
-    chosen_actor = query.find_actor(store, actor) if actor is not None else None
+    compiled = _compiled(ctx)
+    chosen_topic = _topic(compiled, topic) if topic is not None else None
+    chosen_actor = _actor(compiled, actor, "--actor") if actor is not None else None
+    ids = [
+        *compiled.dated_ids("event", window, _id(chosen_topic), _id(chosen_actor)),
+        *compiled.dated_ids("agreement", window, _id(chosen_topic), _id(chosen_actor)),
+    ]
+    store = compiled.subset(ids)
     found = query.timeline(store, window, chosen_topic, chosen_actor)
     _emit(render.timeline_listing(found, window, chosen_topic, chosen_actor), fmt, store)
 
@@ -374,11 +415,11 @@ def conflicts(
 
     Examples: pakru conflicts · pakru conflicts --all · pakru conflicts --format json
     """
-    from pakru import consistency, render
+    from pakru import render
 
-    store = _store(ctx)
-    checks = consistency.checks(store.figures)
-    chosen = checks if everything else [c for c in checks if not c.agrees]
+    compiled = _compiled(ctx)
+    chosen = compiled.checks(conflicts_only=not everything)
+    store = compiled.subset(i for c in chosen for f in (c.a, c.b) for i in _figure_ids(f))
     _print(render.conflicts_view(chosen, fmt, store, everything=everything))
 
 
@@ -400,7 +441,8 @@ def actors(
     """
     from pakru import query, render
 
-    store = _store(ctx)
+    compiled = _compiled(ctx)
+    store = compiled.subset([a.id for a in compiled.of_type("actor")])
     _emit(render.actors_listing(query.actors(store, name), name, store), fmt, store)
 
 
@@ -422,9 +464,15 @@ def show(
     """
     from pakru import query, render
 
-    store = _store(ctx)
-    record = query.find_record(store, record_id)
-    _print(render.show_view(record, query.related(store, record), fmt, store))
+    compiled = _compiled(ctx)
+    wanted = record_id.strip()
+    store = compiled.subset([wanted, *compiled.referring_ids(wanted)])
+    if wanted not in store.by_id:
+        store = compiled.everything()  # only to name the closest ids in the error
+    record = query.find_record(store, wanted)
+    derived = compiled.derived_from(record.id)
+    checks = compiled.checks([record.id])
+    _print(render.show_view(record, query.related(store, record, derived, checks), fmt, store))
 
 
 @app.command(rich_help_panel="Query")
@@ -459,7 +507,9 @@ def search(
         if kind
         else None
     )
-    store = _store(ctx)
+    compiled = _compiled(ctx)
+    candidates = compiled.text_ids(find.candidate_terms(asked, compiled.topics()))
+    store = compiled.subset(candidates)
     hits = find.search(store, asked, types=types, limit=limit)
     rows = [render.SearchRow(hit, find.match_spans(hit.snippet, asked)) for hit in hits]
     _emit(render.search_listing(rows, text), fmt, store)
@@ -471,10 +521,11 @@ def sources(ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE) -> None:
 
     Examples: pakru sources · pakru sources --format json
     """
-    from pakru import query, render
+    from pakru import render
 
-    store = _store(ctx)
-    _emit(render.sources_listing(store.sources, query.source_counts(store)), fmt, store)
+    compiled = _compiled(ctx)
+    store = compiled.subset(s.id for s in compiled.of_type("source"))
+    _emit(render.sources_listing(store.sources, compiled.counts("sources")), fmt, store)
 
 
 @app.command(rich_help_panel="Inspect")
@@ -483,10 +534,11 @@ def topics(ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE) -> None:
 
     Examples: pakru topics · pakru topics --format csv
     """
-    from pakru import query, render
+    from pakru import render
 
-    store = _store(ctx)
-    _emit(render.topics_listing(store.topics, query.topic_counts(store)), fmt, store)
+    compiled = _compiled(ctx)
+    store = compiled.subset(())
+    _emit(render.topics_listing(store.topics, compiled.counts("topics")), fmt, store)
 
 
 @app.command(rich_help_panel="Data")
@@ -536,11 +588,45 @@ def export(
     from pakru.export import export_sqlite
     from pakru.render import make_console
 
-    store = _store(ctx)
+    store = _compiled(ctx).everything()
     counts = export_sqlite(store, sqlite, force=force)
     rows = ", ".join(f"{n} {table}" for table, n in counts.items() if table not in ("meta",))
     make_console(stderr=True).out(f"Wrote {sqlite}: {rows}.", highlight=False)
 
 
 def main() -> None:
-    app(prog_name="pakru")
+    """The `pakru` program. Typer reads the signature of every command when it builds an app, a
+    millisecond or more each; an answer needs one command, so only that one is built."""
+    name = _subcommand(sys.argv[1:])
+    if name is None or "_PAKRU_COMPLETE" in os.environ:
+        app(prog_name="pakru")
+        return
+    single = typer.Typer(
+        cls=PakruGroup, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False
+    )
+    single.registered_callback = app.registered_callback
+    single.registered_commands = [c for c in app.registered_commands if _name(c) == name]
+    single(prog_name="pakru")
+
+
+def _name(command: Any) -> str:
+    return str(command.name or command.callback.__name__)
+
+
+def _subcommand(args: Sequence[str]) -> str | None:
+    """The command named on the command line, past the global options; None when there is none
+    or when the line asks for help or the version (the whole app answers those)."""
+    names = {_name(command) for command in app.registered_commands}
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg == "--facts":
+            skip = True
+        elif arg.startswith("--facts="):
+            continue
+        elif arg.startswith("-"):
+            return None
+        else:
+            return arg if arg in names else None
+    return None

@@ -15,19 +15,18 @@ If the cache cannot be written, the store is compiled in memory for this one que
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
-import tempfile
+import zlib
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pakru import __version__, records
 from pakru.errors import Problem, StoreError
+from pakru.layout import store_files
 from pakru.records import FactStore, Figure, Record, Topic
 from pakru.types import Period
 
@@ -89,8 +88,10 @@ def cache_dir() -> Path:
 
 
 def cache_path(root: Path) -> Path:
-    key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:20]
-    return cache_dir() / f"store-{key}.sqlite"
+    # Any two folders that share a name are told apart by the root kept inside the file.
+    resolved = str(root.resolve())
+    key = f"{zlib.crc32(resolved.encode()):08x}"
+    return cache_dir() / f"store-{root.resolve().name[:40]}-{key}.sqlite"
 
 
 # --- opening -------------------------------------------------------------------------------------
@@ -113,8 +114,6 @@ def open_store(root: Path, *, use_cache: bool = True) -> Compiled:
 
 
 def _fingerprint(root: Path) -> tuple[Any, dict[str, tuple[int, int]]]:
-    from pakru.load import store_files  # parsing YAML is needed only when something changed
-
     files, _ = store_files(root)
     prints: dict[str, tuple[int, int]] = {}
     for file in files:
@@ -205,6 +204,8 @@ def _rebuild(
     path: Path, root: Path, files: Sequence[Any], fingerprints: dict[str, tuple[int, int]]
 ) -> sqlite3.Connection:
     """Compile from scratch into a new file beside the old one, then rename it into place."""
+    import tempfile
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".store-", suffix=".tmp")
     os.close(handle)
     try:
@@ -236,7 +237,7 @@ class Builder:
         self, files: Sequence[Any], fingerprints: dict[str, tuple[int, int]], *, full: bool
     ) -> list[Any]:
         """Read what changed; return the file results read (for `pakru check`'s quote check)."""
-        from pakru.load import read_file, store_files
+        from pakru.load import read_file  # YAML and pydantic: only when something changed
 
         db = self.db
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
@@ -612,11 +613,11 @@ def _record(kind: str, body: str) -> Record:
 # --- reading -------------------------------------------------------------------------------------
 
 
-@dataclass
 class Compiled:
     """A compiled, valid store, and the questions that are answered in SQL."""
 
-    db: sqlite3.Connection
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
 
     def problems(self) -> list[Problem]:
         rows = self.db.execute(
@@ -640,6 +641,25 @@ class Compiled:
                 "ORDER BY (SELECT ord FROM files WHERE name = file), position"
             )
         )
+
+    def of_type(self, record_type: str) -> list[Record]:
+        return self._bodies(
+            "SELECT type, body FROM records WHERE type = ? "
+            "ORDER BY (SELECT ord FROM files WHERE name = file), position",
+            (record_type,),
+        )
+
+    def derived_from(self, figure_id: str) -> list[Any]:
+        from pakru.consistency import Derived
+
+        rows = self.db.execute(
+            "SELECT body, inputs FROM derived WHERE inputs LIKE ?", (f'%"{figure_id}"%',)
+        )
+        return [
+            Derived.from_storage(json.loads(body))
+            for body, inputs in rows
+            if figure_id in json.loads(inputs)
+        ]
 
     def topics(self) -> list[Topic]:
         return [
@@ -670,8 +690,13 @@ class Compiled:
         return rows
 
     def _by_ids(self, ids: Sequence[str]) -> list[Record]:
-        rows = self._in("SELECT type, body FROM records WHERE type != 'topic' AND id IN ({})", ids)
-        return [_record(kind, body) for kind, body in rows]
+        """The records with these ids, in the order of the store's files."""
+        rows = self._in(
+            "SELECT f.ord, r.position, r.type, r.body FROM records r "
+            "JOIN files f ON f.name = r.file WHERE r.type != 'topic' AND r.id IN ({})",
+            ids,
+        )
+        return [_record(kind, body) for _, _, kind, body in sorted(rows, key=lambda row: row[:2])]
 
     def ids(self, sql: str, parameters: Sequence[Any] = ()) -> list[str]:
         return [row[0] for row in self.db.execute(sql, parameters)]
@@ -706,11 +731,17 @@ class Compiled:
             parameters.extend(metrics)
         return self.ids(" ".join(sql) + " WHERE " + " AND ".join(where), parameters)
 
-    def text_ids(self, words: Sequence[str]) -> list[str]:
-        """Records whose text has every word (or a word starting with it): search candidates."""
-        terms = " AND ".join('"' + word.replace('"', '""') + '"*' for word in words)
+    def text_ids(self, groups: Sequence[Sequence[str]]) -> list[str]:
+        """Records whose text has, for every group, one of its alternatives (a word, or words in
+        a row, the last of which may be the start of a longer word): search candidates."""
+        if not groups:
+            return []
+        match = " AND ".join(
+            "(" + " OR ".join(_phrase(alternative) for alternative in group) + ")"
+            for group in groups
+        )
         return self.ids(
-            "SELECT r.id FROM fts JOIN records r ON r.rowid = fts.rowid WHERE fts MATCH ?", (terms,)
+            "SELECT r.id FROM fts JOIN records r ON r.rowid = fts.rowid WHERE fts MATCH ?", (match,)
         )
 
     def referring_ids(self, target: str) -> list[str]:
@@ -758,6 +789,11 @@ class Compiled:
                 ).fetchall()
         unique = dict(rows)
         return [Check.from_storage(json.loads(unique[rowid])) for rowid in sorted(unique)]
+
+
+def _phrase(words: str) -> str:
+    """An FTS5 phrase for these words in a row, the last one matching as a prefix."""
+    return '"' + words.replace('"', '""') + '"*'
 
 
 def _store(found: Iterable[Record]) -> FactStore:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from itertools import combinations
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pakru.errors import PeriodError
 from pakru.records import Citation, Figure
@@ -61,8 +60,7 @@ def value_range(figure: Figure) -> Range:
     return figure.value - tolerance, figure.value + tolerance
 
 
-@dataclass(frozen=True)
-class Derived:
+class Derived(NamedTuple):
     """A figure pakru computed from reported ones; never stored, always shown as derived."""
 
     id: str
@@ -76,7 +74,10 @@ class Derived:
     formula: str
     inputs: tuple[Figure, ...]
     basis: Literal["derived"] = "derived"
-    record_type = "figure"
+
+    @property
+    def record_type(self) -> str:
+        return "figure"
 
     @property
     def qualifier(self) -> str:
@@ -359,8 +360,7 @@ def _implied_previous(growth: Figure, total: Figure) -> Derived | None:
 ConflictKind = Literal["same quote", "same source", "sources", "derived", "part and whole"]
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(NamedTuple):
     """Two figures compared; `agrees` says whether both can be true.
 
     `gap` is how far apart the figures are at the least, in their unit (None when they agree).
@@ -371,7 +371,7 @@ class Check:
     b: AnyFigure
     agrees: bool
     reason: str
-    gap: Decimal | None = field(default=None)
+    gap: Decimal | None = None
 
     def to_storage(self) -> dict[str, Any]:
         return {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class ExitCode(IntEnum):
@@ -41,8 +41,7 @@ class PeriodError(UsageError):
     """A date or period that cannot be parsed, or an impossible one."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One problem found in a store, located as precisely as the loader could."""
 
     file: str

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from pakru import records
 from pakru.errors import Problem
+from pakru.layout import StoreFile
 from pakru.models import (
     Actor,
     Agreement,
@@ -83,47 +84,6 @@ def _field_name(kind: str, location: Location) -> str:
     for part in location:
         text += f"[{part}]" if isinstance(part, int) else f".{part}"
     return text
-
-
-def _display_name(root: Path, path: Path) -> str:
-    return f"{root.name}/{path.relative_to(root).as_posix()}"
-
-
-@dataclass(frozen=True)
-class StoreFile:
-    """A file of the store: its kind, where it is, and the name problems give it."""
-
-    kind: str
-    path: Path
-    name: str
-
-
-def store_files(root: Path) -> tuple[list[StoreFile], list[Problem]]:
-    """Each store file with its kind, from `<kind>.yaml` and every `*.yaml` under `<kind>/`;
-    and a problem for each YAML file at the top that is not a store file."""
-    found: list[StoreFile] = []
-    problems: list[Problem] = []
-    for kind in KINDS:
-        single = root / f"{kind}.yaml"
-        if single.is_file():
-            found.append(StoreFile(kind, single, _display_name(root, single)))
-        folder = root / kind
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*.yaml")):
-                if path.is_file():
-                    found.append(StoreFile(kind, path, _display_name(root, path)))
-    known = {f"{kind}.yaml" for kind in KINDS}
-    for path in sorted(root.glob("*.y*ml")):
-        if path.name not in known:
-            problems.append(
-                Problem(
-                    _display_name(root, path),
-                    None,
-                    "",
-                    f"not a store file; name it one of {', '.join(sorted(known))}",
-                )
-            )
-    return found, problems
 
 
 def _read_file(kind: str, path: Path, name: str, problems: list[Problem]) -> list[_Entry] | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -36,6 +35,8 @@ _fold = fold_name
 
 def closest(wanted: str, known: Iterable[str], limit: int = 3) -> list[str]:
     """The known names nearest to what the user typed, for a "did you mean" hint."""
+    import difflib  # only on the way to an error message
+
     by_folded = {_fold(name): name for name in known}
     matches = difflib.get_close_matches(_fold(wanted), list(by_folded), n=limit, cutoff=0.5)
     return [by_folded[match] for match in matches]
@@ -89,6 +90,8 @@ def check_choice(wanted: str | None, choices: Sequence[str], what: str, option: 
     folded = wanted.strip().casefold()
     if folded in choices:
         return folded
+    import difflib
+
     near = difflib.get_close_matches(folded, choices)
     hint = f" (closest: {', '.join(near)})" if near else ""
     raise UsageError(f"{wanted!r} is not a {what}; give one of {', '.join(choices)}{hint}", option)
@@ -98,6 +101,8 @@ def check_status(wanted: str, statuses: Sequence[str], option: str = "--status")
     folded = wanted.strip().casefold()
     if folded in statuses:
         return folded
+    import difflib
+
     raise UsageError(
         f"{wanted!r} is not a status; give one of {', '.join(statuses)}"
         + (
@@ -222,6 +227,8 @@ def _word_matches(wanted: str, word: str) -> bool:
     """Equal, a prefix, or one small misspelling away (federov / fedorov)."""
     if word.startswith(wanted):
         return True
+    import difflib
+
     return len(wanted) >= 4 and difflib.SequenceMatcher(None, wanted, word).ratio() >= 0.8
 
 
@@ -252,8 +259,11 @@ def find_record(store: FactStore, record_id: str) -> Record:
     raise _unknown("record", record_id, list(store.by_id), "ID")
 
 
-def related(store: FactStore, record: Record) -> dict[str, list[Any]]:
-    """Records that point at this one, or that it points at, for `pakru show`."""
+def related(
+    store: FactStore, record: Record, derived: Sequence[Any] = (), checks: Sequence[Any] = ()
+) -> dict[str, list[Any]]:
+    """Records that point at this one, or that it points at, for `pakru show`; for a figure, the
+    figures derived from it and the checks it takes part in, as the compiled store gives them."""
     found: dict[str, list[Any]] = {}
     if isinstance(record, Actor):
         found["event"] = [e for e in store.events if record.id in e.actors]
@@ -266,12 +276,8 @@ def related(store: FactStore, record: Record) -> dict[str, list[Any]]:
         found["agreement"] = [a for a in store.agreements if a.event == record.id]
         found["actor"] = [store.by_id[a] for a in record.actors]
     elif isinstance(record, Figure):
-        from pakru import consistency
-
-        found["derived"] = [d for d in consistency.derive(store.figures) if record in d.inputs]
-        found["check"] = [
-            c for c in consistency.checks(store.figures) if record.id in (c.a.id, c.b.id)
-        ]
+        found["derived"] = list(derived)
+        found["check"] = list(checks)
     elif isinstance(record, Source):
         found["cited by"] = [r for r in store.records() if record.id in _cited_sources(r)]
     return {name: items for name, items in found.items() if items}

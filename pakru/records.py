@@ -1,4 +1,4 @@
-"""The records pakru answers from: plain frozen dataclasses, cheap to import and to build.
+"""The records pakru answers from: plain immutable objects, cheap to import and to build.
 
 `pakru.models` validates a store with pydantic when it is compiled; every question afterwards is
 answered from these records, read back from the compiled store, so answering never imports pydantic.
@@ -8,25 +8,22 @@ Field names and order are those of the models, which is what the JSON output and
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from pakru.types import Period
 
 TRADE_METRICS = ("trade_total", "exports", "imports", "trade_growth")
 
 
-@dataclass(frozen=True, slots=True)
-class Citation:
+class Citation(NamedTuple):
     """A verbatim quote from a source document."""
 
     source: str
     quote: str
 
 
-@dataclass(frozen=True, slots=True)
-class Role:
+class Role(NamedTuple):
     """A position an actor is attested to hold."""
 
     title: str
@@ -37,23 +34,60 @@ class Role:
 
 
 class Record:
-    """What every record shares: an id, a type name, and its JSON forms."""
+    """What every record shares: a type name, immutable fields, and its JSON forms.
 
-    __slots__ = ()
+    A subclass declares its fields as annotations, with defaults as class attributes. This is a
+    hand-rolled cousin of a frozen dataclass because pakru defines these classes on every start,
+    and a dataclass takes a millisecond or more to define.
+    """
+
     record_type: ClassVar[str]
+    fields: ClassVar[tuple[str, ...]]
     id: str
+
+    def __init_subclass__(cls) -> None:
+        cls.fields = tuple(name for name in cls.__annotations__ if name != "record_type")
+
+    def __init__(self, **values: Any) -> None:
+        unknown = set(values) - set(self.fields)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field {sorted(unknown)[0]!r}")
+        for name in self.fields:
+            if name in values:
+                object.__setattr__(self, name, values[name])
+            elif not hasattr(type(self), name):
+                raise TypeError(f"{type(self).__name__} needs a value for {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.fields)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._values() == self._values()
+
+    def __hash__(self) -> int:
+        return hash((self.record_type, self._values()))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.fields)
+        return f"{type(self).__name__}({shown})"
+
+    def replace(self, **changes: Any) -> Any:
+        return type(self)(**{name: getattr(self, name) for name in self.fields} | changes)
 
     def to_json(self) -> dict[str, Any]:
         """The record as pakru's JSON output gives it: `id`, `type`, then its fields."""
         data: dict[str, Any] = {"id": self.id, "type": self.record_type}
-        for item in fields(self):  # type: ignore[arg-type]
-            if item.name != "id":
-                data[item.name] = _to_json(getattr(self, item.name), exact=False)
+        for name in self.fields:
+            if name != "id":
+                data[name] = _to_json(getattr(self, name), exact=False)
         return data
 
     def to_storage(self) -> dict[str, Any]:
         """The record for the compiled store: like the JSON, but amounts as exact decimal text."""
-        return {item.name: _to_json(getattr(self, item.name), exact=True) for item in fields(self)}  # type: ignore[arg-type]
+        return {name: _to_json(getattr(self, name), exact=True) for name in self.fields}
 
     @classmethod
     def from_storage(cls, data: dict[str, Any]) -> Any:
@@ -67,12 +101,10 @@ def _to_json(value: Any, *, exact: bool) -> Any:
         if value == value.to_integral_value():
             return int(value)
         return format(value, "f") if exact else float(value)
+    if isinstance(value, Citation | Role):  # before tuple: these are tuples too
+        return {name: _to_json(getattr(value, name), exact=exact) for name in value._fields}
     if isinstance(value, tuple):
         return [_to_json(item, exact=exact) for item in value]
-    if isinstance(value, Citation | Role):
-        return {
-            item.name: _to_json(getattr(value, item.name), exact=exact) for item in fields(value)
-        }
     return value
 
 
@@ -121,9 +153,8 @@ _READERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
 class Source(Record):
-    record_type: ClassVar[str] = "source"
+    record_type = "source"
     id: str
     title: str
     publisher: str | None
@@ -135,9 +166,8 @@ class Source(Record):
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
 class Actor(Record):
-    record_type: ClassVar[str] = "actor"
+    record_type = "actor"
     id: str
     name: str
     kind: str
@@ -152,9 +182,8 @@ class Actor(Record):
         return (self.name, *self.aliases)
 
 
-@dataclass(frozen=True, slots=True)
 class Event(Record):
-    record_type: ClassVar[str] = "event"
+    record_type = "event"
     id: str
     date: Period
     title: str
@@ -167,9 +196,8 @@ class Event(Record):
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
 class Agreement(Record):
-    record_type: ClassVar[str] = "agreement"
+    record_type = "agreement"
     id: str
     title: str
     kind: str
@@ -185,9 +213,8 @@ class Agreement(Record):
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
 class Figure(Record):
-    record_type: ClassVar[str] = "figure"
+    record_type = "figure"
     id: str
     metric: str
     subject: str
@@ -203,9 +230,8 @@ class Figure(Record):
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
 class Topic(Record):
-    record_type: ClassVar[str] = "topic"
+    record_type = "topic"
     id: str
     name: str
     synonyms: tuple[str, ...] = ()
@@ -215,25 +241,33 @@ class Topic(Record):
         return (self.id, self.name, *self.synonyms)
 
 
-RECORD_CLASSES: dict[str, type[Record]] = {
+Fact = Event | Agreement | Figure
+RECORD_CLASSES: dict[str, Any] = {
     cls.record_type: cls for cls in (Source, Actor, Event, Agreement, Figure, Topic)
 }
-Fact = Event | Agreement | Figure
 
 
-@dataclass(frozen=True)
 class FactStore:
     """Records of a valid store: all of it, or the part a question needs."""
 
-    sources: tuple[Source, ...] = ()
-    actors: tuple[Actor, ...] = ()
-    events: tuple[Event, ...] = ()
-    agreements: tuple[Agreement, ...] = ()
-    figures: tuple[Figure, ...] = ()
-    topics: tuple[Topic, ...] = ()
-    by_id: dict[str, Record] = field(default_factory=dict, compare=False, repr=False)
+    __slots__ = ("sources", "actors", "events", "agreements", "figures", "topics", "by_id")
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        sources: tuple[Source, ...] = (),
+        actors: tuple[Actor, ...] = (),
+        events: tuple[Event, ...] = (),
+        agreements: tuple[Agreement, ...] = (),
+        figures: tuple[Figure, ...] = (),
+        topics: tuple[Topic, ...] = (),
+    ) -> None:
+        self.sources = sources
+        self.actors = actors
+        self.events = events
+        self.agreements = agreements
+        self.figures = figures
+        self.topics = topics
+        self.by_id: dict[str, Record] = {}
         for record in self.records():
             self.by_id.setdefault(record.id, record)
 

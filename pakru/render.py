@@ -9,9 +9,8 @@ import csv
 import io
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from rich import box
 from rich.bar import Bar
@@ -132,8 +131,7 @@ def _value_cell(figure: AnyFigure) -> str:
 # --- listings ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     header: str
     cell: Callable[[Any], str | Text]  # Text only for cells with highlights, already escaped
     justify: Literal["left", "right"] = "left"
@@ -142,14 +140,12 @@ class Column:
     max_width: int | None = None  # a side column of prose that must leave room for the main one
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     label: str | None
     items: Sequence[Any]
 
 
-@dataclass(frozen=True)
-class Listing:
+class Listing(NamedTuple):
     """What a listing command answers, and how to show it in each format."""
 
     title: str
@@ -162,7 +158,7 @@ class Listing:
     notes: Sequence[str] = ()  # lines after the sources
     extra: Callable[[Any], dict[str, Any]] | None = None  # more JSON fields per row
     cites: bool = True  # rows carry sources: show footnote numbers
-    bars: Mapping[str, Decimal] = field(default_factory=dict)  # id → value, drawn as a bar
+    bars: Mapping[str, Decimal] | None = None  # id → value, drawn as a bar
 
     @property
     def items(self) -> list[Any]:
@@ -295,14 +291,15 @@ def _bar_column(
     listing: Listing, table: Table
 ) -> Callable[[str | None, int], RenderableType] | None:
     """A horizontal bar for each row whose value the listing charts, scaled to the largest."""
-    if not listing.bars:
+    bars = listing.bars
+    if not bars:
         return None
     table.add_column("", width=_BAR_WIDTH, no_wrap=True)
-    largest = max(listing.bars.values())
+    largest = max(bars.values())
     by_section = {section.label: section.items for section in listing.sections}
 
     def bar(label: str | None, index: int) -> RenderableType:
-        value = listing.bars.get(by_section[label][index].id)
+        value = bars.get(by_section[label][index].id)
         if value is None or largest <= 0:
             return Text("")
         return Bar(float(largest), 0, float(value), width=_BAR_WIDTH)
@@ -863,8 +860,7 @@ def check_summary(report: Any) -> list[str]:
 # --- search ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SearchRow:
+class SearchRow(NamedTuple):
     """One search hit, shaped like a record for the listing machinery."""
 
     hit: Any

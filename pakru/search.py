@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -341,3 +341,22 @@ def _best_text(entries: tuple[_Entry, ...], query: Query) -> str:
     """The field's text that matches the most terms (the first of those)."""
     texts = [text for entry in entries for text in entry]
     return max(texts, key=lambda text: sum(1 for term in query.terms if _count(text, term)))
+
+
+def candidate_terms(query: Query, topics: Sequence[Topic]) -> list[list[str]]:
+    """What a full-text index must find for a record to be worth ranking: for each query word,
+    the word itself or the id of a topic whose name or synonym it starts (a record found through
+    its topic has the topic's id, not the synonym, in its text). Each inner list is alternatives."""
+    groups: list[list[str]] = []
+    for term in query.terms:
+        for word in term.words:
+            tokens = [token for token in _words(word) if token]
+            if not tokens:
+                continue
+            alternatives = [" ".join(tokens)]
+            for topic in topics:
+                names = [fold(name) for name in (topic.name, *topic.synonyms)]
+                if any(any(w.startswith(word) for w in _words(name)) for name in names):
+                    alternatives.append(" ".join(_words(fold(topic.id.replace("-", " ")))))
+            groups.append(alternatives)
+    return groups

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -113,7 +112,7 @@ def test_a_figure_keeps_its_exact_value_and_its_period(db: sqlite3.Connection) -
 
 
 def test_decimal_text_is_exact_where_the_real_column_is_not(tmp_path: Path) -> None:
-    figure = dataclasses.replace(TINY.figures[0], value=Decimal("1234567890123456789.50"))
+    figure = TINY.figures[0].replace(value=Decimal("1234567890123456789.50"))
     store = FactStore(
         sources=TINY.sources, actors=TINY.actors, topics=TINY.topics, figures=(figure,)
     )
