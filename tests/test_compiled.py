@@ -1,0 +1,208 @@
+"""The compiled store: the same answers as reading the YAML, kept current, never trusted blindly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pakru.compiled import cache_path, compile_in_memory, open_store
+from pakru.errors import StoreError
+from pakru.options import default_facts_dir
+from tests.conftest import DATA_FACTS
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    """A copy of the tiny test store that a test may edit."""
+    copy = tmp_path / "facts"
+    shutil.copytree(DATA_FACTS, copy)
+    return copy
+
+
+def json_of(store_records: object) -> list[dict[str, object]]:
+    return [record.to_json() for record in store_records.records()]  # type: ignore[attr-defined]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    # A new mtime even on file systems whose clock ticks coarsely.
+    stamp = time.time_ns() + 1_000_000_000
+    os.utime(path, ns=(stamp, stamp))
+
+
+@pytest.mark.parametrize("root", [DATA_FACTS, default_facts_dir()], ids=["tiny", "shipped"])
+def test_cached_and_fresh_compilations_answer_the_same(root: Path) -> None:
+    cached = open_store(root)  # builds the cache
+    again = open_store(root)  # reads it
+    fresh, _ = compile_in_memory(root)
+    assert (
+        json_of(cached.everything()) == json_of(fresh.everything()) == json_of(again.everything())
+    )
+    assert [c.to_storage() for c in cached.checks()] == [c.to_storage() for c in fresh.checks()]
+    assert [d.to_storage() for d in cached.derived(None)] == [
+        d.to_storage() for d in fresh.derived(None)
+    ]
+
+
+def test_a_changed_file_is_read_again_and_only_it(store: Path) -> None:
+    open_store(store)
+    path = cache_path(store)
+    with sqlite3.connect(path) as db:
+        before = dict(db.execute("SELECT file, rowid FROM records WHERE id = 'pakistan'"))
+    edit(store / "figures.yaml", "value: 1500000000", "value: 1600000000")
+    edit(store / "figures.yaml", "stated: $1.5 billion", "stated: $1.6 billion")
+    edit(
+        store / "figures.yaml", "reached $1.5 billion in 2023–24", "reached $1.6 billion in 2023–24"
+    )
+    figures = {f.id: f for f in open_store(store).everything().figures}
+    assert figures["trade-total-fy2023-24-gazette"].value == 1_600_000_000
+    with sqlite3.connect(path) as db:
+        after = dict(db.execute("SELECT file, rowid FROM records WHERE id = 'pakistan'"))
+    assert after == before  # actors.yaml was not read again
+
+
+def test_derived_figures_follow_an_edit(store: Path) -> None:
+    def balance() -> object:
+        (derived,) = [d for d in open_store(store).derived(None) if d.metric == "trade_balance"]
+        return derived.value
+
+    assert balance() == -700_000_000
+    edit(store / "figures.yaml", "value: 400000000", "value: 500000000")
+    edit(store / "figures.yaml", "stated: $400 million", "stated: $500 million")
+    edit(store / "figures.yaml", "stood at $400 million", "stood at $500 million")
+    assert balance() == -600_000_000
+
+
+def test_an_edit_that_breaks_a_reference_is_caught_and_its_fix_seen(store: Path) -> None:
+    open_store(store)
+    edit(store / "events.yaml", "actors: [russia, pakistan]", "actors: [russia, pakistann]")
+    with pytest.raises(StoreError) as error:
+        open_store(store)
+    assert [str(p) for p in error.value.problems] == [
+        "facts/events.yaml:5: events[0].actors[1]: no actor with id 'pakistann'"
+    ]
+    edit(store / "events.yaml", "actors: [russia, pakistann]", "actors: [russia, pakistan]")
+    assert len(open_store(store).everything().events) == 2
+
+
+def test_removing_a_record_others_cite_is_caught(store: Path) -> None:
+    open_store(store)
+    edit(store / "sources.yaml", "- id: bulletin-2025-04-02", "- id: bulletin-renamed")
+    with pytest.raises(StoreError) as error:
+        open_store(store)
+    messages = [p.message for p in error.value.problems]
+    assert messages == ["no source with id 'bulletin-2025-04-02'"] * 2
+
+
+def test_a_new_file_in_a_kind_folder_is_picked_up(store: Path) -> None:
+    open_store(store)
+    (store / "events").mkdir()
+    text = (store / "events.yaml").read_text(encoding="utf-8")
+    (store / "events.yaml").write_text("[]\n", encoding="utf-8")
+    (store / "events" / "2025.yaml").write_text(text, encoding="utf-8")
+    assert {e.id for e in open_store(store).everything().events} == {
+        "ministerial-visit-2025-05",
+        "steel-talks-2025-02",
+    }
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"this is not a database at all",
+        b"SQLite format 3\x00" + b"\x00" * 200,  # a header and nothing else
+        b"",
+    ],
+    ids=["garbage", "truncated", "empty"],
+)
+def test_a_damaged_compiled_file_is_rebuilt(store: Path, damage: bytes) -> None:
+    open_store(store)
+    path = cache_path(store)
+    path.write_bytes(damage)
+    assert len(open_store(store).everything().figures) == 5
+    with sqlite3.connect(path) as db:  # and the rebuilt file is whole again
+        assert db.execute("SELECT value FROM meta WHERE key = 'complete'").fetchone() == ("1",)
+
+
+def test_a_compiled_file_of_another_version_or_folder_is_rebuilt(store: Path) -> None:
+    open_store(store)
+    path = cache_path(store)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = 'pakru-0.0/0' WHERE key = 'format'")
+        db.execute("DELETE FROM records WHERE type = 'figure'")  # what an old version left
+    assert len(open_store(store).everything().figures) == 5
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '/somewhere/else' WHERE key = 'root'")
+        db.execute("DELETE FROM records WHERE type = 'figure'")
+    assert len(open_store(store).everything().figures) == 5
+
+
+def test_an_unwritable_cache_still_answers(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        monkeypatch.setenv("PAKRU_CACHE_DIR", str(locked / "pakru"))
+        if os.access(locked, os.W_OK):  # running as root: make the path a file instead
+            monkeypatch.setenv("PAKRU_CACHE_DIR", str(store / "sources.yaml"))
+        assert len(open_store(store).everything().figures) == 5
+    finally:
+        locked.chmod(0o700)
+
+
+def run_pakru(store: Path, cache: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PAKRU_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    env.pop("PAKRU_FACTS", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "pakru", "--facts", str(store), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+@pytest.mark.parametrize("processes", [2, 8])
+def test_processes_started_together_on_a_changed_store_all_answer(
+    store: Path, tmp_path: Path, processes: int
+) -> None:
+    cache = tmp_path / "cache"
+    expected = run_pakru(store, tmp_path / "reference-cache", "trade", "2023-24", "-f", "json")
+    reference, _ = expected.communicate(timeout=60)
+    open_store(store)  # a compiled form exists...
+    edit(store / "figures.yaml", "value: 1100000000", "value: 1150000000")  # ...and goes stale
+    edit(store / "figures.yaml", "stated: $1.1 billion", "stated: $1.15 billion")
+    edit(store / "figures.yaml", "imports were $1.1 billion", "imports were $1.15 billion")
+    running = [run_pakru(store, cache, "trade", "2023-24", "-f", "json") for _ in range(processes)]
+    outputs = [process.communicate(timeout=120) for process in running]
+    assert [process.returncode for process in running] == [0] * processes, outputs
+    assert len({out for out, _ in outputs}) == 1
+    assert "1150000000" in outputs[0][0] and reference != outputs[0][0]
+    left = [p.name for p in cache.iterdir()]
+    assert [name for name in left if name.endswith(".sqlite")] == [cache_path(store).name]
+
+
+def test_a_build_killed_midway_leaves_nothing_trusted(store: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    for attempt in range(5):  # kill at different moments of the build
+        process = run_pakru(store, cache, "trade", "2023-24", "-f", "json")
+        time.sleep(0.05 * attempt)
+        process.kill()
+        process.communicate(timeout=60)
+        done = run_pakru(store, cache, "trade", "2023-24", "-f", "json")
+        out, err = done.communicate(timeout=60)
+        assert done.returncode == 0, err
+        assert "1500000000" in out
