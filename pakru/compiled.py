@@ -206,6 +206,7 @@ def _rebuild(
     """Compile from scratch into a new file beside the old one, then rename it into place."""
     import tempfile
 
+    _sweep(path.parent)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".store-", suffix=".tmp")
     os.close(handle)
     try:
@@ -221,6 +222,16 @@ def _rebuild(
             os.unlink(temporary)
         raise
     return sqlite3.connect(path, isolation_level=None, timeout=30)
+
+
+def _sweep(folder: Path, older_than: float = 600.0) -> None:
+    """Remove what builds killed before their rename left behind (never trusted, only litter)."""
+    import time
+
+    for leftover in folder.glob(".store-*.tmp"):
+        with suppress(OSError):
+            if time.time() - leftover.stat().st_mtime > older_than:
+                leftover.unlink()
 
 
 # --- building ------------------------------------------------------------------------------------

@@ -102,3 +102,31 @@ def test_installed_distribution_ships_the_store() -> None:
         pytest.skip("pakru is installed in editable mode")
     for kind in ("sources", "actors", "events", "agreements", "figures", "topics"):
         assert f"pakru/facts/{kind}.yaml" in shipped, kind
+
+
+def test_answering_from_a_compiled_store_imports_neither_pydantic_nor_yaml(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from pakru.cli import main\n"
+        "sys.argv = ['pakru', 'trade', '2023-24']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    assert exit.code == 0, exit.code\n"
+        "print(sorted(m for m in ('pydantic', 'yaml', 'pakru.models', 'pakru.load') "
+        "if m in sys.modules), file=sys.stderr)"
+    )
+    env = {**os.environ, "PAKRU_CACHE_DIR": str(tmp_path)}
+    env.pop("PAKRU_FACTS", None)
+    first = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+    )
+    assert first.stderr.strip().endswith(
+        "['pakru.load', 'pakru.models', 'pydantic', 'yaml']"
+    )  # it compiled
+    second = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
+    )
+    assert second.returncode == 0, second.stderr
+    assert "$1.81 bn" in second.stdout
+    assert second.stderr.strip().endswith("[]")
