@@ -272,7 +272,10 @@ class Builder:
         _, top_problems = store_files(self.root)
         scope = (set(touched), old_ids | self._ids_in(touched)) if was_valid else None
         store_problems = top_problems + self._cross_problems(scope)
-        if not was_valid:
+        if full:  # every figure was just read: no need to read them back from the database
+            read = [row.record for result in results for row in result.rows]
+            self._consistency(None, [r for r in read if isinstance(r, Figure)])
+        elif not was_valid:
             self._consistency(None)
         elif window is not None:
             self._consistency(window)
@@ -354,46 +357,34 @@ class Builder:
                 for i, kind, line, sub, position in result.ids
             ],
         )
-        for row in result.rows:
+        (start,) = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM records").fetchone()
+        rows, texts, refs, reported, names = [], [], [], [], []
+        for rowid, row in enumerate(result.rows, start=start + 1):
             record = row.record
+            storage = record.to_storage()
             first, last, metric = _index_columns(record)
-            cursor = db.execute(
-                "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    record.id,
-                    record.record_type,
-                    name,
-                    row.position,
-                    row.line,
-                    first,
-                    last,
-                    metric,
-                    json.dumps(record.to_storage(), ensure_ascii=False),
-                ),
+            rows.append(
+                (rowid, record.id, record.record_type, name, row.position, row.line, first, last)
+                + (metric, json.dumps(storage, ensure_ascii=False))
             )
             if record.record_type != "topic":
-                db.execute(
-                    "INSERT INTO fts(rowid, body) VALUES (?, ?)",
-                    (cursor.lastrowid, _text_of(record)),
-                )
-            db.executemany(
-                "INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)",
-                [(r.record, name, r.field, r.line, r.target, r.wanted) for r in row.refs],
-            )
+                texts.append((rowid, _text_of(storage)))
+            refs += [(r.record, name, r.field, r.line, r.target, r.wanted) for r in row.refs]
             if row.reported is not None:
                 field, line, period = row.reported
-                db.execute(
-                    "INSERT INTO reported VALUES (?, ?, ?, ?, ?, ?)",
-                    (record.id, name, field, line, _iso(period.first), str(period)),
-                )
+                reported.append((record.id, name, field, line, _iso(period.first), str(period)))
             if isinstance(record, records.Actor):
-                db.executemany(
-                    "INSERT INTO names VALUES (?, ?, ?)",
-                    [
-                        (fold_name(n), record.id, name)
-                        for n in (*record.names, record.id.replace("-", " "))
-                    ],
-                )
+                spellings = (*record.names, record.id.replace("-", " "))
+                names += [(fold_name(n), record.id, name) for n in spellings]
+        db.executemany(
+            "INSERT INTO records(rowid, id, type, file, position, line, first, last, metric, body) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        db.executemany("INSERT INTO fts(rowid, body) VALUES (?, ?)", texts)
+        db.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)", refs)
+        db.executemany("INSERT INTO reported VALUES (?, ?, ?, ?, ?, ?)", reported)
+        db.executemany("INSERT INTO names VALUES (?, ?, ?)", names)
 
     # --- checks across records, in SQL ---
 
@@ -486,16 +477,18 @@ class Builder:
 
     # --- derived figures and checks between figures ---
 
-    def _consistency(self, window: tuple[str, str] | None) -> None:
+    def _consistency(
+        self, window: tuple[str, str] | None, known: list[Figure] | None = None
+    ) -> None:
         """Recompute derived figures and figure checks: all of them, or those near a change."""
         from pakru import consistency
 
         db = self.db
         if window is None:
-            figures = [
-                _figure(body)
-                for (body,) in db.execute("SELECT body FROM records WHERE type = 'figure'")
-            ]
+            if known is None:
+                rows = db.execute("SELECT body FROM records WHERE type = 'figure'")
+                known = [_figure(body) for (body,) in rows]
+            figures = known
             db.execute("DELETE FROM derived")
             db.execute("DELETE FROM checks")
         else:
@@ -591,10 +584,10 @@ def _index_columns(record: Record) -> tuple[str | None, str | None, str | None]:
     return _iso(period.first), _iso(period.last), getattr(record, "metric", None)
 
 
-def _text_of(record: Record) -> str:
+def _text_of(storage: dict[str, Any]) -> str:
     """Everything searchable in a record, for the full-text index that finds candidates."""
     parts: list[str] = []
-    for value in record.to_storage().values():
+    for value in storage.values():
         if isinstance(value, str):
             parts.append(value)
         elif isinstance(value, list):
@@ -783,7 +776,7 @@ class Compiled:
         self, ids: Iterable[str] | None = None, *, conflicts_only: bool = False
     ) -> list[Any]:
         """Checks between figures: all of them, or those involving any of these ids."""
-        from pakru.consistency import Check
+        from pakru.consistency import Check, stored_ids
 
         agrees = " AND agrees = 0" if conflicts_only else ""
         if ids is None:
@@ -799,7 +792,10 @@ class Compiled:
                     [*chunk, *chunk],
                 ).fetchall()
         unique = dict(rows)
-        return [Check.from_storage(json.loads(unique[rowid])) for rowid in sorted(unique)]
+        stored = [json.loads(unique[rowid]) for rowid in sorted(unique)]
+        named = sorted({i for data in stored for i in stored_ids(data)})
+        figures = {r.id: r for r in self._by_ids(named) if isinstance(r, Figure)}
+        return [Check.from_storage(data, figures) for data in stored]
 
 
 def _phrase(words: str) -> str:

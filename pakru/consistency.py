@@ -9,7 +9,7 @@ when their ranges cannot meet; two that agree within their stated precision do n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from itertools import combinations
 from typing import Any, Literal, NamedTuple
@@ -384,11 +384,11 @@ class Check(NamedTuple):
         }
 
     @classmethod
-    def from_storage(cls, data: dict[str, Any]) -> Check:
+    def from_storage(cls, data: dict[str, Any], figures: Mapping[str, Figure]) -> Check:
         return cls(
             kind=data["kind"],
-            a=_figure_from_storage(data["a"]),
-            b=_figure_from_storage(data["b"]),
+            a=_figure_from_storage(data["a"], figures),
+            b=_figure_from_storage(data["b"], figures),
             agrees=data["agrees"],
             reason=data["reason"],
             gap=None if data["gap"] is None else Decimal(data["gap"]),
@@ -396,14 +396,21 @@ class Check(NamedTuple):
 
 
 def _figure_storage(figure: AnyFigure) -> dict[str, Any]:
-    return {"derived": isinstance(figure, Derived), "figure": figure.to_storage()}
+    # A reported figure is kept by id (the store has it); a derived one in full.
+    if isinstance(figure, Derived):
+        return {"derived": figure.to_storage()}
+    return {"id": figure.id}
 
 
-def _figure_from_storage(data: dict[str, Any]) -> AnyFigure:
-    if data["derived"]:
-        return Derived.from_storage(data["figure"])
-    figure: Figure = Figure.from_storage(data["figure"])
-    return figure
+def _figure_from_storage(data: dict[str, Any], figures: Mapping[str, Figure]) -> AnyFigure:
+    if "derived" in data:
+        return Derived.from_storage(data["derived"])
+    return figures[data["id"]]
+
+
+def stored_ids(data: dict[str, Any]) -> list[str]:
+    """The reported figures a stored check names directly (to fetch them before reading it)."""
+    return [side["id"] for side in (data["a"], data["b"]) if "id" in side]
 
 
 def gap_between(a: AnyFigure, b: AnyFigure) -> Decimal | None:
@@ -454,7 +461,7 @@ def _reported_pairs(figures: Sequence[Figure]) -> Iterator[Check]:
         if figure.period is not None:
             groups.setdefault((figure.metric, str(figure.period)), []).append(figure)
     for group in groups.values():
-        for a, b in combinations(group, 2):
+        for a, b in _pairs(group):
             if not comparable(a, b):
                 continue
             agrees = ranges_meet(a, b)
@@ -470,6 +477,22 @@ def _reported_pairs(figures: Sequence[Figure]) -> Iterator[Check]:
             else:
                 reason = "two sources give different figures for the same measure and period"
             yield Check(kind, a, b, agrees, reason, gap_between(a, b))
+
+
+# Real stores hold a handful of figures for one measure and period; a group larger than this is
+# compared with its most precisely stated figure only, so that checking stays linear in the size of
+# the store instead of quadratic in the size of the group.
+PAIRWISE_LIMIT = 40
+
+
+def _pairs(group: Sequence[Figure]) -> Iterator[tuple[Figure, Figure]]:
+    if len(group) <= PAIRWISE_LIMIT:
+        yield from combinations(group, 2)
+        return
+    reference = min(group, key=lambda f: (stated_precision(f), f.qualifier != "exact", f.id))
+    for figure in group:
+        if figure is not reference:
+            yield reference, figure
 
 
 def _against_derived(figures: Sequence[Figure], derived: Sequence[Derived]) -> Iterator[Check]:

@@ -139,14 +139,20 @@ def _read_file(kind: str, path: Path, name: str, problems: list[Problem]) -> lis
             )
         )
         return None
+    per_item = _by_item(lines)
     return [
-        _Entry(kind, name, index, _relative(lines, index), raw)
+        _Entry(kind, name, index, per_item.get(index, {}), raw)
         for index, raw in enumerate(document)
     ]
 
 
-def _relative(lines: dict[Location, int], index: int) -> dict[Location, int]:
-    return {location[1:]: line for location, line in lines.items() if location[:1] == (index,)}
+def _by_item(lines: dict[Location, int]) -> dict[int, dict[Location, int]]:
+    """The lines of each top-level item, keyed by the path within it, in one pass over the file."""
+    grouped: dict[int, dict[Location, int]] = {}
+    for location, line in lines.items():
+        if location and isinstance(location[0], int):
+            grouped.setdefault(location[0], {})[location[1:]] = line
+    return grouped
 
 
 def _refuse_anchors(text: str, name: str, problems: list[Problem]) -> bool:
