@@ -145,12 +145,16 @@ def _open_cached(root: Path, fingerprints: dict[str, tuple[int, int]]) -> sqlite
     return None
 
 
-def compile_in_memory(root: Path) -> tuple[Compiled, list[Any]]:
-    """Compile the whole store afresh in memory; also return what was read from each file."""
+def compile_in_memory(root: Path, *, only_check: bool = False) -> tuple[Compiled, list[Any]]:
+    """Compile the whole store afresh in memory; also return what was read from each file.
+
+    `only_check` leaves out what answering needs but validating does not: the full-text index,
+    the table of names, and derived figures and figure checks.
+    """
     files, fingerprints = _fingerprint(root)
     db = sqlite3.connect(":memory:", isolation_level=None)
     db.executescript(_SCHEMA)
-    results = Builder(db, root).sync(files, fingerprints, full=True)
+    results = Builder(db, root, only_check=only_check).sync(files, fingerprints, full=True)
     return Compiled(db), results
 
 
@@ -240,9 +244,10 @@ def _sweep(folder: Path, older_than: float = 600.0) -> None:
 class Builder:
     """Reads changed files into the compiled store and checks the store as a whole."""
 
-    def __init__(self, db: sqlite3.Connection, root: Path) -> None:
+    def __init__(self, db: sqlite3.Connection, root: Path, *, only_check: bool = False) -> None:
         self.db = db
         self.root = root
+        self.only_check = only_check
 
     def sync(
         self, files: Sequence[Any], fingerprints: dict[str, tuple[int, int]], *, full: bool
@@ -272,7 +277,9 @@ class Builder:
         _, top_problems = store_files(self.root)
         scope = (set(touched), old_ids | self._ids_in(touched)) if was_valid else None
         store_problems = top_problems + self._cross_problems(scope)
-        if full:  # every figure was just read: no need to read them back from the database
+        if self.only_check:
+            pass
+        elif full:  # every figure was just read: no need to read them back from the database
             read = [row.record for result in results for row in result.rows]
             self._consistency(None, [r for r in read if isinstance(r, Figure)])
         elif not was_valid:
@@ -367,13 +374,13 @@ class Builder:
                 (rowid, record.id, record.record_type, name, row.position, row.line, first, last)
                 + (metric, json.dumps(storage, ensure_ascii=False))
             )
-            if record.record_type != "topic":
+            if record.record_type != "topic" and not self.only_check:
                 texts.append((rowid, _text_of(storage)))
             refs += [(r.record, name, r.field, r.line, r.target, r.wanted) for r in row.refs]
             if row.reported is not None:
                 field, line, period = row.reported
                 reported.append((record.id, name, field, line, _iso(period.first), str(period)))
-            if isinstance(record, records.Actor):
+            if isinstance(record, records.Actor) and not self.only_check:
                 spellings = (*record.names, record.id.replace("-", " "))
                 names += [(fold_name(n), record.id, name) for n in spellings]
         db.executemany(
@@ -381,7 +388,8 @@ class Builder:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        db.executemany("INSERT INTO fts(rowid, body) VALUES (?, ?)", texts)
+        if not self.only_check:
+            db.executemany("INSERT INTO fts(rowid, body) VALUES (?, ?)", texts)
         db.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)", refs)
         db.executemany("INSERT INTO reported VALUES (?, ?, ?, ?, ?, ?)", reported)
         db.executemany("INSERT INTO names VALUES (?, ?, ?)", names)
@@ -664,6 +672,10 @@ class Compiled:
             for body, inputs in rows
             if figure_id in json.loads(inputs)
         ]
+
+    def counts_by_kind(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT type, COUNT(*) FROM records GROUP BY type")
+        return {_KIND_OF_TYPE[kind]: count for kind, count in rows}
 
     def topics(self) -> list[Topic]:
         return [

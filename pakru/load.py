@@ -496,13 +496,22 @@ def _quote_mismatch(quote: str, text: str) -> str:
     )
 
 
-@dataclass
 class CheckReport:
-    """The outcome of checking a store: the store when it is valid, and every problem found."""
+    """The outcome of checking a store: every problem found, what was counted, and (on demand)
+    the store itself when it is valid."""
 
-    problems: list[Problem] = field(default_factory=list)
-    store: records.FactStore | None = None
-    quotes_checked: int = 0
+    def __init__(self, problems: list[Problem] | None = None) -> None:
+        self.problems: list[Problem] = problems or []
+        self.quotes_checked = 0
+        self.counts: dict[str, int] = {}
+        self._compiled: Any = None
+
+    @property
+    def store(self) -> records.FactStore | None:
+        if self.problems or self._compiled is None:
+            return None
+        everything: records.FactStore = self._compiled.everything()
+        return everything
 
 
 def check_store(root: Path, sources_dir: Path | None = None) -> CheckReport:
@@ -513,13 +522,13 @@ def check_store(root: Path, sources_dir: Path | None = None) -> CheckReport:
     if not root.is_dir():
         report.problems.append(Problem(str(root), None, "", "the fact store folder does not exist"))
         return report
-    compiled, results = compile_in_memory(root)
+    compiled, results = compile_in_memory(root, only_check=True)
     report.problems = compiled.problems()
+    report.counts = compiled.counts_by_kind()
     if sources_dir is not None:
         quote_problems, report.quotes_checked = check_quotes(results, sources_dir)
         report.problems += quote_problems
-    if not report.problems:
-        report.store = compiled.everything()
+    report._compiled = compiled
     return report
 
 

@@ -63,10 +63,22 @@ class Model(BaseModel):
     def to_record(self) -> records.Record:
         """The plain record the rest of pakru answers from (see `pakru.records`)."""
         kind = self.record_type  # type: ignore[attr-defined]
-        record: records.Record = records.RECORD_CLASSES[kind].from_storage(
-            self.model_dump(mode="json")
-        )
+        values = {name: _plain(getattr(self, name)) for name in type(self).model_fields}
+        record: records.Record = records.RECORD_CLASSES[kind](**values)
         return record
+
+
+def _plain(value: Any) -> Any:
+    """A validated value as the plain records hold it: citations and roles as their own tuples."""
+    if isinstance(value, Citation):
+        return records.Citation(value.source, value.quote)
+    if isinstance(value, Role):
+        return records.Role(
+            value.title, value.organisation, value.attested, _plain(value.sources), value.date_note
+        )
+    if isinstance(value, tuple) and not isinstance(value, Period):  # a Period is a tuple too
+        return tuple(_plain(item) for item in value)
+    return value
 
 
 class Citation(Model):

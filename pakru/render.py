@@ -844,9 +844,8 @@ def check_summary(report: Any) -> list[str]:
             f"{len(report.problems)} problem(s) found; the store cannot be used until fixed."
         )
         return [literal(line) for line in lines]
-    store = report.store
     counts = ", ".join(
-        f"{len(getattr(store, kind))} {kind}"
+        f"{report.counts.get(kind, 0)} {kind}"
         for kind in ("sources", "actors", "events", "agreements", "figures", "topics")
     )
     quotes = (
