@@ -156,6 +156,12 @@ def _id(record: Actor | Topic | None) -> str | None:
     return record.id if record is not None else None
 
 
+def _figures_named(derived: Iterable[Any], checks: Iterable[Any]) -> list[str]:
+    """Every reported figure that derived figures and checks rest on: their sources are cited."""
+    named = [i for d in derived for i in _figure_ids(d)]
+    return named + [i for c in checks for side in (c.a, c.b) for i in _figure_ids(side)]
+
+
 def _figure_ids(figure: Any) -> list[str]:
     """A reported figure's id, or the ids of the figures a derived one comes from."""
     inputs = getattr(figure, "inputs", None)
@@ -255,10 +261,11 @@ def trade(
 
     asked = parse_period_query(period, param="PERIOD") if period is not None else None
     compiled = _compiled(ctx)
-    store = compiled.subset(compiled.dated_ids("figure", asked, metrics=TRADE_METRICS))
-    found = query.trade_figures(store, asked)
+    ids = compiled.dated_ids("figure", asked, metrics=TRADE_METRICS)
     derived = query.derived_trade(compiled.derived(asked), asked)
-    conflicts = compiled.checks([f.id for f in (*found, *derived)], conflicts_only=True)
+    conflicts = compiled.checks([*ids, *(d.id for d in derived)], conflicts_only=True)
+    store = compiled.subset([*ids, *_figures_named(derived, conflicts)])
+    found = query.trade_figures(store, asked)
     _emit(render.trade_listing(found, asked, derived, conflicts), fmt, store)
 
 
@@ -293,12 +300,13 @@ def figures(
     chosen_topic = _topic(compiled, topic) if topic is not None else None
     metrics = (chosen_metric,) if chosen_metric else ()
     topic_id = chosen_topic.id if chosen_topic else None
-    store = compiled.subset(compiled.dated_ids("figure", asked, topic_id, metrics=metrics))
+    ids = compiled.dated_ids("figure", asked, topic_id, metrics=metrics)
+    conflicts = compiled.checks(ids, conflicts_only=True)
+    store = compiled.subset([*ids, *_figures_named((), conflicts)])
     found = query.figures(store, chosen_metric, asked, chosen_topic, chosen_basis)
     filters = ", ".join(
         str(f) for f in (chosen_metric, chosen_basis, chosen_topic and chosen_topic.name) if f
     )
-    conflicts = compiled.checks([f.id for f in found], conflicts_only=True)
     listing = render.figures_listing(found, conflicts, asked, filters)
     _emit(listing, fmt, store)
 

@@ -13,6 +13,16 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
+def shown(value: object, limit: int = 60) -> str:
+    """A value quoted for an error message, cut short if it is long (arguments can be 100 kB)."""
+    text = repr(value)
+    return (
+        text
+        if len(text) <= limit
+        else f"{text[: limit - 5]}…{text[-4:]} ({len(str(value))} characters)"
+    )
+
+
 class PakruError(Exception):
     """Base of every error pakru turns into a message and an exit code."""
 

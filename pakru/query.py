@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from pakru.errors import UsageError
+from pakru.errors import UsageError, shown
 from pakru.records import (
     TRADE_METRICS,
     Actor,
@@ -45,7 +45,7 @@ def closest(wanted: str, known: Iterable[str], limit: int = 3) -> list[str]:
 def _unknown(what: str, wanted: str, known: Sequence[str], option: str) -> UsageError:
     suggestions = closest(wanted, known)
     hint = f"closest: {', '.join(suggestions)}" if suggestions else f"known: {', '.join(known[:8])}"
-    return UsageError(f"no {what} matches {wanted!r}; {hint}", option)
+    return UsageError(f"no {what} matches {shown(wanted)}; {hint}", option)
 
 
 def find_topic(store: FactStore, wanted: str, option: str = "--topic") -> Topic:
@@ -77,7 +77,7 @@ def find_actor(store: FactStore, wanted: str, option: str = "--actor") -> Actor:
         return candidates[0]
     if candidates:
         listed = ", ".join(f"{a.name} ({a.id})" for a in candidates[:6])
-        raise UsageError(f"{wanted!r} could be any of: {listed}; be more specific", option)
+        raise UsageError(f"{shown(wanted)} could be any of: {listed}; be more specific", option)
     raise _unknown(
         "actor", wanted, [name for actor in store.actors for name in actor.names], option
     )
@@ -94,7 +94,9 @@ def check_choice(wanted: str | None, choices: Sequence[str], what: str, option: 
 
     near = difflib.get_close_matches(folded, choices)
     hint = f" (closest: {', '.join(near)})" if near else ""
-    raise UsageError(f"{wanted!r} is not a {what}; give one of {', '.join(choices)}{hint}", option)
+    raise UsageError(
+        f"{shown(wanted)} is not a {what}; give one of {', '.join(choices)}{hint}", option
+    )
 
 
 def check_status(wanted: str, statuses: Sequence[str], option: str = "--status") -> str:
@@ -104,7 +106,7 @@ def check_status(wanted: str, statuses: Sequence[str], option: str = "--status")
     import difflib
 
     raise UsageError(
-        f"{wanted!r} is not a status; give one of {', '.join(statuses)}"
+        f"{shown(wanted)} is not a status; give one of {', '.join(statuses)}"
         + (
             f" (closest: {', '.join(c)})"
             if (c := difflib.get_close_matches(folded, statuses))

@@ -189,7 +189,11 @@ class _Footnotes:
         return " ".join(f"[{self.number(s)}]" for s in cited)
 
     def lines(self) -> list[str]:
-        return [f"[{n}] {describe_source(self.store.source(s))}" for s, n in self.numbers.items()]
+        return [f"[{n}] {self._describe(s)}" for s, n in self.numbers.items()]
+
+    def _describe(self, source_id: str) -> str:
+        source = self.store.by_id.get(source_id)
+        return describe_source(source) if isinstance(source, Source) else source_id
 
 
 def describe_source(source: Source) -> str:

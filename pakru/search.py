@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pakru.errors import UsageError
+from pakru.errors import UsageError, shown
 
 # A domain module like `query`: the CLI imports it inside the command that searches.
 from pakru.records import (
@@ -122,7 +122,7 @@ def parse_query(text: str) -> Query:
             if words:
                 terms.setdefault(words, Term(words, quoted))
     if not terms:
-        raise UsageError(f"{text.strip()!r} has no letters or digits; {_ACCEPTED}", "TEXT")
+        raise UsageError(f"{shown(text.strip())} has no letters or digits; {_ACCEPTED}", "TEXT")
     return Query(text, tuple(terms.values()))
 
 

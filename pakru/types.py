@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import NamedTuple
 
-from pakru.errors import PeriodError
+from pakru.errors import PeriodError, shown
 
 
 class Precision(StrEnum):
@@ -99,13 +99,13 @@ class Period(NamedTuple):
         YAML hands over a year as an int and a full date as a `date`, so both are accepted.
         """
         if isinstance(value, bool):
-            raise PeriodError(f"{value!r} is not a date or period; write one such as 2024-09")
+            raise PeriodError(f"{shown(value)} is not a date or period; write one such as 2024-09")
         if isinstance(value, int):
             value = f"{value:04d}"
         elif isinstance(value, date):
             value = value.isoformat()
         if not isinstance(value, str):
-            raise PeriodError(f"{value!r} is not a date or period; write one such as 2024-09")
+            raise PeriodError(f"{shown(value)} is not a date or period; write one such as 2024-09")
         text = value.strip()
         if fiscal := _STORE_FISCAL_YEAR.fullmatch(text):
             return fiscal_year(int(fiscal[1]), int(fiscal[2]), text)
@@ -114,7 +114,9 @@ class Period(NamedTuple):
             return _interval(_store_point(start, text), _store_point(end, text), text, "/")
         point = _store_point(text, text)
         if point is None:
-            raise PeriodError(f"{text!r}: an open end '..' belongs in an interval such as 2025/..")
+            raise PeriodError(
+                f"{shown(text)}: an open end '..' belongs in an interval such as 2025/.."
+            )
         return point
 
 
@@ -128,11 +130,11 @@ def fiscal_year(start_year: int, end_year: int, original: str) -> Period:
         full_end += 100
     if full_end != start_year + 1:
         raise PeriodError(
-            f"{original!r}: a fiscal year joins two consecutive years, "
+            f"{shown(original)}: a fiscal year joins two consecutive years, "
             f"e.g. {start_year}-{(start_year + 1) % 100:02d}"
         )
     if not 1 <= start_year <= 9998:
-        raise PeriodError(f"{original!r}: year out of range")
+        raise PeriodError(f"{shown(original)}: year out of range")
     return Period(
         date(start_year, 7, 1),
         date(full_end, 6, 30),
@@ -157,8 +159,8 @@ def _store_point(text: str, whole: str) -> Period | None:
         start = int(decade[1]) * 10
         return Period(date(max(start, 1), 1, 1), date(start + 9, 12, 31), Precision.DECADE, text)
     raise PeriodError(
-        f"{whole!r} is not a date or period; the store writes 2025-07-11, 2024-12, 2025, 197X, "
-        "1993/1995, 2025-06-30/.. or FY2023-24"
+        f"{shown(whole)} is not a date or period; the store writes 2025-07-11, 2024-12, 2025, "
+        "197X, 1993/1995, 2025-06-30/.. or FY2023-24"
     )
 
 
@@ -167,16 +169,16 @@ def _day(year: int, month: int, day: int, whole: str) -> Period:
         when = date(year, month, day)
     except ValueError:
         raise PeriodError(
-            f"{whole!r}: {year:04d}-{month:02d}-{day:02d} is not a real day of the calendar"
+            f"{shown(whole)}: {year:04d}-{month:02d}-{day:02d} is not a real day of the calendar"
         ) from None
     return Period(when, when, Precision.DAY, when.isoformat())
 
 
 def _month(year: int, month: int, whole: str) -> Period:
     if not 1 <= month <= 12:
-        raise PeriodError(f"{whole!r}: month {month:02d} does not exist (months run 01–12)")
+        raise PeriodError(f"{shown(whole)}: month {month:02d} does not exist (months run 01–12)")
     if year < 1:
-        raise PeriodError(f"{whole!r}: year out of range")
+        raise PeriodError(f"{shown(whole)}: year out of range")
     last_day = calendar.monthrange(year, month)[1]
     return Period(
         date(year, month, 1),
@@ -188,19 +190,19 @@ def _month(year: int, month: int, whole: str) -> Period:
 
 def _year(year: int, whole: str) -> Period:
     if year < 1:
-        raise PeriodError(f"{whole!r}: year out of range")
+        raise PeriodError(f"{shown(whole)}: year out of range")
     return Period(date(year, 1, 1), date(year, 12, 31), Precision.YEAR, f"{year:04d}")
 
 
 def _interval(start: Period | None, end: Period | None, original: str, joiner: str) -> Period:
     if start is None and end is None:
         raise PeriodError(
-            f"{original!r}: an interval needs at least one end, e.g. 2024-07{joiner}.."
+            f"{shown(original)}: an interval needs at least one end, e.g. 2024-07{joiner}.."
         )
     first = start.first if start else None
     last = end.last if end else None
     if first is not None and last is not None and last < first:
-        raise PeriodError(f"{original!r}: the interval ends before it starts")
+        raise PeriodError(f"{shown(original)}: the interval ends before it starts")
     notation = f"{start or OPEN}/{end or OPEN}"
     return Period(first, last, Precision.INTERVAL, notation)
 
@@ -228,7 +230,7 @@ def _parse_period_query(text: str) -> Period:
         return _interval(_query_point(start.strip()), _query_point(end.strip()), text, "..")
     point = _query_point(cleaned)
     if point is None:
-        raise PeriodError(f"{text!r} is not a period; give {PERIOD_FORMS}")
+        raise PeriodError(f"{shown(text)} is not a period; give {PERIOD_FORMS}")
     return point
 
 
@@ -247,7 +249,7 @@ def _query_point(text: str) -> Period | None:
             return _month(year, month, text)
         if month != (year + 1) % 100:
             raise PeriodError(
-                f"{text!r} is neither a month (months run 01–12) nor a fiscal year "
+                f"{shown(text)} is neither a month (months run 01–12) nor a fiscal year "
                 f"(consecutive years, e.g. {year}-{(year + 1) % 100:02d}); give {PERIOD_FORMS}"
             )
     if pair := _YEAR_PAIR.fullmatch(text):
@@ -258,7 +260,7 @@ def _query_point(text: str) -> Period | None:
             return _store_point(text, text)
         except PeriodError as error:  # a real form with an impossible value: say which part
             raise PeriodError(f"{error.message}; give {PERIOD_FORMS}") from None
-    raise PeriodError(f"{text!r} is not a period; give {PERIOD_FORMS}")
+    raise PeriodError(f"{shown(text)} is not a period; give {PERIOD_FORMS}")
 
 
 def _full_year(digits: str) -> int:
@@ -279,7 +281,7 @@ def parse_date_bound(text: str, *, option: str) -> Period:
             raise PeriodError(f"{error.message}; give {DATE_FORMS}", option) from None
         assert point is not None
         return point
-    raise PeriodError(f"{text!r} is not a date; give {DATE_FORMS}", option)
+    raise PeriodError(f"{shown(text)} is not a date; give {DATE_FORMS}", option)
 
 
 def date_window(since: str | None, until: str | None) -> Period | None:
@@ -307,7 +309,7 @@ def parse_amount(value: object) -> Decimal:
     if isinstance(value, bool):
         raise ValueError("a number is needed, not true/false")
     if isinstance(value, float):
-        raise ValueError(f"{value!r} is a float; quote decimals in YAML, e.g. '1.5'")
+        raise ValueError(f"{shown(value)} is a float; quote decimals in YAML, e.g. '1.5'")
     if isinstance(value, Decimal):
         amount = value
     elif isinstance(value, int):
@@ -316,9 +318,9 @@ def parse_amount(value: object) -> Decimal:
         try:
             amount = Decimal(value.replace(",", "").replace("_", "").strip())
         except InvalidOperation:
-            raise ValueError(f"{value!r} is not a number") from None
+            raise ValueError(f"{shown(value)} is not a number") from None
     else:
-        raise ValueError(f"{value!r} is not a number")
+        raise ValueError(f"{shown(value)} is not a number")
     if not amount.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
+        raise ValueError(f"{shown(value)} is not a finite number")
     return amount

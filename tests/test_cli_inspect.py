@@ -409,3 +409,20 @@ def test_shell_completion_offers_store_values(
     env = {"_PAKRU_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
     result = CliRunner().invoke(app, [], env=env, prog_name="pakru")
     assert set(result.stdout.split("\n")) - {""} == expected
+
+
+def test_a_derived_figure_cites_the_sources_of_figures_outside_the_period(
+    invoke: Invoke, conflicted: Path
+) -> None:
+    """FY2023-24's derived growth rests on FY2022-23's total, whose source nothing else cites."""
+    (conflicted / "sources.yaml").write_text(
+        SOURCES
+        + SOURCES.replace("id: paper", "id: older-paper").replace("A paper", "An older paper"),
+        encoding="utf-8",
+    )
+    figures = conflicted / "figures.yaml"
+    text = figures.read_text(encoding="utf-8")
+    figures.write_text(text.replace("source: paper", "source: older-paper", 1), encoding="utf-8")
+    result = invoke("trade", "2023-24", facts=conflicted)
+    assert result.exit_code == 0, result.output
+    assert "An older paper — 2025-01-10 (older-paper)" in result.stdout
