@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from pakru import __version__
-from pakru.errors import ExitCode, PakruError, StoreError
+from pakru.errors import ExitCode, PakruError, StoreError, UsageError, shown
 from pakru.options import (
     FactsDir,
     FormatOpt,
@@ -48,6 +48,7 @@ class PakruGroup(TyperGroup):
     ) -> Any:
         code: int
         try:
+            _refuse_undecodable(sys.argv[1:] if args is None else args)
             result = super().main(args, prog_name or "pakru", complete_var, False, **extra)
             code = result if isinstance(result, int) else ExitCode.OK
         except typer.TyperException as error:  # Click's usage errors: bad option, missing value
@@ -57,7 +58,7 @@ class PakruGroup(TyperGroup):
                 format_message = getattr(error, "format_message", None)
                 message = format_message() if format_message else str(error)
                 command = getattr(getattr(error, "ctx", None), "command_path", "pakru")
-                _say(f"{command}: {message.replace('Value error, ', '')}")
+                _say(f"{command}: {_shortened(message.replace('Value error, ', ''))}")
                 code = getattr(error, "exit_code", ExitCode.USAGE)
         except StoreError as error:
             _say(_store_message(error))
@@ -77,6 +78,25 @@ class PakruGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _refuse_undecodable(args: Sequence[str]) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates, which can be neither printed nor
+    stored; say so at once."""
+    for arg in args:
+        if any("\ud800" <= char <= "\udfff" for char in arg):
+            readable = arg.encode("utf-8", "backslashreplace").decode("ascii")
+            raise UsageError(f"{shown(readable)} is not valid UTF-8 text; arguments must be UTF-8")
+
+
+def _shortened(message: str) -> str:
+    """Click quotes the whole of a bad value; a 100 kB one is named, not echoed."""
+    import re
+
+    from pakru.errors import shown
+
+    # Long enough for any real path; a value longer than this is shortened.
+    return re.sub(r"'([^']{200,})'", lambda quoted: shown(quoted[1], limit=200), message)
 
 
 def _say(line: str) -> None:

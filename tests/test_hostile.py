@@ -1,0 +1,198 @@
+"""Hostile input: nothing crashes, nothing leaks onto the terminal, nothing in a store runs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import DATA_FACTS, Invoke
+
+ROOT = Path(__file__).parent.parent
+
+# Every command with every argument or option that takes free text (paths are tested apart).
+SLOTS: list[tuple[str, ...]] = [
+    ("trade", "{}"),
+    ("figures", "--metric", "{}"),
+    ("figures", "--period", "{}"),
+    ("figures", "--topic", "{}"),
+    ("figures", "--basis", "{}"),
+    ("events", "--since", "{}"),
+    ("events", "--until", "{}"),
+    ("events", "--topic", "{}"),
+    ("events", "--actor", "{}"),
+    ("agreements", "--topic", "{}"),
+    ("agreements", "--party", "{}"),
+    ("agreements", "--status", "{}"),
+    ("agreements", "--since", "{}"),
+    ("timeline", "--since", "{}"),
+    ("timeline", "--actor", "{}"),
+    ("actors", "{}"),
+    ("show", "{}"),
+    ("search", "{}"),
+    ("search", "steel", "--type", "{}"),
+    ("search", "steel", "--limit", "{}"),
+    ("trade", "2023-24", "--format", "{}"),
+]
+
+
+def assert_handled(result: object, value: str) -> None:
+    exit_code = result.exit_code  # type: ignore[attr-defined]
+    assert exit_code in (0, 1, 2), (value, result.output)  # type: ignore[attr-defined]
+    assert "Traceback" not in result.output  # type: ignore[attr-defined]
+    assert result.exception is None or isinstance(result.exception, SystemExit), value  # type: ignore[attr-defined]
+    if exit_code:
+        assert result.stderr.strip(), value  # type: ignore[attr-defined]
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("slot", SLOTS, ids=lambda slot: " ".join(slot))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=st.text(max_size=60))
+def test_arbitrary_text_anywhere_is_an_answer_or_one_clear_line(
+    invoke: Invoke, slot: tuple[str, ...], value: str
+) -> None:
+    args = [value if part == "{}" else part for part in slot]
+    result = invoke(*args)
+    assert_handled(result, value)
+    assert "internal error" not in result.stderr
+
+
+HOSTILE = [
+    "2023-25",
+    "2024-13",
+    "2024-02-30",
+    "FY",
+    "FY1",
+    "20233-24",
+    "..",
+    "2025..2024",
+    "",
+    " ",
+    "\x1b[31mred\x1b[0m",
+    "\x1b]0;title\x07",
+    "tab\there",
+    "line\nbreak",
+    "\x00nul",
+    "[bold red]markup[/]",
+    "\ud800",  # a lone surrogate: how Python hands over undecodable bytes from argv
+    "x" * 100_000,
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=lambda v: repr(v)[:20])
+@pytest.mark.parametrize("slot", SLOTS, ids=lambda slot: " ".join(slot))
+def test_hostile_values_in_every_slot(invoke: Invoke, slot: tuple[str, ...], value: str) -> None:
+    args = [value if part == "{}" else part for part in slot]
+    result = invoke(*args)
+    assert_handled(result, value)
+    assert "internal error" not in result.stderr
+    assert "\x1b" not in result.output  # nothing the user typed comes back as a live escape
+    assert len(result.stderr) < 2_000  # a 100 kB value is named, not echoed in full
+
+
+def test_a_100_kb_argument_is_named_shortly() -> None:
+    from typer.testing import CliRunner
+
+    from pakru.cli import app
+
+    result = CliRunner().invoke(app, ["--facts", str(DATA_FACTS), "trade", "2" * 100_000])
+    assert result.exit_code == 2
+    assert "(100000 characters)" in result.stderr
+
+
+def test_invalid_utf8_in_arguments_from_a_real_shell(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PAKRU_CACHE_DIR": str(tmp_path)}
+    for args in ([b"trade", b"\xff\xfe"], [b"events", b"--topic", b"st\xe9el"], [b"show", b"\x80"]):
+        done = subprocess.run(
+            [sys.executable.encode(), b"-m", b"pakru", b"--facts", str(DATA_FACTS).encode(), *args],
+            capture_output=True,
+            env=env,
+            timeout=60,
+        )
+        assert done.returncode == 2, done.stderr
+        assert b"Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+
+
+# --- hostile stores ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    copy = tmp_path / "facts"
+    shutil.copytree(DATA_FACTS, copy)
+    return copy
+
+
+def test_markup_in_the_store_is_shown_literally(invoke: Invoke, store: Path) -> None:
+    events = store / "events.yaml"
+    events.write_text(
+        events.read_text(encoding="utf-8").replace(
+            "title: Steel talks in Moscow",
+            "title: '[bold red]Steel[/] talks [link=http://x]in Moscow'",
+        ),
+        encoding="utf-8",
+    )
+    result = invoke("events", facts=store)
+    assert result.exit_code == 0, result.output
+    assert "[bold red]Steel[/] talks [link=http://x]in Moscow" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("escape", ["\\e]0;pwned\\a", "\\e[2J", "\\r", "\\x9b31m"])
+def test_terminal_escapes_in_a_store_are_refused_with_their_place(
+    invoke: Invoke, store: Path, escape: str
+) -> None:
+    events = store / "events.yaml"
+    text = events.read_text(encoding="utf-8")
+    events.write_text(
+        text.replace("title: Steel talks in Moscow", f'title: "Steel talks{escape} in Moscow"'),
+        encoding="utf-8",
+    )
+    result = invoke("check", facts=store)
+    assert result.exit_code == 1
+    assert "facts/events.yaml:14: events[1].title: control character" in result.stdout
+    assert "\x1b" not in result.stdout and "\x9b" not in result.stdout
+    query = invoke("events", facts=store)
+    assert query.exit_code == 1 and "pakru check" in query.stderr
+
+
+def test_a_store_given_with_facts_is_never_written(invoke: Invoke, store: Path) -> None:
+    before = sorted(str(p.relative_to(store)) for p in store.rglob("*"))
+    for path in [store, *store.rglob("*")]:
+        mode = path.stat().st_mode
+        path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    try:
+        for args in (("trade", "2023-24"), ("events",), ("search", "steel"), ("check",)):
+            result = invoke(*args, facts=store)
+            assert result.exit_code == 0, result.output
+    finally:
+        for path in [store, *store.rglob("*")]:
+            path.chmod(path.stat().st_mode | stat.S_IWUSR)
+    assert sorted(str(p.relative_to(store)) for p in store.rglob("*")) == before
+
+
+def test_a_text_file_outside_the_sources_folder_is_never_read(
+    invoke: Invoke, store: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Trade between Pakistan and Russia reached $1.5 billion", encoding="utf-8")
+    sources = store / "sources.yaml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace(
+            "text_file: gazette.txt", "text_file: ../secret.txt"
+        ),
+        encoding="utf-8",
+    )
+    result = invoke("check", "--sources-dir", str(DATA_FACTS.parent / "sources"), facts=store)
+    assert result.exit_code == 1
+    assert "sources[0].text_file" in result.stdout
