@@ -31,7 +31,7 @@ from pakru.records import FactStore, Figure, Record, Topic
 from pakru.types import Period
 
 # Bump when the layout of the compiled file, or what is kept in it, changes.
-FORMAT = f"{__version__}/1"
+FORMAT = f"{__version__}/3"
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);

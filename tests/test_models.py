@@ -393,3 +393,16 @@ def test_actor_names_are_name_then_aliases():
 
 def test_citation_is_a_model_too():
     assert Citation.model_validate(CITATION).quote == "trade rose more than 100 percent"
+
+
+def test_plain_records_have_the_fields_of_the_models_in_the_same_order() -> None:
+    """pakru.records mirrors the models so that answers need no pydantic; they must not drift."""
+    from pakru import models, records
+
+    for name in ("Source", "Actor", "Event", "Agreement", "Figure", "Topic"):
+        model = getattr(models, name)
+        plain = getattr(records, name)
+        assert tuple(model.model_fields) == plain.fields, name
+        assert model.record_type == plain.record_type, name
+    assert tuple(models.Citation.model_fields) == records.Citation._fields
+    assert tuple(models.Role.model_fields) == records.Role._fields
