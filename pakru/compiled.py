@@ -30,8 +30,20 @@ from pakru.layout import store_files
 from pakru.records import FactStore, Figure, Record, Topic
 from pakru.types import Period
 
-# Bump when the layout of the compiled file, or what is kept in it, changes.
-FORMAT = f"{__version__}/3"
+# Bump when the layout of the compiled file, or what is kept in it, changes. The code that writes
+# and reads it is fingerprinted too, so that a development install never trusts a file that an
+# earlier state of the code wrote.
+_LAYOUT = 3
+_WRITERS = ("compiled.py", "records.py", "consistency.py", "types.py", "models.py", "load.py")
+
+
+def _format() -> str:
+    here = Path(__file__).parent
+    stamp = ",".join(f"{(s := (here / name).stat()).st_size}:{s.st_mtime_ns}" for name in _WRITERS)
+    return f"{__version__}/{_LAYOUT}/{zlib.crc32(stamp.encode()):08x}"
+
+
+FORMAT = _format()
 
 _SCHEMA = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
