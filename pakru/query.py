@@ -292,28 +292,6 @@ def _cited_sources(record: Record) -> set[str]:
     return cited
 
 
-def source_counts(store: FactStore) -> dict[str, int]:
-    """How many records each source backs (a record citing it twice counts once)."""
-    counts: dict[str, int] = {}
-    for record in store.records():
-        for source in _cited_sources(record):
-            counts[source] = counts.get(source, 0) + 1
-    return counts
-
-
-def topic_counts(store: FactStore) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    facts: tuple[Event | Agreement | Figure, ...] = (
-        *store.events,
-        *store.agreements,
-        *store.figures,
-    )
-    for fact in facts:
-        for topic in fact.topics:
-            counts[topic] = counts.get(topic, 0) + 1
-    return counts
-
-
 def derived_trade(derived: Sequence[Any], period: Period | None) -> list[Any]:
     """Derived figures about trade whose period overlaps `period` (all of them for None)."""
     return [
