@@ -491,7 +491,8 @@ def figure_listing(
 ) -> Listing:
     """Figures, those for exactly `period` first, then overlapping ones, then derived ones."""
     exact = [f for f in figures if period is not None and str(f.period) == str(period)]
-    rest = [f for f in figures if f not in exact]
+    exact_ids = {f.id for f in exact}
+    rest = [f for f in figures if f.id not in exact_ids]
     sections = [Section(None, exact), Section(None, rest)]
     if derived:
         sections.append(Section("Derived by pakru from the figures above (not reported):", derived))
