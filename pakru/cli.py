@@ -536,9 +536,12 @@ def search(
         else None
     )
     compiled = _compiled(ctx)
-    candidates = compiled.text_ids(find.candidate_terms(asked, compiled.topics()))
+    # pakru ranks the candidates itself; on a large store it ranks only the index's best few
+    # hundred, which holds the best `limit` unless the two rankings disagree wildly.
+    groups = find.candidate_terms(asked, compiled.topics())
+    candidates = compiled.text_ids(groups, limit=max(10 * limit, 200))
     store = compiled.subset(candidates)
-    hits = find.search(store, asked, types=types, limit=limit)
+    hits = find.search(store, asked, types=types, limit=limit, among=set(candidates))
     rows = [render.SearchRow(hit, find.match_spans(hit.snippet, asked)) for hit in hits]
     _emit(render.search_listing(rows, text), fmt, store)
 

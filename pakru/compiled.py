@@ -759,18 +759,20 @@ class Compiled:
             parameters.extend(metrics)
         return self.ids(" ".join(sql) + " WHERE " + " AND ".join(where), parameters)
 
-    def text_ids(self, groups: Sequence[Sequence[str]]) -> list[str]:
+    def text_ids(self, groups: Sequence[Sequence[str]], limit: int | None = None) -> list[str]:
         """Records whose text has, for every group, one of its alternatives (a word, or words in
-        a row, the last of which may be the start of a longer word): search candidates."""
+        a row, the last of which may be the start of a longer word): search candidates, the
+        `limit` best by the index's own ranking (bm25) when there are more."""
         if not groups:
             return []
         match = " AND ".join(
             "(" + " OR ".join(_phrase(alternative) for alternative in group) + ")"
             for group in groups
         )
-        return self.ids(
-            "SELECT r.id FROM fts JOIN records r ON r.rowid = fts.rowid WHERE fts MATCH ?", (match,)
-        )
+        sql = "SELECT r.id FROM fts JOIN records r ON r.rowid = fts.rowid WHERE fts MATCH ?"
+        if limit is None:
+            return self.ids(sql, (match,))
+        return self.ids(sql + " ORDER BY bm25(fts) LIMIT ?", (match, limit))
 
     def referring_ids(self, target: str) -> list[str]:
         return self.ids("SELECT DISTINCT record FROM refs WHERE target = ?", (target,))

@@ -232,10 +232,7 @@ def _reported(figures: Iterable[Figure], metric: str) -> dict[str, list[Figure]]
     for figure in figures:
         if figure.metric == metric and figure.basis == "reported" and figure.period is not None:
             by_period.setdefault(str(figure.period), []).append(figure)
-    return {
-        period: [min(group, key=lambda f: (stated_precision(f), f.qualifier != "exact", f.id))]
-        for period, group in by_period.items()
-    }
+    return {period: [_reference(group)] for period, group in by_period.items()}
 
 
 def derive(figures: Sequence[Figure]) -> list[Derived]:
@@ -489,10 +486,15 @@ def _pairs(group: Sequence[Figure]) -> Iterator[tuple[Figure, Figure]]:
     if len(group) <= PAIRWISE_LIMIT:
         yield from combinations(group, 2)
         return
-    reference = min(group, key=lambda f: (stated_precision(f), f.qualifier != "exact", f.id))
+    reference = _reference(group)
     for figure in group:
         if figure is not reference:
             yield reference, figure
+
+
+def _reference(group: Sequence[Figure]) -> Figure:
+    """The most precisely stated figure of a group, an exact one before a qualified one."""
+    return min(group, key=lambda f: (stated_precision(f), f.qualifier != "exact", f.id))
 
 
 def _against_derived(figures: Sequence[Figure], derived: Sequence[Derived]) -> Iterator[Check]:
@@ -534,6 +536,9 @@ def _parts_and_wholes(figures: Sequence[Figure]) -> Iterator[Check]:
         assert total.period is not None
         if total.period.precision in (Precision.FISCAL_YEAR, Precision.YEAR):
             wholes.setdefault(str(total.period), []).append(total)
+    for key, group in wholes.items():
+        if len(group) > PAIRWISE_LIMIT:  # as for comparable figures: the best-stated one stands in
+            wholes[key] = [_reference(group)]
     for inner in totals:
         assert inner.period is not None
         for key in _years_holding(inner.period):

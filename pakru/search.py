@@ -132,8 +132,10 @@ def search(
     *,
     types: set[str] | None = None,
     limit: int | None = None,
+    among: set[str] | None = None,
 ) -> list[Hit]:
-    """Every record that matches all of the query's terms, best first.
+    """Every record (or every one whose id is `among`) that matches all the query's terms, best
+    first.
 
     A term scores, in each field it matches, the field's weight × (1 + ln(occurrences)). Ties
     are broken by record type (figure, agreement, event, actor, source), then by id.
@@ -147,7 +149,7 @@ def search(
     hits = [
         hit
         for record in store.records()
-        if types is None or record.record_type in types
+        if (types is None or record.record_type in types) and (among is None or record.id in among)
         if (hit := _match(record, _fields(record, topics), query)) is not None
     ]
     rank = {name: i for i, name in enumerate(RECORD_TYPES)}
