@@ -539,7 +539,7 @@ def search(
     # pakru ranks the candidates itself; on a large store it ranks only the index's best few
     # hundred, which holds the best `limit` unless the two rankings disagree wildly.
     groups = find.candidate_terms(asked, compiled.topics())
-    candidates = compiled.text_ids(groups, limit=max(10 * limit, 200))
+    candidates = compiled.text_ids(groups, limit=min(max(10 * limit, 200), 1_000_000))
     store = compiled.subset(candidates)
     hits = find.search(store, asked, types=types, limit=limit, among=set(candidates))
     rows = [render.SearchRow(hit, find.match_spans(hit.snippet, asked)) for hit in hits]
