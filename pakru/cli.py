@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from pakru.compiled import Compiled
     from pakru.records import Actor, FactStore, Topic
     from pakru.render import Listing
+    from pakru.types import Period
 
 
 class PakruGroup(TyperGroup):
@@ -174,6 +175,34 @@ def _topic(compiled: Compiled, wanted: str) -> Topic:
 
 def _id(record: Actor | Topic | None) -> str | None:
     return record.id if record is not None else None
+
+
+class _Dated(NamedTuple):
+    """A question about dated records: its window, topic and actor, resolved against the store."""
+
+    compiled: Compiled
+    window: Period | None
+    topic: Topic | None
+    actor: Actor | None
+
+    def ids(self, record_type: str) -> list[str]:
+        """Candidates of a type, for `pakru.query` to filter exactly."""
+        return self.compiled.dated_ids(record_type, self.window, _id(self.topic), _id(self.actor))
+
+
+def _dated(
+    ctx: typer.Context,
+    since: str | None,
+    until: str | None,
+    topic: str | None,
+    actor: str | None,
+    actor_option: str,
+) -> _Dated:
+    window = date_window(since, until)  # a bad date is refused before the store is read
+    compiled = _compiled(ctx)
+    chosen_topic = _topic(compiled, topic) if topic is not None else None
+    chosen_actor = _actor(compiled, actor, actor_option) if actor is not None else None
+    return _Dated(compiled, window, chosen_topic, chosen_actor)
 
 
 def _figures_named(derived: Iterable[Any], checks: Iterable[Any]) -> list[str]:
@@ -347,14 +376,10 @@ def events(
     """
     from pakru import query, render
 
-    window = date_window(since, until)
-    compiled = _compiled(ctx)
-    chosen_topic = _topic(compiled, topic) if topic is not None else None
-    chosen_actor = _actor(compiled, actor, "--actor") if actor is not None else None
-    ids = compiled.dated_ids("event", window, _id(chosen_topic), _id(chosen_actor))
-    store = compiled.subset(ids)
-    found = query.events(store, window, chosen_topic, chosen_actor)
-    _emit(render.events_listing(found, window, chosen_topic, chosen_actor), fmt, store)
+    asked = _dated(ctx, since, until, topic, actor, "--actor")
+    store = asked.compiled.subset(asked.ids("event"))
+    found = query.events(store, asked.window, asked.topic, asked.actor)
+    _emit(render.events_listing(found, asked.window, asked.topic, asked.actor), fmt, store)
 
 
 @app.command(rich_help_panel="Query")
@@ -388,16 +413,12 @@ def agreements(
     """
     from pakru import query, render
 
-    window = date_window(since, until)
     chosen_status = query.check_status(status, query.AGREEMENT_STATUSES) if status else None
-    compiled = _compiled(ctx)
-    chosen_topic = _topic(compiled, topic) if topic is not None else None
-    chosen_party = _actor(compiled, party, "--party") if party is not None else None
-    ids = compiled.dated_ids("agreement", window, _id(chosen_topic), _id(chosen_party))
-    store = compiled.subset(ids)
-    found = query.agreements(store, window, chosen_topic, chosen_party, chosen_status)
+    asked = _dated(ctx, since, until, topic, party, "--party")
+    store = asked.compiled.subset(asked.ids("agreement"))
+    found = query.agreements(store, asked.window, asked.topic, asked.actor, chosen_status)
     listing = render.agreements_listing(
-        found, window, chosen_topic, chosen_party, chosen_status, store
+        found, asked.window, asked.topic, asked.actor, chosen_status, store
     )
     _emit(listing, fmt, store)
 
@@ -418,17 +439,10 @@ def timeline(
     """
     from pakru import query, render
 
-    window = date_window(since, until)
-    compiled = _compiled(ctx)
-    chosen_topic = _topic(compiled, topic) if topic is not None else None
-    chosen_actor = _actor(compiled, actor, "--actor") if actor is not None else None
-    ids = [
-        *compiled.dated_ids("event", window, _id(chosen_topic), _id(chosen_actor)),
-        *compiled.dated_ids("agreement", window, _id(chosen_topic), _id(chosen_actor)),
-    ]
-    store = compiled.subset(ids)
-    found = query.timeline(store, window, chosen_topic, chosen_actor)
-    _emit(render.timeline_listing(found, window, chosen_topic, chosen_actor), fmt, store)
+    asked = _dated(ctx, since, until, topic, actor, "--actor")
+    store = asked.compiled.subset([*asked.ids("event"), *asked.ids("agreement")])
+    found = query.timeline(store, asked.window, asked.topic, asked.actor)
+    _emit(render.timeline_listing(found, asked.window, asked.topic, asked.actor), fmt, store)
 
 
 @app.command(rich_help_panel="Query")
