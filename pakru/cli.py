@@ -300,8 +300,7 @@ def trade(
     ] = None,
     fmt: FormatOpt = OutputFormat.TABLE,
 ) -> None:
-    """Trade totals, exports, imports and growth whose period overlaps PERIOD, with what pakru
-    derives from them and where they conflict.
+    """Trade totals, exports, imports and growth for PERIOD, what they imply, where they conflict.
 
     Examples: pakru trade 2023-24 · pakru trade FY24 --format json · pakru trade
     """
