@@ -166,7 +166,10 @@ def export_sqlite(store: FactStore, path: Path, *, force: bool = False) -> dict[
         raise UsageError(f"{path} is a folder; give a file name inside it", "--sqlite")
     if path.exists() and not force:
         raise UsageError(f"{path} already exists; pass --force to replace it", "--sqlite")
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=".pakru-", suffix=".tmp")
+    try:
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".pakru-", suffix=".tmp")
+    except OSError as error:
+        raise UsageError(f"cannot write in {path.parent}: {error.strerror}", "--sqlite") from None
     os.close(handle)
     temporary = Path(name)
     try:
@@ -174,6 +177,10 @@ def export_sqlite(store: FactStore, path: Path, *, force: bool = False) -> dict[
         temporary.chmod(0o666 & ~_umask())
         counts = _write(store, temporary)
         os.replace(temporary, path)
+    except (OSError, sqlite3.Error) as error:  # a full disk, a file system refusing the rename
+        temporary.unlink(missing_ok=True)
+        reason = getattr(error, "strerror", None) or error
+        raise UsageError(f"cannot write {path}: {reason}", "--sqlite") from None
     except BaseException:  # Ctrl-C too: leave nothing behind
         temporary.unlink(missing_ok=True)
         raise

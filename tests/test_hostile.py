@@ -196,3 +196,11 @@ def test_a_text_file_outside_the_sources_folder_is_never_read(
     result = invoke("check", "--sources-dir", str(DATA_FACTS.parent / "sources"), facts=store)
     assert result.exit_code == 1
     assert "sources[0].text_file" in result.stdout
+
+
+@pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs a folder no one can write in")
+def test_export_into_a_folder_that_cannot_be_written_is_one_line(invoke: Invoke) -> None:
+    result = invoke("export", "--sqlite", "/proc/pakru.db")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("pakru: --sqlite: cannot write in /proc")
+    assert len(result.stderr.strip().splitlines()) == 1
