@@ -88,7 +88,11 @@ def _field_name(kind: str, location: Location) -> str:
 
 def _read_file(kind: str, path: Path, name: str, problems: list[Problem]) -> list[_Entry] | None:
     """The items of one file, or None when the file cannot be read as a list of items."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(name, None, "", f"cannot read the file: {error.strerror or error}"))
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
