@@ -1591,7 +1591,11 @@ def bench(args: argparse.Namespace, launcher: Launcher) -> int:
     python = sys.executable
     workdir: Path = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    env = {key: value for key, value in os.environ.items() if key != "PAKRU_FACTS"}
+    # PYTHONDONTWRITEBYTECODE would make every child compile pakru's modules from source, which
+    # an installed pakru never does (pip writes the bytecode); it is dropped so that children
+    # measure what a user runs.
+    dropped = ("PAKRU_FACTS", "PAKRU_CACHE_DIR", "PYTHONDONTWRITEBYTECODE")
+    env = {key: value for key, value in os.environ.items() if key not in dropped}
     if not args.user_cache:  # keep compiled-store caches of the benchmark out of ~/.cache
         env["XDG_CACHE_HOME"] = str(workdir / "cache")
     runner = Runner(launcher, env, workdir, args.timeout)
