@@ -108,12 +108,16 @@ def _is_partial(period: Period | None) -> bool:
     return (period.last - period.first).days < 364
 
 
+# Flows summed over their period: a total over eleven months must not be read as a year's.
+_FLOWS = ("trade_total", "exports", "imports", "trade_balance")
+
+
 def _period_cell(figure: AnyFigure) -> str:
-    """The period, with its length in months when it is shorter than a year."""
+    """The period, and for a flow its length in months when it is shorter than a year."""
     period = figure.period
     if period is None:
         return "—"
-    if not _is_partial(period):
+    if figure.metric not in _FLOWS or not _is_partial(period):
         return str(period)
     assert period.first is not None and period.last is not None
     months = (
