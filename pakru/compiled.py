@@ -279,6 +279,7 @@ class Builder:
         touched = [f.name for f in changed] + gone
         window = self._figure_span(touched)
         old_ids = self._ids_in(touched)
+        old_numbers = self._figure_numbers(touched)
         self._forget(touched)
         results = [read_file(file) for file in changed]
         for result in results:
@@ -296,8 +297,8 @@ class Builder:
             self._consistency(None, [r for r in read if isinstance(r, Figure)])
         elif not was_valid:
             self._consistency(None)
-        elif window is not None:
-            self._consistency(window)
+        elif window is not None and self._figure_numbers(touched) != old_numbers:
+            self._consistency(window)  # (an edit to notes or other records leaves them as they are)
         db.execute("DELETE FROM store_problems")
         db.executemany(
             "INSERT INTO store_problems VALUES (?, ?, ?, ?)",
@@ -327,6 +328,21 @@ class Builder:
                 for row in self.db.execute(f"SELECT id FROM ids WHERE file IN ({marks})", chunk)
             }
         return found
+
+    def _figure_numbers(self, files: Sequence[str]) -> list[str]:
+        """What derived figures and figure checks depend on, for the figures in these files:
+        everything but their notes and topics. Equal before and after an edit, nothing to redo."""
+        numbers: list[str] = []
+        for chunk in _chunks(files):
+            marks = ",".join("?" * len(chunk))
+            for (body,) in self.db.execute(
+                f"SELECT body FROM records WHERE type = 'figure' AND file IN ({marks})", chunk
+            ):
+                data = json.loads(body)
+                for ignored in ("note", "date_note", "topics"):
+                    data.pop(ignored, None)
+                numbers.append(json.dumps(data, sort_keys=True))
+        return sorted(numbers)
 
     def _figure_span(self, files: Sequence[str]) -> tuple[str, str] | None:
         """The first and last day of the figures in these files, to re-check what is near them."""

@@ -206,3 +206,23 @@ def test_a_build_killed_midway_leaves_nothing_trusted(store: Path, tmp_path: Pat
         out, err = done.communicate(timeout=60)
         assert done.returncode == 0, err
         assert "1500000000" in out
+
+
+def test_editing_only_a_note_keeps_derived_figures_and_checks(store: Path) -> None:
+    before = open_store(store)
+    derived = [d.to_storage() for d in before.derived(None)]
+    checks = [c.to_storage() for c in before.checks()]
+
+    def rows() -> list[tuple[int, ...]]:
+        with sqlite3.connect(cache_path(store)) as db:
+            sql = "SELECT rowid FROM derived UNION ALL SELECT rowid FROM checks"
+            return db.execute(sql).fetchall()
+
+    kept = rows()
+    note = "  basis: reported\n  note: checked again\n"
+    edit(store / "figures.yaml", "  basis: reported\n", note)
+    after = open_store(store)
+    assert any(f.note == "checked again" for f in after.everything().figures)
+    assert rows() == kept  # not recomputed: nothing they depend on changed
+    assert [d.to_storage() for d in after.derived(None)] == derived
+    assert [c.to_storage() for c in after.checks()] == checks
