@@ -75,7 +75,7 @@ Amount = Annotated[
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     def to_record(self) -> records.Record:
         """The plain record the rest of pakru answers from (see `pakru.records`)."""
