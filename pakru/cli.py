@@ -207,14 +207,10 @@ def _dated(
 
 def _figures_named(derived: Iterable[Any], checks: Iterable[Any]) -> list[str]:
     """Every reported figure that derived figures and checks rest on: their sources are cited."""
-    named = [i for d in derived for i in _figure_ids(d)]
-    return named + [i for c in checks for side in (c.a, c.b) for i in _figure_ids(side)]
+    from pakru.consistency import reported_ids
 
-
-def _figure_ids(figure: Any) -> list[str]:
-    """A reported figure's id, or the ids of the figures a derived one comes from."""
-    inputs = getattr(figure, "inputs", None)
-    return [f.id for f in inputs] if inputs is not None else [figure.id]
+    sides = [*derived, *(side for c in checks for side in (c.a, c.b))]
+    return [i for figure in sides for i in reported_ids(figure)]
 
 
 def _emit(listing: Listing, fmt: OutputFormat, store: FactStore) -> None:
@@ -412,7 +408,7 @@ def agreements(
     """
     from pakru import query, render
 
-    chosen_status = query.check_status(status, query.AGREEMENT_STATUSES) if status else None
+    chosen_status = query.check_choice(status, query.AGREEMENT_STATUSES, "status", "--status")
     asked = _dated(ctx, since, until, topic, party, "--party")
     store = asked.compiled.subset(asked.ids("agreement"))
     found = query.agreements(store, asked.window, asked.topic, asked.actor, chosen_status)
@@ -460,7 +456,7 @@ def conflicts(
 
     compiled = _compiled(ctx)
     chosen = compiled.checks(conflicts_only=not everything)
-    store = compiled.subset(i for c in chosen for f in (c.a, c.b) for i in _figure_ids(f))
+    store = compiled.subset(_figures_named((), chosen))
     _print(render.conflicts_view(chosen, fmt, store, everything=everything))
 
 

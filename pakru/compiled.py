@@ -564,7 +564,9 @@ class Builder:
         )
         check_rows: list[tuple[Any, ...]] = []
         for check in consistency.checks(figures, derived):
-            involved = sorted(_reported_ids(check.a) | _reported_ids(check.b))
+            involved = sorted(
+                {*consistency.reported_ids(check.a), *consistency.reported_ids(check.b)}
+            )
             periods = [p for p in (check.a.period, check.b.period) if p is not None]
             check_rows.append(
                 (
@@ -578,11 +580,6 @@ class Builder:
                 )
             )
         db.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?)", check_rows)
-
-
-def _reported_ids(figure: Any) -> set[str]:
-    inputs = getattr(figure, "inputs", None)
-    return {f.id for f in inputs} if inputs is not None else {figure.id}
 
 
 def _widen(span: tuple[str, str] | None, other: tuple[str, str] | None) -> tuple[str, str] | None:

@@ -181,11 +181,14 @@ def comparable(a: Figure, b: Figure) -> bool:
 
 def disagreements(figures: Iterable[Figure]) -> list[tuple[Figure, Figure]]:
     """Every pair of comparable reported figures whose stated values cannot both be true."""
-    return [
-        (a, b)
-        for a, b in combinations(list(figures), 2)
-        if comparable(a, b) and not ranges_meet(a, b)
-    ]
+    return [(c.a, c.b) for c in _reported_pairs(list(figures)) if not c.agrees]  # type: ignore[misc]
+
+
+def reported_ids(figure: AnyFigure) -> list[str]:
+    """The reported figures a figure stands on: itself, or the inputs of a derived one."""
+    if isinstance(figure, Derived):
+        return [f.id for f in figure.inputs]
+    return [figure.id]
 
 
 # --- derivations -------------------------------------------------------------------------------
@@ -444,10 +447,6 @@ def checks(figures: Sequence[Figure], derived: Sequence[Derived] | None = None) 
         *_against_derived(figures, derived),
         *_parts_and_wholes(figures),
     ]
-
-
-def conflicts(figures: Sequence[Figure]) -> list[Check]:
-    return [check for check in checks(figures) if not check.agrees]
 
 
 def _reported_pairs(figures: Sequence[Figure]) -> Iterator[Check]:

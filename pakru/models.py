@@ -39,7 +39,7 @@ def _period(value: object) -> Period:
 
 def _amount_to_json(value: Decimal) -> int | str:
     # A whole amount is a JSON number; a fractional one is its exact decimal text, because a JSON
-    # float would lose digits. `Figure.to_json` turns it into a number for the output contract.
+    # float would lose digits. The output contract (pakru.records) gives it as a number.
     return int(value) if value == value.to_integral_value() else format(value, "f")
 
 
@@ -115,10 +115,9 @@ class Record(Model):
     id: Slug
 
     def to_json(self) -> dict[str, Any]:
-        """The record as the JSON contract gives it: `id`, `type`, then its fields."""
-        return {"id": self.id, "type": self.record_type} | self.model_dump(
-            mode="json", exclude={"id"}
-        )
+        """The record as the JSON contract gives it (made by `pakru.records`, the one place)."""
+        data: dict[str, Any] = self.to_record().to_json()
+        return data
 
 
 class Source(Record):
@@ -271,11 +270,6 @@ class Figure(Record):
             )
         return unit
 
-    def to_json(self) -> dict[str, Any]:
-        data = super().to_json()
-        data["value"] = int(self.value) if isinstance(data["value"], int) else float(self.value)
-        return data
-
 
 class Topic(Model):
     """A subject in the vocabulary, with the words users may type for it."""
@@ -286,9 +280,8 @@ class Topic(Model):
     synonyms: tuple[Text, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "type": self.record_type} | self.model_dump(
-            mode="json", exclude={"id"}
-        )
+        data: dict[str, Any] = self.to_record().to_json()
+        return data
 
     @property
     def names(self) -> tuple[str, ...]:

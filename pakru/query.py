@@ -99,23 +99,6 @@ def check_choice(wanted: str | None, choices: Sequence[str], what: str, option: 
     )
 
 
-def check_status(wanted: str, statuses: Sequence[str], option: str = "--status") -> str:
-    folded = wanted.strip().casefold()
-    if folded in statuses:
-        return folded
-    import difflib
-
-    raise UsageError(
-        f"{shown(wanted)} is not a status; give one of {', '.join(statuses)}"
-        + (
-            f" (closest: {', '.join(c)})"
-            if (c := difflib.get_close_matches(folded, statuses))
-            else ""
-        ),
-        option,
-    )
-
-
 def _in_window(date: Period, window: Period | None) -> bool:
     return window is None or date.overlaps(window)
 

@@ -501,7 +501,7 @@ def figure_listing(
     if derived:
         sections.append(Section("Derived by pakru from the figures above (not reported):", derived))
     shown = {f.id for f in figures} | {d.id for d in derived}
-    marked = frozenset(i for check in conflicts for i in check_ids(check) if i in shown)
+    marked = frozenset(i for check in conflicts for i in (check.a.id, check.b.id) if i in shown)
     bars = {f.id: f.value for f in figures if chart and f.metric == "trade_total"}
     return Listing(
         title,
@@ -515,10 +515,6 @@ def figure_listing(
         extra=_conflict_extra(conflicts),
         bars=bars,
     )
-
-
-def check_ids(check: Check) -> tuple[str, str]:
-    return check.a.id, check.b.id
 
 
 def trade_listing(
