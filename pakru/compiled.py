@@ -127,11 +127,7 @@ def open_store(root: Path, *, use_cache: bool = True) -> Compiled:
 
 def _fingerprint(root: Path) -> tuple[Any, dict[str, tuple[int, int]]]:
     files, _ = store_files(root)
-    prints: dict[str, tuple[int, int]] = {}
-    for file in files:
-        stat = file.path.stat()
-        prints[file.name] = (stat.st_size, stat.st_mtime_ns)
-    return files, prints
+    return files, {file.name: file.fingerprint for file in files}
 
 
 def _open_cached(root: Path, fingerprints: dict[str, tuple[int, int]]) -> sqlite3.Connection | None:

@@ -7,36 +7,44 @@ pydantic import: it runs before every answer.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from pakru.errors import Problem
 
 KINDS = ("sources", "actors", "events", "agreements", "figures", "topics")
 
 
-@dataclass(frozen=True)
-class StoreFile:
-    """A file of the store: its kind, where it is, and the name problems give it."""
+class StoreFile(NamedTuple):
+    """A file of the store: its kind, where it is, the name problems give it, and its fingerprint
+    (size and modification time, which tell the compiled store whether to read it again)."""
 
     kind: str
-    path: Path
+    path: str  # a string: a large store has thousands of files, and pathlib is slow to build
     name: str
+    fingerprint: tuple[int, int]
 
 
 def store_files(root: Path) -> tuple[list[StoreFile], list[Problem]]:
     """Each store file with its kind, in a stable order; and a problem for each YAML file at the
     top of the store that is not a store file (it would otherwise be silently ignored)."""
+    # Walked with os.scandir and plain strings: this runs before every answer, over every file of
+    # a large store.
     found: list[StoreFile] = []
+    top = os.fspath(root)
     for kind in KINDS:
-        single = root / f"{kind}.yaml"
-        if single.is_file():
-            found.append(StoreFile(kind, single, f"{root.name}/{kind}.yaml"))
-        folder = root / kind
-        if folder.is_dir():
-            for path in sorted(_yaml_below(folder)):
-                relative = path.relative_to(root).as_posix()
-                found.append(StoreFile(kind, path, f"{root.name}/{relative}"))
+        single = os.path.join(top, f"{kind}.yaml")
+        if os.path.isfile(single):
+            stat = os.stat(single)
+            found.append(StoreFile(kind, single, f"{root.name}/{kind}.yaml", _fingerprint(stat)))
+        folder = os.path.join(top, kind)
+        if os.path.isdir(folder):
+            below: list[tuple[list[str], str, os.stat_result]] = []
+            _yaml_below(folder, kind, below)
+            below.sort(key=lambda entry: entry[0])
+            for parts, path, stat in below:
+                name = f"{root.name}/{'/'.join(parts)}"
+                found.append(StoreFile(kind, path, name, _fingerprint(stat)))
     known = {f"{kind}.yaml" for kind in KINDS}
     problems = [
         Problem(
@@ -51,12 +59,18 @@ def store_files(root: Path) -> tuple[list[StoreFile], list[Problem]]:
     return found, problems
 
 
-def _yaml_below(folder: Path) -> list[Path]:
-    found: list[Path] = []
+def _fingerprint(stat: os.stat_result) -> tuple[int, int]:
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _yaml_below(
+    folder: str, relative: str, found: list[tuple[list[str], str, os.stat_result]]
+) -> None:
+    """Every `*.yaml` file below `folder`: its path parts from the store's root (the sort key),
+    its path and its stat."""
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                found.extend(_yaml_below(Path(entry.path)))
+                _yaml_below(entry.path, f"{relative}/{entry.name}", found)
             elif entry.name.endswith(".yaml") and entry.is_file():
-                found.append(Path(entry.path))
-    return found
+                found.append(([*relative.split("/"), entry.name], entry.path, entry.stat()))

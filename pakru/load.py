@@ -86,10 +86,11 @@ def _field_name(kind: str, location: Location) -> str:
     return text
 
 
-def _read_file(kind: str, path: Path, name: str, problems: list[Problem]) -> list[_Entry] | None:
+def _read_file(kind: str, path: str, name: str, problems: list[Problem]) -> list[_Entry] | None:
     """The items of one file, or None when the file cannot be read as a list of items."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as error:
         problems.append(Problem(name, None, "", f"cannot read the file: {error.strerror or error}"))
         return None

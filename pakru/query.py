@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -200,6 +199,8 @@ def timeline(
 
 
 def _accentless(text: str) -> str:
+    import unicodedata  # only names and words are folded, not every answer
+
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -5,17 +5,13 @@ Functions here return text or renderables; only the CLI prints them.
 
 from __future__ import annotations
 
-import csv
 import io
-import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
 from rich import box
-from rich.bar import Bar
 from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
@@ -208,7 +204,7 @@ def describe_source(source: Source) -> str:
 def render(listing: Listing, fmt: OutputFormat, store: FactStore) -> RenderableType | str:
     """The listing in the format asked for: a renderable for a table, text for the rest."""
     if fmt is OutputFormat.JSON:
-        return json.dumps(listing.to_json(), ensure_ascii=False, indent=2)
+        return json_text(listing.to_json())
     if fmt is OutputFormat.CSV:
         return _csv(listing)
     if not listing.items:
@@ -310,6 +306,8 @@ def _bar_column(
         value = bars.get(by_section[label][index].id)
         if value is None or largest <= 0:
             return Text("")
+        from rich.bar import Bar  # only `pakru trade` without a period draws bars
+
         return Bar(float(largest), 0, float(value), width=_BAR_WIDTH)
 
     return bar
@@ -361,17 +359,32 @@ def _flatten(value: object) -> str:
             return " | ".join(f"{c['source']}: {c['quote']}" for c in value)
         return "; ".join(_flatten(v) for v in value)
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
+        return json_text(value, indent=None)
     return str(value)
 
 
 def _csv(listing: Listing) -> str:
+    rows = ([_flatten(row.get(name)) for name in listing.csv_fields] for row in listing.to_json())
+    return csv_text(listing.csv_fields, rows)
+
+
+# csv and json are imported where they are used: a table, the usual answer, needs neither.
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    import csv
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(listing.csv_fields)
-    for row in listing.to_json():
-        writer.writerow([_flatten(row.get(name)) for name in listing.csv_fields])
+    writer.writerow(header)
+    writer.writerows(rows)
     return out.getvalue().rstrip("\n")
+
+
+def json_text(data: object, *, indent: int | None = 2) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False, indent=indent)
 
 
 # --- the columns of each kind of row ------------------------------------------------------------
@@ -708,19 +721,16 @@ def conflicts_view(
 ) -> RenderableType | str:
     """Each pair side by side with quotes, the gap and why; with --all, the agreeing pairs too."""
     if fmt is OutputFormat.JSON:
-        return json.dumps([_check_json(c) for c in checks], ensure_ascii=False, indent=2)
+        return json_text([_check_json(c) for c in checks])
     if fmt is OutputFormat.CSV:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(
-            ("kind", "agrees", "figure", "value", "against", "against_value", "gap", "reason")
-        )
-        for c in checks:
-            writer.writerow(
+        return csv_text(
+            ("kind", "agrees", "figure", "value", "against", "against_value", "gap", "reason"),
+            (
                 (c.kind, c.agrees, c.a.id, format_figure_value(c.a), c.b.id,
                  format_figure_value(c.b), _gap_text(c), c.reason)
-            )  # fmt: skip
-        return out.getvalue().rstrip("\n")
+                for c in checks
+            ),
+        )  # fmt: skip
     if not checks:
         return "No conflicts: every figure agrees with the others within its stated precision."
     notes = _Footnotes(store)
@@ -777,7 +787,7 @@ def show_view(
     data = record.to_json()
     if fmt is OutputFormat.JSON:
         data["related"] = {name: [_brief_json(r) for r in items] for name, items in related.items()}
-        return json.dumps(data, ensure_ascii=False, indent=2)
+        return json_text(data)
     lines: list[tuple[str, str]] = []
     for key, value in data.items():
         if key in ("id", "type", "sources", "roles") or value in (None, [], ""):
@@ -794,11 +804,7 @@ def show_view(
         lines.extend((name, _brief(item)) for item in items)
     if fmt in (OutputFormat.MARKDOWN, OutputFormat.CSV):
         if fmt is OutputFormat.CSV:
-            out = io.StringIO()
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(("field", "value"))
-            writer.writerows(lines)
-            return out.getvalue().rstrip("\n")
+            return csv_text(("field", "value"), lines)
         body = "\n".join(f"| {k} | {_md_cell(v)} |" for k, v in lines)
         return f"**{record.record_type} {record.id}**\n\n| field | value |\n| --- | --- |\n{body}"
     grid = Table.grid(padding=(0, 2))
@@ -806,6 +812,8 @@ def show_view(
     grid.add_column()
     for key, value in lines:
         grid.add_row(Text(key), Text(literal(value)))
+    from rich.panel import Panel
+
     return Panel(grid, title=Text(f"{record.record_type} {literal(record.id)}"), title_align="left")
 
 

@@ -12,9 +12,8 @@ the tests check it against `edtf`.
 
 from __future__ import annotations
 
-import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import NamedTuple
@@ -179,10 +178,10 @@ def _month(year: int, month: int, whole: str) -> Period:
         raise PeriodError(f"{shown(whole)}: month {month:02d} does not exist (months run 01–12)")
     if year < 1:
         raise PeriodError(f"{shown(whole)}: year out of range")
-    last_day = calendar.monthrange(year, month)[1]
+    last = date(year, 12, 31) if month == 12 else date(year, month + 1, 1) - timedelta(days=1)
     return Period(
         date(year, month, 1),
-        date(year, month, last_day),
+        last,
         Precision.MONTH,
         f"{year:04d}-{month:02d}",
     )
