@@ -21,9 +21,11 @@ from pakru.options import (
     FactsDir,
     FormatOpt,
     OutputFormat,
+    RowLimit,
     Since,
     Until,
     default_facts_dir,
+    row_limit,
 )
 from pakru.types import date_window, parse_period_query
 
@@ -213,10 +215,10 @@ def _figures_named(derived: Iterable[Any], checks: Iterable[Any]) -> list[str]:
     return [i for figure in sides for i in reported_ids(figure)]
 
 
-def _emit(listing: Listing, fmt: OutputFormat, store: FactStore) -> None:
+def _emit(listing: Listing, fmt: OutputFormat, store: FactStore, limit: int | None) -> None:
     from pakru.render import render
 
-    _print(render(listing, fmt, store))
+    _print(render(listing, fmt, store, row_limit(limit, fmt)))
 
 
 def _print(output: RenderableType | str) -> None:
@@ -295,6 +297,7 @@ def trade(
         ),
     ] = None,
     fmt: FormatOpt = OutputFormat.TABLE,
+    limit: RowLimit = None,
 ) -> None:
     """Trade totals, exports, imports and growth for PERIOD, what they imply, where they conflict.
 
@@ -310,7 +313,7 @@ def trade(
     conflicts = compiled.checks([*ids, *(d.id for d in derived)], conflicts_only=True)
     store = compiled.subset([*ids, *_figures_named(derived, conflicts)])
     found = query.trade_figures(store, asked)
-    _emit(render.trade_listing(found, asked, derived, conflicts), fmt, store)
+    _emit(render.trade_listing(found, asked, derived, conflicts), fmt, store, limit)
 
 
 @app.command(rich_help_panel="Query")
@@ -329,6 +332,7 @@ def figures(
         str | None, typer.Option(help="reported, target, estimate or potential.")
     ] = None,
     fmt: FormatOpt = OutputFormat.TABLE,
+    limit: RowLimit = None,
 ) -> None:
     """Every figure: trade, targets, potentials, the steel supply gap, capacities, lengths, counts.
 
@@ -352,7 +356,7 @@ def figures(
         str(f) for f in (chosen_metric, chosen_basis, chosen_topic and chosen_topic.name) if f
     )
     listing = render.figures_listing(found, conflicts, asked, filters)
-    _emit(listing, fmt, store)
+    _emit(listing, fmt, store, limit)
 
 
 @app.command(rich_help_panel="Query")
@@ -363,6 +367,7 @@ def events(
     topic: TopicFilter = None,
     actor: ActorFilter = None,
     fmt: FormatOpt = OutputFormat.TABLE,
+    limit: RowLimit = None,
 ) -> None:
     """Events in date order; a date known only to the month or year matches if it could fall in.
 
@@ -374,7 +379,7 @@ def events(
     asked = _dated(ctx, since, until, topic, actor, "--actor")
     store = asked.compiled.subset(asked.ids("event"))
     found = query.events(store, asked.window, asked.topic, asked.actor)
-    _emit(render.events_listing(found, asked.window, asked.topic, asked.actor), fmt, store)
+    _emit(render.events_listing(found, asked.window, asked.topic, asked.actor), fmt, store, limit)
 
 
 @app.command(rich_help_panel="Query")
@@ -400,6 +405,7 @@ def agreements(
     since: Since = None,
     until: Until = None,
     fmt: FormatOpt = OutputFormat.TABLE,
+    limit: RowLimit = None,
 ) -> None:
     """Protocols, agreements, MoUs, roadmaps, commitments, resolutions, proposals and offers.
 
@@ -415,7 +421,7 @@ def agreements(
     listing = render.agreements_listing(
         found, asked.window, asked.topic, asked.actor, chosen_status, store
     )
-    _emit(listing, fmt, store)
+    _emit(listing, fmt, store, limit)
 
 
 @app.command(rich_help_panel="Query")
@@ -426,6 +432,7 @@ def timeline(
     topic: TopicFilter = None,
     actor: ActorFilter = None,
     fmt: FormatOpt = OutputFormat.TABLE,
+    limit: RowLimit = None,
 ) -> None:
     """Events and agreements together in date order, grouped by year.
 
@@ -437,7 +444,7 @@ def timeline(
     asked = _dated(ctx, since, until, topic, actor, "--actor")
     store = asked.compiled.subset([*asked.ids("event"), *asked.ids("agreement")])
     found = query.timeline(store, asked.window, asked.topic, asked.actor)
-    _emit(render.timeline_listing(found, asked.window, asked.topic, asked.actor), fmt, store)
+    _emit(render.timeline_listing(found, asked.window, asked.topic, asked.actor), fmt, store, limit)
 
 
 @app.command(rich_help_panel="Query")
@@ -471,6 +478,7 @@ def actors(
         ),
     ] = None,
     fmt: FormatOpt = OutputFormat.TABLE,
+    limit: RowLimit = None,
 ) -> None:
     """People, organisations, government bodies, countries and groupings, with their roles.
 
@@ -480,7 +488,7 @@ def actors(
 
     compiled = _compiled(ctx)
     store = compiled.subset([a.id for a in compiled.of_type("actor")])
-    _emit(render.actors_listing(query.actors(store, name), name, store), fmt, store)
+    _emit(render.actors_listing(query.actors(store, name), name, store), fmt, store, limit)
 
 
 @app.command(rich_help_panel="Inspect")
@@ -552,11 +560,13 @@ def search(
     store = compiled.subset(candidates)
     hits = find.search(store, asked, types=types, limit=limit, among=set(candidates))
     rows = [render.SearchRow(hit, find.match_spans(hit.snippet, asked)) for hit in hits]
-    _emit(render.search_listing(rows, text), fmt, store)
+    _emit(render.search_listing(rows, text), fmt, store, limit)
 
 
 @app.command(rich_help_panel="Inspect")
-def sources(ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+def sources(
+    ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE, limit: RowLimit = None
+) -> None:
     """The source documents, with how many facts each one backs.
 
     Examples: pakru sources · pakru sources --format json
@@ -565,11 +575,11 @@ def sources(ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE) -> None:
 
     compiled = _compiled(ctx)
     store = compiled.subset(s.id for s in compiled.of_type("source"))
-    _emit(render.sources_listing(store.sources, compiled.counts("sources")), fmt, store)
+    _emit(render.sources_listing(store.sources, compiled.counts("sources")), fmt, store, limit)
 
 
 @app.command(rich_help_panel="Inspect")
-def topics(ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE) -> None:
+def topics(ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE, limit: RowLimit = None) -> None:
     """The topic vocabulary with its synonyms and how many facts carry each topic.
 
     Examples: pakru topics · pakru topics --format csv
@@ -578,7 +588,7 @@ def topics(ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE) -> None:
 
     compiled = _compiled(ctx)
     store = compiled.subset(())
-    _emit(render.topics_listing(store.topics, compiled.counts("topics")), fmt, store)
+    _emit(render.topics_listing(store.topics, compiled.counts("topics")), fmt, store, limit)
 
 
 @app.command(rich_help_panel="Data")

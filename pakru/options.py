@@ -44,6 +44,31 @@ FormatOpt = Annotated[
         rich_help_panel="Output",
     ),
 ]
+# A table is read, not processed: past this many rows it stops being an answer (and a large store
+# can match thousands). CSV and JSON are for programs and carry every row unless asked otherwise.
+TABLE_ROWS = 25
+
+RowLimit = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        "-n",
+        min=0,
+        help=f"Show at most this many rows: {TABLE_ROWS} by default in a table or Markdown, every "
+        "row in CSV and JSON. 0 shows every row.",
+        show_default=False,
+        rich_help_panel="Output",
+    ),
+]
+
+
+def row_limit(limit: int | None, fmt: OutputFormat) -> int | None:
+    """How many rows to show (None: every one) for the --limit given, in the format asked for."""
+    if limit is None:
+        return TABLE_ROWS if fmt in (OutputFormat.TABLE, OutputFormat.MARKDOWN) else None
+    return limit or None
+
+
 Since = Annotated[
     str | None,
     typer.Option(

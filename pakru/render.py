@@ -159,6 +159,8 @@ class Listing(NamedTuple):
     extra: Callable[[Any], dict[str, Any]] | None = None  # more JSON fields per row
     cites: bool = True  # rows carry sources: show footnote numbers
     bars: Mapping[str, Decimal] | None = None  # id → value, drawn as a bar
+    conflicts: Sequence[Check] = ()  # a note follows the table for each conflict a row shows
+    total: int | None = None  # how many rows matched, when the sections hold only the first ones
 
     @property
     def items(self) -> list[Any]:
@@ -201,8 +203,12 @@ def describe_source(source: Source) -> str:
     return f"{source.title} — {by + ', ' if by else ''}{source.published} ({source.id})"
 
 
-def render(listing: Listing, fmt: OutputFormat, store: FactStore) -> RenderableType | str:
-    """The listing in the format asked for: a renderable for a table, text for the rest."""
+def render(
+    listing: Listing, fmt: OutputFormat, store: FactStore, limit: int | None = None
+) -> RenderableType | str:
+    """The listing in the format asked for, its first `limit` rows (None: all of them): a
+    renderable for a table, text for the rest."""
+    listing = first_rows(listing, limit)
     if fmt is OutputFormat.JSON:
         return json_text(listing.to_json())
     if fmt is OutputFormat.CSV:
@@ -214,10 +220,42 @@ def render(listing: Listing, fmt: OutputFormat, store: FactStore) -> RenderableT
         (section.label, [_row(listing, item, notes) for item in section.items])
         for section in listing.sections
     ]
-    footer = (notes.lines() if listing.cites else []) + list(listing.notes)
+    shown = {item.id for item in listing.items}
+    footer = [
+        *_more_rows(listing),
+        *(notes.lines() if listing.cites else []),
+        *_conflict_notes(listing.conflicts, shown),
+        *listing.notes,
+    ]
     if fmt is OutputFormat.MARKDOWN:
         return _markdown(listing, sections, footer)
     return _table(listing, sections, footer)
+
+
+def first_rows(listing: Listing, limit: int | None) -> Listing:
+    """The listing cut to its first `limit` rows, in section order, remembering how many there
+    were; unchanged when it has no more."""
+    items = len(listing.items)
+    if limit is None or items <= limit:
+        return listing
+    sections = []
+    left = limit
+    for section in listing.sections:
+        if left <= 0:
+            break
+        sections.append(Section(section.label, section.items[:left]))
+        left -= len(sections[-1].items)
+    return listing._replace(sections=sections, total=listing.total or items)
+
+
+def _more_rows(listing: Listing) -> list[str]:
+    shown = len(listing.items)
+    if listing.total is None or listing.total <= shown:
+        return []
+    return [
+        f"Showing the first {shown:,} of {listing.total:,} rows: --limit N shows more, "
+        "--limit 0 every row."
+    ]
 
 
 def _row(listing: Listing, item: Any, notes: _Footnotes) -> list[str | Text]:
@@ -524,7 +562,7 @@ def figure_listing(
         FIGURE_FIELDS,
         caption=caption,
         marked=marked,
-        notes=_conflict_notes(conflicts, shown),
+        conflicts=conflicts,
         extra=_conflict_extra(conflicts),
         bars=bars,
     )
