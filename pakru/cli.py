@@ -191,6 +191,14 @@ class _Dated(NamedTuple):
         """Candidates of a type, for `pakru.query` to filter exactly."""
         return self.compiled.dated_ids(record_type, self.window, _id(self.topic), _id(self.actor))
 
+    def first_ids(self, record_type: str, limit: int | None) -> tuple[list[str], int | None]:
+        """The first `limit` candidates in date order and how many match in all, or (with no
+        limit) every candidate and None."""
+        if limit is None:
+            return self.ids(record_type), None
+        topic, actor = _id(self.topic), _id(self.actor)
+        return self.compiled.first_dated_ids(record_type, self.window, topic, actor, limit)
+
 
 def _dated(
     ctx: typer.Context,
@@ -377,9 +385,11 @@ def events(
     from pakru import query, render
 
     asked = _dated(ctx, since, until, topic, actor, "--actor")
-    store = asked.compiled.subset(asked.ids("event"))
+    ids, total = asked.first_ids("event", row_limit(limit, fmt))
+    store = asked.compiled.subset(ids)
     found = query.events(store, asked.window, asked.topic, asked.actor)
-    _emit(render.events_listing(found, asked.window, asked.topic, asked.actor), fmt, store, limit)
+    listing = render.events_listing(found, asked.window, asked.topic, asked.actor, total)
+    _emit(listing, fmt, store, limit)
 
 
 @app.command(rich_help_panel="Query")
@@ -416,10 +426,13 @@ def agreements(
 
     chosen_status = query.check_choice(status, query.AGREEMENT_STATUSES, "status", "--status")
     asked = _dated(ctx, since, until, topic, party, "--party")
-    store = asked.compiled.subset(asked.ids("agreement"))
+    # A status is known only to the records themselves: with one, every candidate is read.
+    shown = row_limit(limit, fmt) if chosen_status is None else None
+    ids, total = asked.first_ids("agreement", shown)
+    store = asked.compiled.subset(ids)
     found = query.agreements(store, asked.window, asked.topic, asked.actor, chosen_status)
     listing = render.agreements_listing(
-        found, asked.window, asked.topic, asked.actor, chosen_status, store
+        found, asked.window, asked.topic, asked.actor, chosen_status, store, total
     )
     _emit(listing, fmt, store, limit)
 
@@ -442,9 +455,14 @@ def timeline(
     from pakru import query, render
 
     asked = _dated(ctx, since, until, topic, actor, "--actor")
-    store = asked.compiled.subset([*asked.ids("event"), *asked.ids("agreement")])
+    shown = row_limit(limit, fmt)
+    event_ids, events_total = asked.first_ids("event", shown)
+    agreement_ids, agreements_total = asked.first_ids("agreement", shown)
+    store = asked.compiled.subset([*event_ids, *agreement_ids])
     found = query.timeline(store, asked.window, asked.topic, asked.actor)
-    _emit(render.timeline_listing(found, asked.window, asked.topic, asked.actor), fmt, store, limit)
+    total = None if shown is None else (events_total or 0) + (agreements_total or 0)
+    listing = render.timeline_listing(found, asked.window, asked.topic, asked.actor, total)
+    _emit(listing, fmt, store, limit)
 
 
 @app.command(rich_help_panel="Query")

@@ -748,25 +748,31 @@ class Compiled:
     ) -> list[str]:
         """Ids of records of a type whose date could fall in the window, on a topic, naming an
         actor: the candidates that `pakru.query` then filters exactly."""
-        sql = ["SELECT DISTINCT r.id FROM records r"]
-        where = ["r.type = ?"]
-        parameters: list[Any] = [record_type]
-        if topic is not None:
-            sql.append("JOIN refs t ON t.record = r.id AND t.wanted = 'topics' AND t.target = ?")
-            parameters.insert(0, topic)
-        if actor is not None:
-            sql.append("JOIN refs a ON a.record = r.id AND a.wanted = 'actors' AND a.target = ?")
-            parameters.insert(1 if topic is not None else 0, actor)
-        if window is not None and window.last is not None:
-            where.append("(r.first IS NULL OR r.first <= ?)")
-            parameters.append(window.last.isoformat())
-        if window is not None and window.first is not None:
-            where.append("(r.last IS NULL OR r.last >= ?)")
-            parameters.append(window.first.isoformat())
-        if metrics:
-            where.append(f"r.metric IN ({','.join('?' * len(metrics))})")
-            parameters.extend(metrics)
-        return self.ids(" ".join(sql) + " WHERE " + " AND ".join(where), parameters)
+        sql, parameters = _dated_sql(record_type, window, topic, actor, metrics)
+        return self.ids(f"SELECT DISTINCT r.id {sql}", parameters)
+
+    def first_dated_ids(
+        self,
+        record_type: str,
+        window: Period | None,
+        topic: str | None,
+        actor: str | None,
+        limit: int,
+    ) -> tuple[list[str], int]:
+        """The first `limit` of `dated_ids`, in date order (imprecise dates at the start of their
+        span, as `Period.sort_key` orders them), and how many there are in all: a long answer is
+        shown a page at a time, and reading the rest would cost more than showing it."""
+        sql, parameters = _dated_sql(record_type, window, topic, actor)
+        (total,) = self.db.execute(
+            f"SELECT COUNT(*) FROM (SELECT DISTINCT r.id {sql})", parameters
+        ).fetchone()
+        first = self.ids(
+            f"SELECT id FROM (SELECT DISTINCT r.id, r.first, r.last {sql}) "
+            "ORDER BY COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), id "
+            "LIMIT ?",
+            (*parameters, limit),
+        )
+        return first, total
 
     def text_ids(self, groups: Sequence[Sequence[str]], limit: int | None = None) -> list[str]:
         """Records whose text has, for every group, one of its alternatives (a word, or words in
@@ -836,6 +842,35 @@ class Compiled:
         named = sorted({i for data in stored for i in stored_ids(data)})
         figures = {r.id: r for r in self._by_ids(named) if isinstance(r, Figure)}
         return [Check.from_storage(data, figures) for data in stored]
+
+
+def _dated_sql(
+    record_type: str,
+    window: Period | None,
+    topic: str | None,
+    actor: str | None,
+    metrics: Sequence[str] = (),
+) -> tuple[str, list[Any]]:
+    """The FROM and WHERE of a question about dated records, and its parameters."""
+    sql = ["FROM records r"]
+    where = ["r.type = ?"]
+    parameters: list[Any] = [record_type]
+    if topic is not None:
+        sql.append("JOIN refs t ON t.record = r.id AND t.wanted = 'topics' AND t.target = ?")
+        parameters.insert(0, topic)
+    if actor is not None:
+        sql.append("JOIN refs a ON a.record = r.id AND a.wanted = 'actors' AND a.target = ?")
+        parameters.insert(1 if topic is not None else 0, actor)
+    if window is not None and window.last is not None:
+        where.append("(r.first IS NULL OR r.first <= ?)")
+        parameters.append(window.last.isoformat())
+    if window is not None and window.first is not None:
+        where.append("(r.last IS NULL OR r.last >= ?)")
+        parameters.append(window.first.isoformat())
+    if metrics:
+        where.append(f"r.metric IN ({','.join('?' * len(metrics))})")
+        parameters.extend(metrics)
+    return " ".join(sql) + " WHERE " + " AND ".join(where), parameters
 
 
 def _phrase(words: str) -> str:

@@ -610,10 +610,15 @@ def figures_listing(
 
 
 def events_listing(
-    events: Sequence[Event], window: Period | None, topic: Topic | None, actor: Actor | None
+    events: Sequence[Event],
+    window: Period | None,
+    topic: Topic | None,
+    actor: Actor | None,
+    total: int | None = None,
 ) -> Listing:
     title, empty = _titled("Events", _filters(window, topic, actor))
-    return Listing(title, empty, EVENT_COLUMNS, [Section(None, events)], EVENT_FIELDS)
+    sections = [Section(None, events)]
+    return Listing(title, empty, EVENT_COLUMNS, sections, EVENT_FIELDS, total=total)
 
 
 def agreements_listing(
@@ -623,13 +628,14 @@ def agreements_listing(
     party: Actor | None,
     status: str | None,
     store: FactStore,
+    total: int | None = None,
 ) -> Listing:
     title, empty = _titled(
         "Agreements", _filters(window, topic, party, status, actor_label="party")
     )
-    return Listing(
-        title, empty, _agreement_columns(store), [Section(None, agreements)], AGREEMENT_FIELDS
-    )
+    columns = _agreement_columns(store)
+    sections = [Section(None, agreements)]
+    return Listing(title, empty, columns, sections, AGREEMENT_FIELDS, total=total)
 
 
 def _timeline_what(item: Event | Agreement) -> str:
@@ -644,6 +650,7 @@ def timeline_listing(
     window: Period | None,
     topic: Topic | None,
     actor: Actor | None,
+    total: int | None = None,
 ) -> Listing:
     """Events and agreements together, a section per year their date starts in."""
     years: dict[str, list[Event | Agreement]] = {}
@@ -663,6 +670,7 @@ def timeline_listing(
         [Section(year, group) for year, group in years.items()],
         ("id", "type", "date", "title", "place", "status", "topics", "sources", "date_note"),
         caption="Imprecise dates show at their precision and sort at the start of their span.",
+        total=total,
     )
 
 

@@ -1,0 +1,118 @@
+"""Long answers: a table shows its first rows and says how many there are; CSV and JSON keep all."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from pakru.options import TABLE_ROWS
+from tests.conftest import DATA_FACTS, Invoke
+
+EXTRA_EVENTS = 40
+
+
+@pytest.fixture(scope="module")
+def busy_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test store with 40 more steel meetings, one a day from 1 June 2025."""
+    root = tmp_path_factory.mktemp("busy") / "facts"
+    shutil.copytree(DATA_FACTS, root)
+    (root / "events").mkdir()
+    first = date(2025, 6, 1)
+    items = [
+        f"""- id: steel-meeting-{i:02d}
+  date: {first + timedelta(days=i)}
+  title: Steel meeting number {i}
+  place: Moscow
+  actors: [russia, pakistan]
+  status: scheduled
+  topics: [steel]
+  sources:
+    - source: gazette-2025-03-14
+      quote: Officials signed a protocol on steel cooperation in Moscow last month.
+"""
+        for i in range(EXTRA_EVENTS)
+    ]
+    (root / "events" / "meetings.yaml").write_text("".join(items), encoding="utf-8")
+    return root
+
+
+def _csv_ids(text: str) -> list[str]:
+    return [row["id"] for row in csv.DictReader(io.StringIO(text))]
+
+
+def _meetings(text: str) -> list[int]:
+    """The numbers of the steel meetings a table shows, top to bottom."""
+    return [int(number) for number in re.findall(r"Steel meeting number (\d+)", text)]
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_table_shows_the_first_rows_and_how_many_there_are(
+    invoke: Invoke, busy_store: Path
+) -> None:
+    result = invoke("events", "--since", "2025-06", facts=busy_store)
+    assert result.exit_code == 0, result.output
+    assert _meetings(result.stdout) == list(range(TABLE_ROWS))  # the earliest, in date order
+    assert (
+        f"Showing the first {TABLE_ROWS} of {EXTRA_EVENTS} rows: --limit N shows more, "
+        "--limit 0 every row." in _one_line(result.stdout)
+    )
+
+
+def test_limit_zero_shows_every_row_and_says_nothing_of_more(
+    invoke: Invoke, busy_store: Path
+) -> None:
+    out = invoke("events", "--since", "2025-06", "--limit", "0", facts=busy_store).stdout
+    assert _meetings(out) == list(range(EXTRA_EVENTS))
+    assert "Showing" not in out
+
+
+@pytest.mark.parametrize("option", ["--limit", "-n"])
+def test_a_limit_cuts_a_table_and_csv_alike(invoke: Invoke, busy_store: Path, option: str) -> None:
+    table = invoke("events", "--since", "2025-06", option, "3", facts=busy_store).stdout
+    assert _meetings(table) == [0, 1, 2]
+    assert f"Showing the first 3 of {EXTRA_EVENTS} rows" in _one_line(table)
+    text = invoke("events", "--since", "2025-06", "-f", "csv", option, "3", facts=busy_store).stdout
+    assert _csv_ids(text) == ["steel-meeting-00", "steel-meeting-01", "steel-meeting-02"]
+
+
+@pytest.mark.parametrize("command", ["events", "timeline", "agreements"])
+def test_the_first_rows_read_from_the_store_are_the_first_of_the_whole_answer(
+    invoke: Invoke, busy_store: Path, command: str
+) -> None:
+    whole = _csv_ids(invoke(command, "-f", "csv", "--limit", "0", facts=busy_store).stdout)
+    assert whole
+    for limit in (1, 5, 30):
+        text = invoke(command, "-f", "csv", "--limit", str(limit), facts=busy_store).stdout
+        assert _csv_ids(text) == whole[:limit]
+
+
+def test_csv_and_json_carry_every_row_by_default(invoke: Invoke, busy_store: Path) -> None:
+    rows = json.loads(invoke("timeline", "-f", "json", facts=busy_store).stdout)
+    assert len(rows) > EXTRA_EVENTS
+    text = invoke("events", "--since", "2025-06", "-f", "csv", facts=busy_store).stdout
+    assert len(_csv_ids(text)) == EXTRA_EVENTS
+
+
+def test_the_timeline_counts_events_and_agreements_together(
+    invoke: Invoke, busy_store: Path
+) -> None:
+    total = len(json.loads(invoke("timeline", "-f", "json", facts=busy_store).stdout))
+    out = invoke("timeline", facts=busy_store).stdout
+    assert f"Showing the first {TABLE_ROWS} of {total} rows" in _one_line(out)
+
+
+def test_a_negative_limit_is_refused_in_one_line(invoke: Invoke, busy_store: Path) -> None:
+    result = invoke("events", "--limit", "-1", facts=busy_store)
+    assert result.exit_code == 2
+    assert "--limit" in result.stderr and "-1" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
