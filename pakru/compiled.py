@@ -18,15 +18,16 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pakru import __version__, records
 from pakru.errors import Problem, StoreError
-from pakru.layout import store_files
+from pakru.layout import StoreFile, store_files
 from pakru.records import FactStore, Figure, Record, Topic
 from pakru.types import Period
 
@@ -45,38 +46,41 @@ def _format() -> str:
 
 FORMAT = _format()
 
-_SCHEMA = """
+_TABLES = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE files(name TEXT PRIMARY KEY, kind TEXT, size INT, mtime INT, readable INT, ord INT);
 CREATE TABLE records(
     id TEXT, type TEXT, file TEXT, position INT, line INT,
     first TEXT, last TEXT, metric TEXT, body TEXT
 );
-CREATE INDEX records_id ON records(id);
-CREATE INDEX records_type_first ON records(type, first);
-CREATE INDEX records_file ON records(file);
 CREATE TABLE ids(id TEXT, topic INT, kind TEXT, subkind TEXT, file TEXT, line INT, position INT);
-CREATE INDEX ids_id ON ids(topic, id);
-CREATE INDEX ids_file ON ids(file);
 CREATE TABLE refs(record TEXT, file TEXT, field TEXT, line INT, target TEXT, wanted TEXT);
-CREATE INDEX refs_target ON refs(wanted, target);
-CREATE INDEX refs_record ON refs(record);
-CREATE INDEX refs_file ON refs(file);
 CREATE TABLE reported(record TEXT, file TEXT, field TEXT, line INT, first TEXT, notation TEXT);
-CREATE INDEX reported_record ON reported(record);
-CREATE INDEX reported_file ON reported(file);
 CREATE TABLE names(folded TEXT, actor TEXT, file TEXT);
-CREATE INDEX names_folded ON names(folded);
-CREATE INDEX names_file ON names(file);
 CREATE TABLE file_problems(file TEXT, line INT, field TEXT, message TEXT);
-CREATE INDEX file_problems_file ON file_problems(file);
 CREATE TABLE store_problems(file TEXT, line INT, field TEXT, message TEXT);
 CREATE TABLE derived(id TEXT, first TEXT, last TEXT, inputs TEXT, body TEXT);
-CREATE INDEX derived_first ON derived(first);
 CREATE TABLE checks(a TEXT, b TEXT, agrees INT, first TEXT, last TEXT, figures TEXT, body TEXT);
-CREATE INDEX checks_a ON checks(a);
-CREATE INDEX checks_b ON checks(b);
 CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61 remove_diacritics 2');
+"""
+# Made after a full build has inserted every row: one sort each, instead of an update per row.
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS records_id ON records(id);
+CREATE INDEX IF NOT EXISTS records_type_first ON records(type, first);
+CREATE INDEX IF NOT EXISTS records_file ON records(file);
+CREATE INDEX IF NOT EXISTS ids_id ON ids(topic, id);
+CREATE INDEX IF NOT EXISTS ids_file ON ids(file);
+CREATE INDEX IF NOT EXISTS refs_target ON refs(wanted, target);
+CREATE INDEX IF NOT EXISTS refs_record ON refs(record);
+CREATE INDEX IF NOT EXISTS refs_file ON refs(file);
+CREATE INDEX IF NOT EXISTS reported_record ON reported(record);
+CREATE INDEX IF NOT EXISTS reported_file ON reported(file);
+CREATE INDEX IF NOT EXISTS names_folded ON names(folded);
+CREATE INDEX IF NOT EXISTS names_file ON names(file);
+CREATE INDEX IF NOT EXISTS file_problems_file ON file_problems(file);
+CREATE INDEX IF NOT EXISTS derived_first ON derived(first);
+CREATE INDEX IF NOT EXISTS checks_a ON checks(a);
+CREATE INDEX IF NOT EXISTS checks_b ON checks(b);
 """
 
 _KIND_OF_TYPE = {
@@ -153,17 +157,17 @@ def _open_cached(root: Path, fingerprints: dict[str, tuple[int, int]]) -> sqlite
     return None
 
 
-def compile_in_memory(root: Path, *, only_check: bool = False) -> tuple[Compiled, list[Any]]:
-    """Compile the whole store afresh in memory; also return what was read from each file.
+def compile_in_memory(root: Path, *, only_check: bool = False) -> tuple[Compiled, Kept]:
+    """Compile the whole store afresh in memory; also return what checking quotes needs.
 
     `only_check` leaves out what answering needs but validating does not: the full-text index,
     the table of names, and derived figures and figure checks.
     """
     files, fingerprints = _fingerprint(root)
     db = sqlite3.connect(":memory:", isolation_level=None)
-    db.executescript(_SCHEMA)
-    results = Builder(db, root, only_check=only_check).sync(files, fingerprints, full=True)
-    return Compiled(db), results
+    db.executescript(_TABLES)
+    kept = Builder(db, root, only_check=only_check).sync(files, fingerprints, full=True)
+    return Compiled(db), kept
 
 
 def _compile(
@@ -174,7 +178,7 @@ def _compile(
         with suppress(OSError, sqlite3.Error):
             return _compile_cached(root, files, fingerprints)
     db = sqlite3.connect(":memory:", isolation_level=None)
-    db.executescript(_SCHEMA)
+    db.executescript(_TABLES)
     Builder(db, root).sync(files, fingerprints, full=True)
     return db
 
@@ -223,7 +227,7 @@ def _rebuild(
     os.close(handle)
     try:
         db = sqlite3.connect(temporary, isolation_level=None)
-        db.executescript(_SCHEMA)
+        db.executescript(_TABLES)
         db.execute("BEGIN")
         Builder(db, root).sync(files, fingerprints, full=True)
         db.execute("COMMIT")
@@ -249,6 +253,123 @@ def _sweep(folder: Path, older_than: float = 600.0) -> None:
 # --- building ------------------------------------------------------------------------------------
 
 
+class Tables(NamedTuple):
+    """One file's rows for each table of the compiled store, ready to insert (records without
+    their rowid; full-text bodies by the index of their record)."""
+
+    file: tuple[str, str, int, int, int]
+    problems: list[tuple[str, int | None, str, str]]
+    ids: list[tuple[str, int, str, str | None, str, int | None, int]]
+    records: list[tuple[Any, ...]]
+    texts: list[tuple[int, str]]
+    refs: list[tuple[str, str, str, int | None, str, str]]
+    reported: list[tuple[str, str, str, int | None, str | None, str]]
+    names: list[tuple[str, str, str]]
+
+
+class Kept(NamedTuple):
+    """What building and checking need of the files read, beyond the tables: the figures (for
+    derived figures and checks), and the sources and citations (for checking quotes)."""
+
+    figures: list[Figure]
+    sources: list[Any]  # pakru.load.Row, with the lines of its fields
+    citations: list[tuple[str, int | None, str, Any]]  # (file, line, field, Citation)
+
+
+class Read(NamedTuple):
+    tables: Tables
+    kept: Kept
+
+
+# Below this much YAML, starting processes costs more than it saves.
+PARALLEL_BYTES = 2_000_000
+
+
+def read_all(files: Sequence[StoreFile], *, only_check: bool = False) -> Iterator[Read]:
+    """Read and validate files, in order: a large batch in one process per core, since parsing YAML
+    is most of the work; here when there is one core, little to read, or processes cannot start."""
+    workers = _cores() if sum(f.fingerprint[0] for f in files) >= PARALLEL_BYTES else 1
+    done = 0
+    if workers > 1 and len(files) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+        from itertools import repeat
+
+        try:
+            with ProcessPoolExecutor(workers, mp_context=_process_context()) as pool:
+                chunk = max(1, len(files) // (workers * 8))
+                for read in pool.map(read_one, files, repeat(only_check), chunksize=chunk):
+                    yield read
+                    done += 1
+        except (OSError, BrokenProcessPool):  # no processes here (a sandbox, a limit)
+            pass
+    for file in files[done:]:
+        yield read_one(file, only_check)
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _process_context() -> Any:
+    import multiprocessing
+
+    # Forked workers start at once, with pakru already imported; elsewhere, the platform's way.
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def read_one(file: StoreFile, only_check: bool = False) -> Read:
+    """One file read and validated, as rows for the compiled store's tables (in a worker process
+    when many files are read at once: what it returns is cheap to send back)."""
+    from pakru.load import read_file  # YAML and pydantic: only when something changed
+    from pakru.query import fold_name
+
+    result = read_file(file)
+    name = file.name
+    size, mtime = file.fingerprint
+    kept = Kept([], [], [])
+    tables = Tables(
+        (name, file.kind, size, mtime, int(result.readable)),
+        [(p.file, p.line, p.field, p.message) for p in result.problems],
+        [
+            (i, int(kind == "topics"), kind, sub, name, line, position)
+            for i, kind, line, sub, position in result.ids
+        ],
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
+    for index, row in enumerate(result.rows):
+        record = row.record
+        storage = record.to_storage()
+        first, last, metric = _index_columns(record)
+        tables.records.append(
+            (record.id, record.record_type, name, row.position, row.line, first, last)
+            + (metric, json.dumps(storage, ensure_ascii=False))
+        )
+        if record.record_type != "topic" and not only_check:
+            tables.texts.append((index, _text_of(storage)))
+        tables.refs.extend((r.record, name, r.field, r.line, r.target, r.wanted) for r in row.refs)
+        if row.reported is not None:
+            field, line, period = row.reported
+            tables.reported.append((record.id, name, field, line, _iso(period.first), str(period)))
+        if isinstance(record, records.Actor) and not only_check:
+            spellings = (*record.names, record.id.replace("-", " "))
+            tables.names.extend((fold_name(n), record.id, name) for n in spellings)
+        if isinstance(record, Figure) and not only_check:
+            kept.figures.append(record)
+        elif isinstance(record, records.Source):
+            kept.sources.append(row)
+        kept.citations.extend((name, line, field, c) for field, line, c in row.citations)
+    return Read(tables, kept)
+
+
 class Builder:
     """Reads changed files into the compiled store and checks the store as a whole."""
 
@@ -259,10 +380,8 @@ class Builder:
 
     def sync(
         self, files: Sequence[Any], fingerprints: dict[str, tuple[int, int]], *, full: bool
-    ) -> list[Any]:
-        """Read what changed; return the file results read (for `pakru check`'s quote check)."""
-        from pakru.load import read_file  # YAML and pydantic: only when something changed
-
+    ) -> Kept:
+        """Read what changed; return what `pakru check` checks quotes with."""
         db = self.db
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         was_valid = meta.get("valid") == "1" and not full
@@ -277,11 +396,19 @@ class Builder:
         old_ids = self._ids_in(touched)
         old_numbers = self._figure_numbers(touched)
         self._forget(touched)
-        results = [read_file(file) for file in changed]
-        for result in results:
-            self._insert(result, fingerprints[result.file.name])
-        for order, file in enumerate(files):
-            db.execute("UPDATE files SET ord = ? WHERE name = ?", (order, file.name))
+        kept = Kept([], [], [])
+        for read in read_all(changed, only_check=self.only_check):
+            self._insert(read.tables)
+            kept.figures.extend(read.kept.figures)
+            kept.sources.extend(read.kept.sources)
+            kept.citations.extend(read.kept.citations)
+        if full:  # (not executescript: it would commit the transaction a rebuild runs in)
+            for statement in _INDEXES.strip().split(";\n"):
+                db.execute(statement)
+        db.executemany(
+            "UPDATE files SET ord = ? WHERE name = ?",
+            [(order, file.name) for order, file in enumerate(files)],
+        )
         window = _widen(window, self._figure_span([f.name for f in changed]))
         _, top_problems = store_files(self.root)
         scope = (set(touched), old_ids | self._ids_in(touched)) if was_valid else None
@@ -289,8 +416,7 @@ class Builder:
         if self.only_check:
             pass
         elif full:  # every figure was just read: no need to read them back from the database
-            read = [row.record for result in results for row in result.rows]
-            self._consistency(None, [r for r in read if isinstance(r, Figure)])
+            self._consistency(None, kept.figures)
         elif not was_valid:
             self._consistency(None)
         elif window is not None and self._figure_numbers(touched) != old_numbers:
@@ -304,7 +430,7 @@ class Builder:
             not store_problems and not db.execute("SELECT 1 FROM file_problems LIMIT 1").fetchone()
         )
         self._set_meta(valid)
-        return results
+        return kept
 
     def _set_meta(self, valid: bool) -> None:
         values = {
@@ -368,55 +494,24 @@ class Builder:
                 db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
             db.execute(f"DELETE FROM files WHERE name IN ({marks})", chunk)
 
-    def _insert(self, result: Any, fingerprint: tuple[int, int]) -> None:
-        from pakru.query import fold_name
-
+    def _insert(self, tables: Tables) -> None:
         db = self.db
-        name = result.file.name
-        db.execute(
-            "INSERT INTO files VALUES (?, ?, ?, ?, ?, 0)",
-            (name, result.file.kind, fingerprint[0], fingerprint[1], int(result.readable)),
-        )
-        db.executemany(
-            "INSERT INTO file_problems VALUES (?, ?, ?, ?)",
-            [(p.file, p.line, p.field, p.message) for p in result.problems],
-        )
-        db.executemany(
-            "INSERT INTO ids VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (i, int(kind == "topics"), kind, sub, name, line, position)
-                for i, kind, line, sub, position in result.ids
-            ],
-        )
+        db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, 0)", tables.file)
+        db.executemany("INSERT INTO file_problems VALUES (?, ?, ?, ?)", tables.problems)
+        db.executemany("INSERT INTO ids VALUES (?, ?, ?, ?, ?, ?, ?)", tables.ids)
         (start,) = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM records").fetchone()
-        rows, texts, refs, reported, names = [], [], [], [], []
-        for rowid, row in enumerate(result.rows, start=start + 1):
-            record = row.record
-            storage = record.to_storage()
-            first, last, metric = _index_columns(record)
-            rows.append(
-                (rowid, record.id, record.record_type, name, row.position, row.line, first, last)
-                + (metric, json.dumps(storage, ensure_ascii=False))
-            )
-            if record.record_type != "topic" and not self.only_check:
-                texts.append((rowid, _text_of(storage)))
-            refs += [(r.record, name, r.field, r.line, r.target, r.wanted) for r in row.refs]
-            if row.reported is not None:
-                field, line, period = row.reported
-                reported.append((record.id, name, field, line, _iso(period.first), str(period)))
-            if isinstance(record, records.Actor) and not self.only_check:
-                spellings = (*record.names, record.id.replace("-", " "))
-                names += [(fold_name(n), record.id, name) for n in spellings]
         db.executemany(
             "INSERT INTO records(rowid, id, type, file, position, line, first, last, metric, body) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
+            [(rowid, *row) for rowid, row in enumerate(tables.records, start=start + 1)],
         )
-        if not self.only_check:
-            db.executemany("INSERT INTO fts(rowid, body) VALUES (?, ?)", texts)
-        db.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)", refs)
-        db.executemany("INSERT INTO reported VALUES (?, ?, ?, ?, ?, ?)", reported)
-        db.executemany("INSERT INTO names VALUES (?, ?, ?)", names)
+        db.executemany(
+            "INSERT INTO fts(rowid, body) VALUES (?, ?)",
+            [(start + 1 + i, text) for i, text in tables.texts],
+        )
+        db.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)", tables.refs)
+        db.executemany("INSERT INTO reported VALUES (?, ?, ?, ?, ?, ?)", tables.reported)
+        db.executemany("INSERT INTO names VALUES (?, ?, ?)", tables.names)
 
     # --- checks across records, in SQL ---
 

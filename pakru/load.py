@@ -7,7 +7,7 @@ record that does not validate, or a file that cannot be read, is a `Problem`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,22 +108,7 @@ def _read_file(kind: str, path: str, name: str, problems: list[Problem]) -> list
     try:
         if "&" in text and _refuse_anchors(text, name, problems):
             return None
-        root_node = loader.get_single_node()
-        if root_node is None:
-            problems.append(
-                Problem(name, None, "", f"empty file; write a list of {kind}, or [] for none")
-            )
-            return None
-        lines = _index_nodes(root_node, kind, name, problems)
-        if lines is None:
-            return None
-        try:
-            document = loader.construct_document(root_node)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
-            # YAML read a value as a date, number or boolean that cannot exist (2024-02-30,
-            # `!!int soon`); say which one instead of failing the whole check.
-            problems.append(_unbuildable(root_node, kind, name))
-            return None
+        root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problems.append(
@@ -137,27 +122,118 @@ def _read_file(kind: str, path: str, name: str, problems: list[Problem]) -> list
         return None
     finally:
         loader.dispose()
-    if not isinstance(document, list):
+    if root is None:
         problems.append(
-            Problem(
-                name, lines[()], "", f"the file must be a list of {kind} (items starting with '- ')"
-            )
+            Problem(name, None, "", f"empty file; write a list of {kind}, or [] for none")
         )
         return None
-    per_item = _by_item(lines)
-    return [
-        _Entry(kind, name, index, per_item.get(index, {}), raw)
-        for index, raw in enumerate(document)
-    ]
+    if root.tag not in _PLAIN_TAGS:
+        problems.append(_tag_problem(root, name))
+        return None
+    if not isinstance(root, yaml.SequenceNode):
+        message = f"the file must be a list of {kind} (items starting with '- ')"
+        problems.append(Problem(name, root.start_mark.line + 1, "", message))
+        return None
+    builder = _Builder(kind, name, problems)
+    entries = []
+    for index, node in enumerate(root.value):
+        lines: dict[Location, int] = {}
+        raw = builder.build(node, (index,), lines)
+        if builder.refused:
+            return None
+        entries.append(_Entry(kind, name, index, lines, raw))
+    return entries if builder.ok else None
 
 
-def _by_item(lines: dict[Location, int]) -> dict[int, dict[Location, int]]:
-    """The lines of each top-level item, keyed by the path within it, in one pass over the file."""
-    grouped: dict[int, dict[Location, int]] = {}
-    for location, line in lines.items():
-        if location and isinstance(location[0], int):
-            grouped.setdefault(location[0], {})[location[1:]] = line
-    return grouped
+# The scalars YAML types by itself are built by PyYAML's own rules; text, lists and mappings (nearly
+# every node of a store) are built here, in the same walk that notes lines.
+_SCALAR_BUILDERS: dict[str, Callable[[yaml.ScalarNode], object]] = {
+    f"tag:yaml.org,2002:{name}": getattr(
+        yaml.constructor.SafeConstructor(), f"construct_yaml_{name}"
+    )
+    for name in ("int", "float", "bool", "null", "timestamp")
+}
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class _Builder:
+    """Builds the items of a composed YAML file into plain values, noting the line of each value
+    (keyed by its path within its item), in one walk that also refuses what a store must not
+    hold: aliases, tags beyond YAML's plain ones, keys given twice, values YAML cannot build.
+
+    An alias is met as a node already seen; refusing it here keeps a "billion laughs" file from
+    ever being expanded.
+    """
+
+    def __init__(self, kind: str, name: str, problems: list[Problem]) -> None:
+        self.kind = kind
+        self.name = name
+        self.problems = problems
+        self.seen: set[int] = set()
+        self.ok = True  # False: a problem was found, and the file's items are not to be used
+        self.refused = False  # True: an alias was met, and the walk stopped there
+
+    def build(self, node: yaml.Node, location: Location, lines: dict[Location, int]) -> Any:
+        if self.refused:
+            return None
+        line = node.start_mark.line + 1
+        if id(node) in self.seen:
+            message = "YAML aliases (*name) are not allowed in a store"
+            self.problems.append(Problem(self.name, line, "", message))
+            self.ok, self.refused = False, True
+            return None
+        self.seen.add(id(node))
+        lines[location[1:]] = line
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag == _MAP and isinstance(node, yaml.MappingNode):
+            return self._mapping(node, location, lines)
+        if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*location, i), lines) for i, child in enumerate(node.value)]
+        builder = _SCALAR_BUILDERS.get(tag) if isinstance(node, yaml.ScalarNode) else None
+        if builder is None:
+            self.problems.append(_tag_problem(node, self.name))
+            self.ok = False
+            return None
+        try:
+            return builder(node)  # type: ignore[arg-type]
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+            # YAML read a value as a date, number or boolean that cannot exist (2024-02-30).
+            what = tag.rsplit(":", 1)[-1]
+            field = _field_name(self.kind, location)
+            message = f"{node.value!r} is not a valid {what}; quote it if it is text"
+            self.problems.append(Problem(self.name, line, field, message))
+            self.ok = False
+            return None
+
+    def _mapping(
+        self, node: yaml.MappingNode, location: Location, lines: dict[Location, int]
+    ) -> dict[Any, Any]:
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                message = "a key must be a plain name, not a list or a mapping"
+                field = _field_name(self.kind, location)
+                self.problems.append(Problem(self.name, key_line, field, message))
+                self.ok = False
+                continue
+            key = self.build(key_node, (*location, key_node.value), {})
+            if key in mapping:
+                field = _field_name(self.kind, (*location, key))
+                self.problems.append(Problem(self.name, key_line, field, "key given twice"))
+                self.ok = False
+            mapping[key] = self.build(value_node, (*location, key), lines)
+            lines[(*location[1:], key)] = key_line
+        return mapping
+
+
+def _tag_problem(node: yaml.Node, name: str) -> Problem:
+    line = node.start_mark.line + 1
+    return Problem(name, line, "", f"YAML tag {node.tag!r} is not allowed in a store")
 
 
 def _refuse_anchors(text: str, name: str, problems: list[Problem]) -> bool:
@@ -170,80 +246,6 @@ def _refuse_anchors(text: str, name: str, problems: list[Problem]) -> bool:
             )
             return True
     return False
-
-
-def _unbuildable(root: yaml.Node, kind: str, name: str) -> Problem:
-    """The first value YAML cannot build, located by building each typed scalar on its own."""
-    constructor = yaml.constructor.SafeConstructor()
-    stack: list[tuple[Location, yaml.Node]] = [((), root)]
-    while stack:
-        location, node = stack.pop(0)
-        if isinstance(node, yaml.ScalarNode):
-            try:
-                constructor.construct_object(node)
-            except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
-                what = node.tag.rsplit(":", 1)[-1]
-                return Problem(
-                    name,
-                    node.start_mark.line + 1,
-                    _field_name(kind, location),
-                    f"{node.value!r} is not a valid {what}; quote it if it is text",
-                )
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(((*location, i), child) for i, child in enumerate(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(((*location, key.value), value) for key, value in node.value)
-    return Problem(name, None, "", "a value YAML cannot build")
-
-
-def _index_nodes(
-    root: yaml.Node, kind: str, name: str, problems: list[Problem]
-) -> dict[Location, int] | None:
-    """Map each path in the document to its line, refusing aliases, odd tags and repeated keys.
-
-    An alias is met as a node already seen; refusing it here keeps a "billion laughs" file from
-    ever being expanded.
-    """
-    lines: dict[Location, int] = {}
-    seen: set[int] = set()
-    ok = True
-    stack: list[tuple[Location, yaml.Node]] = [((), root)]
-    while stack:
-        location, node = stack.pop()
-        line = node.start_mark.line + 1
-        if id(node) in seen:
-            problems.append(
-                Problem(name, line, "", "YAML aliases (*name) are not allowed in a store")
-            )
-            return None
-        seen.add(id(node))
-        if node.tag not in _PLAIN_TAGS:
-            problems.append(
-                Problem(name, line, "", f"YAML tag {node.tag!r} is not allowed in a store")
-            )
-            ok = False
-            continue
-        lines[location] = line
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend(((*location, i), child) for i, child in enumerate(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            keys: set[str] = set()
-            for key_node, value_node in node.value:
-                key = key_node.value
-                if key in keys:
-                    problems.append(
-                        Problem(
-                            name,
-                            key_node.start_mark.line + 1,
-                            _field_name(kind, (*location, key)),
-                            "key given twice",
-                        )
-                    )
-                    ok = False
-                keys.add(key)
-                lines[(*location, key)] = key_node.start_mark.line + 1
-                stack.append(((*location, key), value_node))
-    return lines if ok else None
 
 
 def _validate(entry: _Entry, problems: list[Problem]) -> None:
@@ -430,27 +432,29 @@ def _reported_date(record: Model | None) -> tuple[str, Any] | None:
     return None
 
 
-def check_quotes(results: Sequence[FileResult], sources_dir: Path) -> tuple[list[Problem], int]:
-    """Check that every quote stands, character for character, in its source's text file."""
+def check_quotes(
+    sources: Sequence[Row],
+    citations: Sequence[tuple[str, int | None, str, Citation]],
+    sources_dir: Path,
+) -> tuple[list[Problem], int]:
+    """Check that every quote stands, character for character, in its source's text file;
+    `citations` are (file, line, field, citation)."""
     if not sources_dir.is_dir():
         return [Problem(str(sources_dir), None, "", "the folder of source texts does not exist")], 0
     problems: list[Problem] = []
     texts: dict[str, str | None] = {}
-    for result in results:
-        for row in result.rows:
-            if isinstance(row.record, records.Source):
-                texts[row.record.id] = _source_text(row, row.record, sources_dir, problems)
+    for row in sources:
+        source = row.record
+        assert isinstance(source, records.Source)
+        texts[source.id] = _source_text(row, source, sources_dir, problems)
     checked = 0
-    for result in results:
-        for row in result.rows:
-            for field_name, line, citation in row.citations:
-                text = texts.get(citation.source)
-                if text is None:
-                    continue
-                checked += 1
-                if citation.quote not in text:
-                    mismatch = _quote_mismatch(citation.quote, text)
-                    problems.append(Problem(row.file, line, field_name, mismatch))
+    for file, line, field_name, citation in citations:
+        text = texts.get(citation.source)
+        if text is None:
+            continue
+        checked += 1
+        if citation.quote not in text:
+            problems.append(Problem(file, line, field_name, _quote_mismatch(citation.quote, text)))
     return problems, checked
 
 
@@ -527,11 +531,13 @@ def check_store(root: Path, sources_dir: Path | None = None) -> CheckReport:
     if not root.is_dir():
         report.problems.append(Problem(str(root), None, "", "the fact store folder does not exist"))
         return report
-    compiled, results = compile_in_memory(root, only_check=True)
+    compiled, kept = compile_in_memory(root, only_check=True)
     report.problems = compiled.problems()
     report.counts = compiled.counts_by_kind()
     if sources_dir is not None:
-        quote_problems, report.quotes_checked = check_quotes(results, sources_dir)
+        quote_problems, report.quotes_checked = check_quotes(
+            kept.sources, kept.citations, sources_dir
+        )
         report.problems += quote_problems
     report._compiled = compiled
     return report

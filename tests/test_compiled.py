@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from pakru import compiled
 from pakru.compiled import cache_path, compile_in_memory, open_store
 from pakru.errors import StoreError
+from pakru.load import check_store
 from pakru.options import default_facts_dir
 from tests.conftest import DATA_FACTS
 
@@ -226,3 +228,51 @@ def test_editing_only_a_note_keeps_derived_figures_and_checks(store: Path) -> No
     assert rows() == kept  # not recomputed: nothing they depend on changed
     assert [d.to_storage() for d in after.derived(None)] == derived
     assert [c.to_storage() for c in after.checks()] == checks
+
+
+@pytest.fixture
+def in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read every batch of files in worker processes, however small, on however many cores."""
+    monkeypatch.setattr(compiled, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(compiled, "_cores", lambda: 2)
+
+
+@pytest.mark.parametrize("root", [DATA_FACTS, default_facts_dir()], ids=["tiny", "shipped"])
+def test_files_read_in_worker_processes_compile_to_the_same_store(
+    root: Path, in_parallel: None
+) -> None:
+    parallel, kept = compile_in_memory(root)
+    with pytest.MonkeyPatch.context() as undo:
+        undo.setattr(compiled, "PARALLEL_BYTES", 10**12)
+        serial, serial_kept = compile_in_memory(root)
+    assert json_of(parallel.everything()) == json_of(serial.everything())
+    assert [c.to_storage() for c in parallel.checks()] == [c.to_storage() for c in serial.checks()]
+    assert kept.citations == serial_kept.citations and len(kept.citations) > 10
+
+
+def test_a_broken_store_checked_in_worker_processes_lists_the_same_problems(
+    store: Path, in_parallel: None
+) -> None:
+    edit(store / "events.yaml", "status: occurred", "status: happened")
+    edit(store / "figures.yaml", "source: gazette-2025-03-14", "source: no-such-source")
+    parallel = [str(p) for p in check_store(store).problems]
+    with pytest.MonkeyPatch.context() as undo:
+        undo.setattr(compiled, "PARALLEL_BYTES", 10**12)
+        serial = [str(p) for p in check_store(store).problems]
+    assert parallel == serial
+    assert any("events.yaml" in p and "status" in p for p in parallel)
+    assert any("no source with id 'no-such-source'" in p for p in parallel)
+
+
+def test_where_processes_cannot_start_the_files_are_read_here(
+    store: Path, in_parallel: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import concurrent.futures
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("no processes in this sandbox")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    report = check_store(store)
+    assert report.problems == []
+    assert report.counts["figures"] == len(open_store(store).everything().figures)

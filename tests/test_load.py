@@ -723,6 +723,17 @@ def test_key_given_twice(tmp_path):
     )
 
 
+def test_a_list_as_a_key_is_a_problem_not_a_crash(tmp_path):
+    root = write_store(
+        tmp_path,
+        agreements=AGREEMENTS.replace("  place: Moscow\n", "  ? [place, city]\n  : Moscow\n"),
+    )
+
+    assert str(only_problem(root)) == (
+        "facts/agreements.yaml:5: agreements[0]: a key must be a plain name, not a list or a mapping"
+    )
+
+
 def test_key_given_twice_names_the_record(tmp_path):
     root = write_store(tmp_path, agreements=TWICE)
 
