@@ -91,6 +91,7 @@ _KIND_OF_TYPE = {
     "figure": "figures",
     "topic": "topics",
 }
+_KINDS_SQL = ", ".join(f"'{kind}'" for kind in _KIND_OF_TYPE.values())
 
 
 def cache_dir() -> Path:
@@ -529,7 +530,9 @@ class Builder:
         if scope is not None:
             db.executemany("INSERT OR IGNORE INTO scope_files VALUES (?)", [(f,) for f in scope[0]])
             db.executemany("INSERT OR IGNORE INTO scope_ids VALUES (?)", [(i,) for i in scope[1]])
-        everywhere = int(scope is None)
+        # Scoped, each check starts from the rows an index finds for the changed files and ids;
+        # (an OR of the two in one WHERE would have SQLite read every row of the table).
+        everywhere = scope is None
         problems: list[Problem] = []
         duplicates = db.execute(
             """
@@ -537,13 +540,15 @@ class Builder:
             JOIN files df ON df.name = d.file
             JOIN ids f ON f.topic = d.topic AND f.id = d.id
             JOIN files ff ON ff.name = f.file
-            WHERE (ff.ord, f.line) < (df.ord, d.line)
-              AND (? OR d.id IN (SELECT id FROM scope_ids))
+            WHERE (ff.ord, f.line) < (df.ord, d.line) {in_scope}
               AND NOT EXISTS (
                 SELECT 1 FROM ids e JOIN files ef ON ef.name = e.file
                 WHERE e.topic = d.topic AND e.id = d.id AND (ef.ord, e.line) < (ff.ord, f.line))
-            """,
-            (everywhere,),
+            """.format(
+                in_scope=""
+                if everywhere
+                else "AND d.topic IN (0, 1) AND d.id IN (SELECT id FROM scope_ids)"
+            )
         )
         for file, line, kind, position, record_id, first_file, first_line in duplicates:
             where = f"{first_file}:{first_line}"
@@ -552,20 +557,29 @@ class Builder:
         unreadable = {kind for (kind,) in db.execute("SELECT kind FROM files WHERE readable = 0")}
         dangling = db.execute(
             """
-            SELECT r.file, r.line, r.field, r.target, r.wanted,
-                   COALESCE(
-                       (SELECT i.kind FROM ids i WHERE i.topic = (r.wanted = 'topics')
-                        AND i.id = r.target AND i.kind = r.wanted LIMIT 1),
-                       (SELECT i.kind FROM ids i WHERE i.topic = (r.wanted = 'topics')
-                        AND i.id = r.target LIMIT 1)
-                   ) AS found,
-                   (SELECT i.subkind FROM ids i WHERE i.topic = 0 AND i.id = r.target
-                    AND i.kind = 'actors' LIMIT 1) AS subkind
-            FROM refs r
-            WHERE ? OR r.file IN (SELECT name FROM scope_files)
-                    OR r.target IN (SELECT id FROM scope_ids)
-            """,
-            (everywhere,),
+            SELECT * FROM (
+                SELECT r.file, r.line, r.field, r.target, r.wanted,
+                       COALESCE(
+                           (SELECT i.kind FROM ids i WHERE i.topic = (r.wanted = 'topics')
+                            AND i.id = r.target AND i.kind = r.wanted LIMIT 1),
+                           (SELECT i.kind FROM ids i WHERE i.topic = (r.wanted = 'topics')
+                            AND i.id = r.target LIMIT 1)
+                       ) AS found,
+                       CASE WHEN r.field LIKE '%.country' THEN
+                           (SELECT i.subkind FROM ids i WHERE i.topic = 0 AND i.id = r.target
+                            AND i.kind = 'actors' LIMIT 1)
+                       END AS subkind
+                FROM refs r {in_scope})
+            -- only what may be a problem: a reference that finds nothing of its kind, or a country
+            WHERE found IS NOT wanted OR (field LIKE '%.country' AND subkind IS NOT 'country')
+            """.format(
+                in_scope=""
+                if everywhere
+                else f"""WHERE r.rowid IN (
+                    SELECT rowid FROM refs WHERE file IN (SELECT name FROM scope_files)
+                    UNION SELECT rowid FROM refs WHERE wanted IN ({_KINDS_SQL})
+                        AND target IN (SELECT id FROM scope_ids))"""
+            )
         )
         for file, line, field, target, wanted, found, subkind in dangling:
             if found == wanted:
@@ -580,15 +594,20 @@ class Builder:
         late = db.execute(
             """
             SELECT p.file, p.line, p.field, p.notation, MAX(s.last)
-            FROM reported p
-            JOIN refs c ON c.record = p.record AND c.wanted = 'sources'
+            FROM reported p  -- CROSS JOIN: start from the reported dates, which may be few
+            CROSS JOIN refs c ON c.record = p.record AND c.wanted = 'sources'
             JOIN records s ON s.id = c.target AND s.type = 'source'
-            WHERE ? OR p.file IN (SELECT name FROM scope_files)
-                    OR c.target IN (SELECT id FROM scope_ids)
+            {in_scope}
             GROUP BY p.record, p.file, p.line, p.field, p.first, p.notation
             HAVING p.first > MAX(s.last)
-            """,
-            (everywhere,),
+            """.format(
+                in_scope=""
+                if everywhere
+                else """WHERE p.rowid IN (
+                    SELECT rowid FROM reported WHERE file IN (SELECT name FROM scope_files)
+                    UNION SELECT q.rowid FROM refs k JOIN reported q ON q.record = k.record
+                        WHERE k.wanted = 'sources' AND k.target IN (SELECT id FROM scope_ids))"""
+            )
         )
         for file, line, field, notation, latest in late:
             problems.append(
@@ -886,10 +905,9 @@ class Compiled:
 
     def referring_ids(self, target: str) -> list[str]:
         # Naming every kind lets SQLite use the (wanted, target) index instead of reading refs.
-        kinds = ",".join("?" * len(_KIND_OF_TYPE))
         return self.ids(
-            f"SELECT DISTINCT record FROM refs WHERE wanted IN ({kinds}) AND target = ?",
-            (*_KIND_OF_TYPE.values(), target),
+            f"SELECT DISTINCT record FROM refs WHERE wanted IN ({_KINDS_SQL}) AND target = ?",
+            (target,),
         )
 
     def actors_named(self, folded: str) -> list[str]:
