@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -281,11 +282,22 @@ def _table(listing: Listing, sections: Rows, footer: list[str]) -> RenderableTyp
         title_justify="left",
         caption_justify="left",
     )
-    rows = [row for _, section_rows in sections for row in section_rows]
+    texts = [
+        (label, [[_cell_text(cell) for cell in row] for row in section_rows])
+        for label, section_rows in sections
+    ]
     headers = _headers(listing)
     widest = [
-        max(len(line) for row in rows for line in str(row[i]).split("\n"))
-        for i in range(len(headers))
+        max(
+            cell_len(header),
+            *(
+                cell_len(line)
+                for _, rows in texts
+                for row in rows
+                for line in row[i].plain.split("\n")
+            ),
+        )
+        for i, header in enumerate(headers)
     ]
     wraps = [column.wrap for column in listing.columns] + [False] * listing.cites
     maxima = [column.max_width for column in listing.columns] + [None] * listing.cites
@@ -297,27 +309,32 @@ def _table(listing: Listing, sections: Rows, footer: list[str]) -> RenderableTyp
             justify=justify[i],
             no_wrap=not wraps[i],
             overflow="fold",
-            min_width=_MAIN_MIN_WIDTH if main else (None if wraps[i] else widest[i]),
+            # A column that does not wrap is as wide as its widest line: saying so spares Rich
+            # measuring every cell of it, most of the time it takes to lay out a table.
+            width=None if wraps[i] else widest[i],
+            min_width=_MAIN_MIN_WIDTH if main else None,
             max_width=maxima[i],
         )
     bars = _bar_column(listing, table)
     first = True
-    for label, section_rows in sections:
+    for label, rows in texts:
         if not first:
             table.add_section()
         first = False
         if label:
             table.add_row(*_label_row(label, listing, widest))
-        for index, row in enumerate(section_rows):
-            cells: list[RenderableType] = [
-                cell if isinstance(cell, Text) else Text(literal(cell)) for cell in row
-            ]
+        for index, row in enumerate(rows):
+            cells: list[RenderableType] = list(row)
             if bars is not None:
                 cells.append(bars(label, index))
             table.add_row(*cells)
     if not footer:
         return table
     return Group(table, Text("\n".join(literal(line) for line in footer)))
+
+
+def _cell_text(cell: str | Text) -> Text:
+    return cell if isinstance(cell, Text) else Text(literal(cell))
 
 
 def _label_row(label: str, listing: Listing, widest: list[int]) -> list[Text]:
