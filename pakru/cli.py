@@ -553,8 +553,8 @@ def search(
         str | None,
         typer.Option("--type", help="Only figure, agreement, event, actor or source records."),
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, help="At most this many results.")] = 50,
     fmt: FormatOpt = OutputFormat.TABLE,
+    limit: RowLimit = None,
 ) -> None:
     """Full-text search over titles, subjects, names, aliases, notes and quotes, best first.
 
@@ -572,11 +572,12 @@ def search(
     )
     compiled = _compiled(ctx)
     # pakru ranks the candidates itself; on a large store it ranks only the index's best few
-    # hundred, which holds the best `limit` unless the two rankings disagree wildly.
+    # hundred, which holds the best `shown` unless the two rankings disagree wildly.
+    shown = row_limit(limit, fmt)
     groups = find.candidate_terms(asked, compiled.topics())
-    candidates = compiled.text_ids(groups, limit=min(max(10 * limit, 200), 1_000_000))
+    candidates = compiled.text_ids(groups, limit=None if shown is None else max(10 * shown, 200))
     store = compiled.subset(candidates)
-    hits = find.search(store, asked, types=types, limit=limit, among=set(candidates))
+    hits = find.search(store, asked, types=types, limit=shown, among=set(candidates))
     rows = [render.SearchRow(hit, find.match_spans(hit.snippet, asked)) for hit in hits]
     _emit(render.search_listing(rows, text), fmt, store, limit)
 
