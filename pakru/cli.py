@@ -575,11 +575,14 @@ def search(
     # hundred, which holds the best `shown` unless the two rankings disagree wildly.
     shown = row_limit(limit, fmt)
     groups = find.candidate_terms(asked, compiled.topics())
-    candidates = compiled.text_ids(groups, limit=None if shown is None else max(10 * shown, 200))
+    most = None if shown is None else max(10 * shown, 200)
+    candidates = compiled.text_ids(groups, limit=most)
     store = compiled.subset(candidates)
-    hits = find.search(store, asked, types=types, limit=shown, among=set(candidates))
-    rows = [render.SearchRow(hit, find.match_spans(hit.snippet, asked)) for hit in hits]
-    _emit(render.search_listing(rows, text), fmt, store, limit)
+    hits = find.search(store, asked, types=types, among=set(candidates))
+    # How many match is known when the index's candidates were not cut short.
+    total = len(hits) if most is None or len(candidates) < most else None
+    rows = [render.SearchRow(hit, find.match_spans(hit.snippet, asked)) for hit in hits[:shown]]
+    _emit(render.search_listing(rows, text, total), fmt, store, limit)
 
 
 @app.command(rich_help_panel="Inspect")

@@ -964,7 +964,7 @@ def _highlighted(row: SearchRow) -> Text:
     return text
 
 
-def search_listing(rows: Sequence[SearchRow], text: str) -> Listing:
+def search_listing(rows: Sequence[SearchRow], text: str, total: int | None = None) -> Listing:
     columns = (
         Column("Type", lambda r: r.hit.record.record_type),
         Column("Match (→ id)", _highlighted, wrap=True),
@@ -978,4 +978,5 @@ def search_listing(rows: Sequence[SearchRow], text: str) -> Listing:
         ("id", "type", "score", "matched", "snippet"),
         caption="Best matches first; `pakru show ID` gives a record in full.",
         cites=False,
+        total=total,
     )

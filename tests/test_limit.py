@@ -116,3 +116,17 @@ def test_a_negative_limit_is_refused_in_one_line(invoke: Invoke, busy_store: Pat
     assert result.exit_code == 2
     assert "--limit" in result.stderr and "-1" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_search_shows_its_best_rows_and_how_many_match(invoke: Invoke, busy_store: Path) -> None:
+    every = json.loads(invoke("search", "steel", "-f", "json", facts=busy_store).stdout)
+    assert len(every) > TABLE_ROWS
+    out = invoke("search", "steel", "-n", "2", facts=busy_store).stdout
+    assert f"Showing the first 2 of {len(every)} rows" in _one_line(out)
+    ids = [
+        row["id"]
+        for row in json.loads(
+            invoke("search", "steel", "-f", "json", "-n", "2", facts=busy_store).stdout
+        )
+    ]
+    assert ids == [row["id"] for row in every[:2]]
