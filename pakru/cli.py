@@ -312,16 +312,20 @@ def trade(
     Examples: pakru trade 2023-24 · pakru trade FY24 --format json · pakru trade
     """
     from pakru import query, render
-    from pakru.records import TRADE_METRICS
+    from pakru.records import TRADE_METRICS, Figure
 
     asked = parse_period_query(period, param="PERIOD") if period is not None else None
     compiled = _compiled(ctx)
-    ids = compiled.dated_ids("figure", asked, metrics=TRADE_METRICS)
+    # Only the rows shown are read: they are chosen by keys the index holds.
+    ordered = query.trade_order(compiled.figure_keys(asked, TRADE_METRICS), asked)
+    shown = row_limit(limit, fmt)
+    ids = [key.id for key in ordered[:shown]]
     derived = query.derived_trade(compiled.derived(asked), asked)
     conflicts = compiled.checks([*ids, *(d.id for d in derived)], conflicts_only=True)
     store = compiled.subset([*ids, *_figures_named(derived, conflicts)])
-    found = query.trade_figures(store, asked)
-    _emit(render.trade_listing(found, asked, derived, conflicts), fmt, store, limit)
+    found = [figure for i in ids if isinstance(figure := store.by_id[i], Figure)]
+    total = len(ordered) + len(derived)
+    _emit(render.trade_listing(found, asked, derived, conflicts, total), fmt, store, limit)
 
 
 @app.command(rich_help_panel="Query")

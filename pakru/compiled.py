@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 from pakru import __version__, records
 from pakru.errors import Problem, StoreError
 from pakru.layout import StoreFile, store_files
-from pakru.records import FactStore, Figure, Record, Topic
+from pakru.records import FactStore, Figure, FigureKey, Record, Topic
 from pakru.types import Period
 
 # Bump when the layout of the compiled file, or what is kept in it, changes. The code that writes
@@ -51,7 +51,7 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE files(name TEXT PRIMARY KEY, kind TEXT, size INT, mtime INT, readable INT, ord INT);
 CREATE TABLE records(
     id TEXT, type TEXT, file TEXT, position INT, line INT,
-    first TEXT, last TEXT, metric TEXT, body TEXT
+    first TEXT, last TEXT, metric TEXT, label TEXT, basis TEXT, body TEXT
 );
 CREATE TABLE ids(id TEXT, topic INT, kind TEXT, subkind TEXT, file TEXT, line INT, position INT);
 CREATE TABLE refs(record TEXT, file TEXT, field TEXT, line INT, target TEXT, wanted TEXT);
@@ -69,7 +69,7 @@ CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61 remove_diacritics 
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS records_id ON records(id, type, first, last);
 CREATE INDEX IF NOT EXISTS records_type_first ON records(type, first, last, id);
-CREATE INDEX IF NOT EXISTS records_metric ON records(type, metric, last, first, id);
+CREATE INDEX IF NOT EXISTS records_metric ON records(type, metric, last, first, id, label, basis);
 CREATE INDEX IF NOT EXISTS records_file ON records(file);
 CREATE INDEX IF NOT EXISTS ids_id ON ids(topic, id);
 CREATE INDEX IF NOT EXISTS ids_file ON ids(file);
@@ -352,10 +352,10 @@ def read_one(file: StoreFile, only_check: bool = False) -> Read:
     for index, row in enumerate(result.rows):
         record = row.record
         storage = record.to_storage()
-        first, last, metric = _index_columns(record)
         tables.records.append(
-            (record.id, record.record_type, name, row.position, row.line, first, last)
-            + (metric, json.dumps(storage, ensure_ascii=False))
+            (record.id, record.record_type, name, row.position, row.line)
+            + _index_columns(record)
+            + (json.dumps(storage, ensure_ascii=False),)
         )
         if record.record_type != "topic" and not only_check:
             tables.texts.append((index, _text_of(storage)))
@@ -505,8 +505,8 @@ class Builder:
         db.executemany("INSERT INTO ids VALUES (?, ?, ?, ?, ?, ?, ?)", tables.ids)
         (start,) = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM records").fetchone()
         db.executemany(
-            "INSERT INTO records(rowid, id, type, file, position, line, first, last, metric, body) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO records(rowid, id, type, file, position, line, first, last, metric, "
+            "label, basis, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(rowid, *row) for rowid, row in enumerate(tables.records, start=start + 1)],
         )
         db.executemany(
@@ -721,14 +721,18 @@ def _iso(day: Any) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def _index_columns(record: Record) -> tuple[str | None, str | None, str | None]:
-    """The first and last day of a record's main date, and a figure's metric."""
+def _index_columns(
+    record: Record,
+) -> tuple[str | None, str | None, str | None, str | None, str | None]:
+    """The first and last day of a record's main date, its metric, that date as written, and its
+    basis: what answers are looked up and ordered by without reading the record itself."""
     period: Period | None = getattr(record, "date", None) or getattr(record, "period", None)
     if isinstance(record, records.Source):
         period = record.published
+    metric, basis = getattr(record, "metric", None), getattr(record, "basis", None)
     if period is None:
-        return None, None, getattr(record, "metric", None)
-    return _iso(period.first), _iso(period.last), getattr(record, "metric", None)
+        return None, None, metric, None, basis
+    return _iso(period.first), _iso(period.last), metric, str(period), basis
 
 
 def _text_of(storage: dict[str, Any]) -> str:
@@ -887,6 +891,18 @@ class Compiled:
             (*parameters, limit),
         )
         return first, total
+
+    def figure_keys(self, window: Period | None, metrics: Sequence[str]) -> list[FigureKey]:
+        """What orders the figures of these metrics whose period could fall in the window, read
+        from an index: enough to choose the rows to show before reading any of them."""
+        sql, parameters = _dated_sql("figure", window, None, None, metrics)
+        return [
+            FigureKey(*row)
+            for row in self.db.execute(
+                f"SELECT DISTINCT r.id, r.first, r.last, r.metric, r.label, r.basis {sql}",
+                parameters,
+            )
+        ]
 
     def text_ids(self, groups: Sequence[Sequence[str]], limit: int | None = None) -> list[str]:
         """Records whose text has, for every group, one of its alternatives (a word, or words in

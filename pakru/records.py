@@ -16,6 +16,18 @@ from pakru.types import Period
 TRADE_METRICS = ("trade_total", "exports", "imports", "trade_growth")
 
 
+class FigureKey(NamedTuple):
+    """What figures are ordered by: their id, the first and last day of their period (ISO text,
+    None when open or undated), metric, period as written, and basis."""
+
+    id: str
+    first: str | None
+    last: str | None
+    metric: str
+    label: str | None
+    basis: str
+
+
 class Citation(NamedTuple):
     """A verbatim quote from a source document."""
 

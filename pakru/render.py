@@ -560,8 +560,10 @@ def figure_listing(
     period: Period | None = None,
     caption: str | None = None,
     chart: bool = False,
+    total: int | None = None,
 ) -> Listing:
-    """Figures, those for exactly `period` first, then overlapping ones, then derived ones."""
+    """Figures, those for exactly `period` first, then overlapping ones, then derived ones;
+    `total` counts the rows there are when `figures` holds only the first ones."""
     exact = [f for f in figures if period is not None and str(f.period) == str(period)]
     exact_ids = {f.id for f in exact}
     rest = [f for f in figures if f.id not in exact_ids]
@@ -582,6 +584,7 @@ def figure_listing(
         conflicts=conflicts,
         extra=_conflict_extra(conflicts),
         bars=bars,
+        total=total,
     )
 
 
@@ -590,6 +593,7 @@ def trade_listing(
     period: Period | None,
     derived: Sequence[Derived] = (),
     conflicts: Sequence[Check] = (),
+    total: int | None = None,
 ) -> Listing:
     if period is None:
         return figure_listing(
@@ -600,6 +604,7 @@ def trade_listing(
             conflicts,
             caption="Bars compare totals; (N mo) marks a period shorter than a year.",
             chart=True,
+            total=total,
         )
     return figure_listing(
         f"Trade, {period}",
@@ -610,6 +615,7 @@ def trade_listing(
         period=period,
         caption=f"Figures for {describe_period(period)}, then figures whose period overlaps it; "
         "each row shows its own period.",
+        total=total,
     )
 
 

@@ -130,3 +130,48 @@ def test_search_shows_its_best_rows_and_how_many_match(invoke: Invoke, busy_stor
         )
     ]
     assert ids == [row["id"] for row in every[:2]]
+
+
+@pytest.fixture(scope="module")
+def busy_trade_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test store with 36 more reports of Pakistan's exports: a year's and each month's."""
+    root = tmp_path_factory.mktemp("busy-trade") / "facts"
+    shutil.copytree(DATA_FACTS, root)
+    (root / "figures").mkdir()
+    months = [f"{2023 + (6 + i) // 12}-{(6 + i) % 12 + 1:02d}" for i in range(12)]
+    periods = ["FY2023-24"] * 12 + months + months[::-1]
+    items = [
+        f"""- id: exports-report-{i:02d}
+  metric: exports
+  subject: Pakistan's exports to Russia
+  value: 400000000
+  unit: USD
+  stated: $400 million
+  period: {period}
+  qualifier: exact
+  basis: reported
+  topics: [trade]
+  sources:
+    - source: gazette-2025-03-14
+      quote: Exports from Pakistan stood at $400 million
+"""
+        for i, period in enumerate(periods)
+    ]
+    (root / "figures" / "exports.yaml").write_text("".join(items), encoding="utf-8")
+    return root
+
+
+def test_trade_reads_only_the_rows_it_shows_yet_shows_the_first_ones(
+    invoke: Invoke, busy_trade_store: Path
+) -> None:
+    whole = _csv_ids(
+        invoke("trade", "2023-24", "-f", "csv", "-n", "0", facts=busy_trade_store).stdout
+    )
+    assert len(whole) > 36 and whole[-1].startswith("derived-")
+    for limit in (1, 13, 30):
+        text = invoke(
+            "trade", "2023-24", "-f", "csv", "-n", str(limit), facts=busy_trade_store
+        ).stdout
+        assert _csv_ids(text) == whole[:limit]
+    table = _one_line(invoke("trade", "2023-24", facts=busy_trade_store).stdout)
+    assert f"Showing the first {TABLE_ROWS} of {len(whole)} rows" in table
