@@ -74,7 +74,7 @@ CREATE INDEX IF NOT EXISTS records_file ON records(file);
 CREATE INDEX IF NOT EXISTS ids_id ON ids(topic, id);
 CREATE INDEX IF NOT EXISTS ids_file ON ids(file);
 CREATE INDEX IF NOT EXISTS refs_target ON refs(wanted, target, record);
-CREATE INDEX IF NOT EXISTS refs_record ON refs(record);
+CREATE INDEX IF NOT EXISTS refs_record ON refs(record, wanted, target);
 CREATE INDEX IF NOT EXISTS refs_file ON refs(file);
 CREATE INDEX IF NOT EXISTS reported_record ON reported(record);
 CREATE INDEX IF NOT EXISTS reported_file ON reported(file);
