@@ -276,3 +276,37 @@ def test_where_processes_cannot_start_the_files_are_read_here(
     report = check_store(store)
     assert report.problems == []
     assert report.counts["figures"] == len(open_store(store).everything().figures)
+
+
+class _Recorder:
+    """Stands in for the database to note the SQL a builder would run."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def execute(self, sql: str, *args: object) -> list[object]:
+        self.statements.append(sql)
+        return []
+
+    def executemany(self, sql: str, *args: object) -> None:
+        self.statements.append(sql)
+
+
+def test_checks_after_an_edit_look_up_rows_instead_of_reading_whole_tables(store: Path) -> None:
+    """The plans, not the timings: on a large store a scan of every reference or reported date
+    turns an edit's re-check from milliseconds into seconds."""
+    open_store(store)
+    recorder = _Recorder()
+    builder = compiled.Builder.__new__(compiled.Builder)
+    builder.db = recorder  # type: ignore[assignment]
+    builder._cross_problems((set(), set()))
+    queries = [q for q in recorder.statements if q.lstrip().startswith("SELECT") and "(" in q]
+    assert len(queries) >= 3
+    db = sqlite3.connect(cache_path(store))
+    db.execute("CREATE TEMP TABLE scope_files(name TEXT PRIMARY KEY)")
+    db.execute("CREATE TEMP TABLE scope_ids(id TEXT PRIMARY KEY)")
+    for sql in queries:
+        plan = [row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}")]
+        scans = [step for step in plan if step.startswith("SCAN") and "subquery" not in step]
+        assert scans == [], (sql, plan)
+        assert not any(step.endswith("(wanted=?)") for step in plan), (sql, plan)
