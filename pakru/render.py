@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from rich import box
 from rich.cells import cell_len
@@ -16,10 +16,12 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from pakru.consistency import AnyFigure, Check, Derived
 from pakru.options import OutputFormat
 from pakru.records import Actor, Agreement, Event, FactStore, Figure, Record, Source, Topic
 from pakru.types import Period, Precision
+
+if TYPE_CHECKING:  # consistency is imported where its records are told apart: few answers need it
+    from pakru.consistency import AnyFigure, Check, Derived
 
 METRIC_LABELS = {
     "trade_total": "total",
@@ -767,6 +769,8 @@ def topics_listing(topics: Sequence[Topic], counts: Mapping[str, int]) -> Listin
 
 
 def _figure_block(figure: AnyFigure, notes: _Footnotes) -> str:
+    from pakru.consistency import Derived
+
     lines = [f"{format_figure_value(figure)}, {figure.period}", figure.id]
     if isinstance(figure, Derived):
         lines.append(f"= {figure.formula}")
@@ -897,6 +901,8 @@ def _cite(citation: Any, store: FactStore) -> str:
 
 
 def _brief(item: Any) -> str:
+    from pakru.consistency import Check, Derived
+
     if isinstance(item, Check):
         verdict = "agrees" if item.agrees else "CONFLICT"
         return f"{verdict}: {item.a.id} and {item.b.id}: {item.reason}"
@@ -910,6 +916,8 @@ def _brief(item: Any) -> str:
 
 
 def _brief_json(item: Any) -> dict[str, Any]:
+    from pakru.consistency import Check
+
     if isinstance(item, Check):
         return _check_json(item)
     return {"id": item.id, "type": item.record_type, "summary": _brief(item)}
