@@ -15,7 +15,7 @@ If the cache cannot be written, the store is compiled in memory for this one que
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 import sqlite3
 import sys
@@ -41,17 +41,20 @@ _WRITERS = ("compiled.py", "records.py", "consistency.py", "types.py", "models.p
 def _format() -> str:
     here = Path(__file__).parent
     stamp = ",".join(f"{(s := (here / name).stat()).st_size}:{s.st_mtime_ns}" for name in _WRITERS)
-    return f"{__version__}/{_LAYOUT}/{zlib.crc32(stamp.encode()):08x}"
+    python = f"py{sys.version_info[0]}.{sys.version_info[1]}m{marshal.version}"
+    return f"{__version__}/{_LAYOUT}/{python}/{zlib.crc32(stamp.encode()):08x}"
 
 
 FORMAT = _format()
 
+# Bodies are marshal data (see _pack); derived figures' inputs and the figures a check involves are
+# ids separated by spaces.
 _TABLES = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE files(name TEXT PRIMARY KEY, kind TEXT, size INT, mtime INT, readable INT, ord INT);
 CREATE TABLE records(
     id TEXT, type TEXT, file TEXT, position INT, line INT,
-    first TEXT, last TEXT, metric TEXT, label TEXT, basis TEXT, body TEXT
+    first TEXT, last TEXT, metric TEXT, label TEXT, basis TEXT, body BLOB
 );
 CREATE TABLE ids(id TEXT, topic INT, kind TEXT, subkind TEXT, file TEXT, line INT, position INT);
 CREATE TABLE refs(record TEXT, file TEXT, field TEXT, line INT, target TEXT, wanted TEXT);
@@ -59,8 +62,8 @@ CREATE TABLE reported(record TEXT, file TEXT, field TEXT, line INT, first TEXT, 
 CREATE TABLE names(folded TEXT, actor TEXT, file TEXT);
 CREATE TABLE file_problems(file TEXT, line INT, field TEXT, message TEXT);
 CREATE TABLE store_problems(file TEXT, line INT, field TEXT, message TEXT);
-CREATE TABLE derived(id TEXT, first TEXT, last TEXT, inputs TEXT, body TEXT);
-CREATE TABLE checks(a TEXT, b TEXT, agrees INT, first TEXT, last TEXT, figures TEXT, body TEXT);
+CREATE TABLE derived(id TEXT, first TEXT, last TEXT, inputs TEXT, body BLOB);
+CREATE TABLE checks(a TEXT, b TEXT, agrees INT, first TEXT, last TEXT, figures TEXT, body BLOB);
 CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61 remove_diacritics 2');
 """
 # Made after a full build has inserted every row: one sort each, instead of an update per row.
@@ -355,7 +358,7 @@ def read_one(file: StoreFile, only_check: bool = False) -> Read:
         tables.records.append(
             (record.id, record.record_type, name, row.position, row.line)
             + _index_columns(record)
-            + (json.dumps(storage, ensure_ascii=False),)
+            + (_pack(storage),)
         )
         if record.record_type != "topic" and not only_check:
             tables.texts.append((index, _text_of(storage)))
@@ -464,10 +467,10 @@ class Builder:
             for (body,) in self.db.execute(
                 f"SELECT body FROM records WHERE type = 'figure' AND file IN ({marks})", chunk
             ):
-                data = json.loads(body)
+                data = _unpack(body)
                 for ignored in ("note", "date_note", "topics"):
                     data.pop(ignored, None)
-                numbers.append(json.dumps(data, sort_keys=True))
+                numbers.append(repr(sorted(data.items())))
         return sorted(numbers)
 
     def _figure_span(self, files: Sequence[str]) -> tuple[str, str] | None:
@@ -659,7 +662,7 @@ class Builder:
                         "COALESCE(first, '0001-01-01') <= ? AND COALESCE(last, '9999-12-31') >= ?",
                         (end, start),
                     )
-                    if set(json.loads(ids)) <= inside
+                    if set(ids.split()) <= inside
                 ]
                 db.executemany(f"DELETE FROM {table} WHERE rowid = ?", stale)
         derived = consistency.derive(figures)
@@ -670,8 +673,8 @@ class Builder:
                     d.id,
                     _iso(d.period.first),
                     _iso(d.period.last),
-                    json.dumps([f.id for f in d.inputs]),
-                    json.dumps(d.to_storage(), ensure_ascii=False),
+                    " ".join(f.id for f in d.inputs),
+                    _pack(d.to_storage()),
                 )
                 for d in derived
             ],
@@ -689,8 +692,8 @@ class Builder:
                     int(check.agrees),
                     min((_iso(p.first) or "0001-01-01" for p in periods), default=None),
                     max((_iso(p.last) or "9999-12-31" for p in periods), default=None),
-                    json.dumps(involved),
-                    json.dumps(check.to_storage(), ensure_ascii=False),
+                    " ".join(involved),
+                    _pack(check.to_storage()),
                 )
             )
         db.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?)", check_rows)
@@ -715,6 +718,17 @@ def _year_around(span: tuple[str, str]) -> tuple[str, str]:
 def _chunks(items: Sequence[str], size: int = 500) -> Iterable[list[str]]:
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
+
+
+# Bodies are stored as marshal data: it is built into the interpreter (nothing to import before an
+# answer) and faster to read than JSON. Its format changes between Python versions, which FORMAT
+# names, so a compiled store is never read by another one.
+def _pack(data: Any) -> bytes:
+    return marshal.dumps(data)
+
+
+def _unpack(blob: bytes) -> Any:
+    return marshal.loads(blob)
 
 
 def _iso(day: Any) -> str | None:
@@ -755,13 +769,13 @@ def _text_of(storage: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def _figure(body: str) -> Figure:
-    figure: Figure = Figure.from_storage(json.loads(body))
+def _figure(body: bytes) -> Figure:
+    figure: Figure = Figure.from_storage(_unpack(body))
     return figure
 
 
-def _record(kind: str, body: str) -> Record:
-    record: Record = records.RECORD_CLASSES[kind].from_storage(json.loads(body))
+def _record(kind: str, body: bytes) -> Record:
+    record: Record = records.RECORD_CLASSES[kind].from_storage(_unpack(body))
     return record
 
 
@@ -808,12 +822,13 @@ class Compiled:
         from pakru.consistency import Derived
 
         rows = self.db.execute(
-            "SELECT body, inputs FROM derived WHERE inputs LIKE ?", (f'%"{figure_id}"%',)
+            "SELECT body, inputs FROM derived WHERE ' ' || inputs || ' ' LIKE ?",
+            (f"% {figure_id} %",),
         )
         return [
-            Derived.from_storage(json.loads(body))
+            Derived.from_storage(_unpack(body))
             for body, inputs in rows
-            if figure_id in json.loads(inputs)
+            if figure_id in inputs.split()
         ]
 
     def counts_by_kind(self) -> dict[str, int]:
@@ -943,9 +958,7 @@ class Compiled:
         if window is not None:
             sql += " WHERE (first IS NULL OR first <= ?) AND (last IS NULL OR last >= ?)"
             parameters = [_iso(window.last) or "9999-12-31", _iso(window.first) or "0001-01-01"]
-        return [
-            Derived.from_storage(json.loads(body)) for (body,) in self.db.execute(sql, parameters)
-        ]
+        return [Derived.from_storage(_unpack(body)) for (body,) in self.db.execute(sql, parameters)]
 
     def checks(
         self, ids: Iterable[str] | None = None, *, conflicts_only: bool = False
@@ -967,7 +980,7 @@ class Compiled:
                     [*chunk, *chunk],
                 ).fetchall()
         unique = dict(rows)
-        stored = [json.loads(unique[rowid]) for rowid in sorted(unique)]
+        stored = [_unpack(unique[rowid]) for rowid in sorted(unique)]
         named = sorted({i for data in stored for i in stored_ids(data)})
         figures = {r.id: r for r in self._by_ids(named) if isinstance(r, Figure)}
         return [Check.from_storage(data, figures) for data in stored]
