@@ -154,6 +154,11 @@ _SCALAR_BUILDERS: dict[str, Callable[[yaml.ScalarNode], object]] = {
     for name in ("int", "float", "bool", "null", "timestamp")
 }
 _STR = "tag:yaml.org,2002:str"
+_NODE_WORDS = {
+    yaml.ScalarNode: "a value",
+    yaml.SequenceNode: "a list",
+    yaml.MappingNode: "a mapping",
+}
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
@@ -187,15 +192,21 @@ class _Builder:
         self.seen.add(id(node))
         lines[location[1:]] = line
         tag = node.tag
-        if tag == _STR:
+        scalar = isinstance(node, yaml.ScalarNode)
+        if tag == _STR and scalar:
             return node.value
         if tag == _MAP and isinstance(node, yaml.MappingNode):
             return self._mapping(node, location, lines)
         if tag == _SEQ and isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*location, i), lines) for i, child in enumerate(node.value)]
-        builder = _SCALAR_BUILDERS.get(tag) if isinstance(node, yaml.ScalarNode) else None
+        builder = _SCALAR_BUILDERS.get(tag) if scalar else None
         if builder is None:
-            self.problems.append(_tag_problem(node, self.name))
+            if tag in _PLAIN_TAGS:  # a plain tag on the wrong kind of node: `!!str {a: 1}`
+                field = _field_name(self.kind, location)
+                message = f"YAML tag {tag!r} does not fit {_NODE_WORDS[type(node)]}"
+                self.problems.append(Problem(self.name, line, field, message))
+            else:
+                self.problems.append(_tag_problem(node, self.name))
             self.ok = False
             return None
         try:

@@ -734,6 +734,18 @@ def test_a_list_as_a_key_is_a_problem_not_a_crash(tmp_path):
     )
 
 
+def test_a_plain_tag_on_the_wrong_kind_of_value_is_a_problem(tmp_path):
+    root = write_store(
+        tmp_path,
+        agreements=AGREEMENTS.replace("  place: Moscow\n", "  place: !!str {city: Moscow}\n"),
+    )
+
+    assert str(only_problem(root)) == (
+        "facts/agreements.yaml:5: agreements[0].place: YAML tag 'tag:yaml.org,2002:str' does not "
+        "fit a mapping"
+    )
+
+
 def test_key_given_twice_names_the_record(tmp_path):
     root = write_store(tmp_path, agreements=TWICE)
 
