@@ -69,15 +69,19 @@ CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61 remove_diacritics 
 # Made after a full build has inserted every row: one sort each, instead of an update per row.
 # The questions asked on every answer (records by date, by metric, by what they name) are answered
 # from the indexes alone, without reading the rows with their bodies.
-_INDEXES = """
+_CHECK_INDEXES = """
 CREATE INDEX IF NOT EXISTS records_id ON records(id, type, first, last);
+CREATE INDEX IF NOT EXISTS ids_id ON ids(topic, id);
+CREATE INDEX IF NOT EXISTS refs_record ON refs(record, wanted, target);
+"""  # what the checks across records look rows up by; `pakru check` makes only these
+_INDEXES = (
+    _CHECK_INDEXES
+    + """
 CREATE INDEX IF NOT EXISTS records_type_first ON records(type, first, last, id);
 CREATE INDEX IF NOT EXISTS records_metric ON records(type, metric, last, first, id, label, basis);
 CREATE INDEX IF NOT EXISTS records_file ON records(file);
-CREATE INDEX IF NOT EXISTS ids_id ON ids(topic, id);
 CREATE INDEX IF NOT EXISTS ids_file ON ids(file);
 CREATE INDEX IF NOT EXISTS refs_target ON refs(wanted, target, record);
-CREATE INDEX IF NOT EXISTS refs_record ON refs(record, wanted, target);
 CREATE INDEX IF NOT EXISTS refs_file ON refs(file);
 CREATE INDEX IF NOT EXISTS reported_record ON reported(record);
 CREATE INDEX IF NOT EXISTS reported_file ON reported(file);
@@ -88,6 +92,7 @@ CREATE INDEX IF NOT EXISTS derived_first ON derived(first);
 CREATE INDEX IF NOT EXISTS checks_a ON checks(a);
 CREATE INDEX IF NOT EXISTS checks_b ON checks(b);
 """
+)
 
 _KIND_OF_TYPE = {
     "source": "sources",
@@ -164,16 +169,20 @@ def _open_cached(root: Path, fingerprints: dict[str, tuple[int, int]]) -> sqlite
     return None
 
 
-def compile_in_memory(root: Path, *, only_check: bool = False) -> tuple[Compiled, Kept]:
-    """Compile the whole store afresh in memory; also return what checking quotes needs.
+def compile_in_memory(
+    root: Path, *, only_check: bool = False, quotes: bool = False
+) -> tuple[Compiled, Kept]:
+    """Compile the whole store afresh in memory; also return what checking quotes needs (the
+    sources and citations, when `quotes`).
 
-    `only_check` leaves out what answering needs but validating does not: the full-text index,
-    the table of names, and derived figures and figure checks.
+    `only_check` leaves out what answering needs but validating does not: the records' bodies,
+    the full-text index, the table of names, and derived figures and figure checks.
     """
     files, fingerprints = _fingerprint(root)
     db = sqlite3.connect(":memory:", isolation_level=None)
     db.executescript(_TABLES)
-    kept = Builder(db, root, only_check=only_check).sync(files, fingerprints, full=True)
+    builder = Builder(db, root, only_check=only_check, quotes=quotes)
+    kept = builder.sync(files, fingerprints, full=True)
     return Compiled(db), kept
 
 
@@ -292,7 +301,9 @@ class Read(NamedTuple):
 PARALLEL_BYTES = 2_000_000
 
 
-def read_all(files: Sequence[StoreFile], *, only_check: bool = False) -> Iterator[Read]:
+def read_all(
+    files: Sequence[StoreFile], *, only_check: bool = False, quotes: bool = False
+) -> Iterator[Read]:
     """Read and validate files, in order: a large batch in one process per core, since parsing YAML
     is most of the work; here when there is one core, little to read, or processes cannot start."""
     workers = _cores() if sum(f.fingerprint[0] for f in files) >= PARALLEL_BYTES else 1
@@ -305,13 +316,16 @@ def read_all(files: Sequence[StoreFile], *, only_check: bool = False) -> Iterato
         try:
             with ProcessPoolExecutor(workers, mp_context=_process_context()) as pool:
                 chunk = max(1, len(files) // (workers * 8))
-                for read in pool.map(read_one, files, repeat(only_check), chunksize=chunk):
+                reads = pool.map(
+                    read_one, files, repeat(only_check), repeat(quotes), chunksize=chunk
+                )
+                for read in reads:
                     yield read
                     done += 1
         except (OSError, BrokenProcessPool):  # no processes here (a sandbox, a limit)
             pass
     for file in files[done:]:
-        yield read_one(file, only_check)
+        yield read_one(file, only_check, quotes)
 
 
 def _cores() -> int:
@@ -329,7 +343,7 @@ def _process_context() -> Any:
     return multiprocessing.get_context()
 
 
-def read_one(file: StoreFile, only_check: bool = False) -> Read:
+def read_one(file: StoreFile, only_check: bool = False, quotes: bool = False) -> Read:
     """One file read and validated, as rows for the compiled store's tables (in a worker process
     when many files are read at once: what it returns is cheap to send back)."""
     from pakru.load import read_file  # YAML and pydantic: only when something changed
@@ -354,13 +368,14 @@ def read_one(file: StoreFile, only_check: bool = False) -> Read:
     )
     for index, row in enumerate(result.rows):
         record = row.record
-        storage = record.to_storage()
+        # A check keeps no bodies: nothing is answered from what it compiles.
+        storage = None if only_check else record.to_storage()
         tables.records.append(
             (record.id, record.record_type, name, row.position, row.line)
             + _index_columns(record)
-            + (_pack(storage),)
+            + (None if storage is None else _pack(storage),)
         )
-        if record.record_type != "topic" and not only_check:
+        if storage is not None and record.record_type != "topic":
             tables.texts.append((index, _text_of(storage)))
         tables.refs.extend((r.record, name, r.field, r.line, r.target, r.wanted) for r in row.refs)
         if row.reported is not None:
@@ -371,19 +386,23 @@ def read_one(file: StoreFile, only_check: bool = False) -> Read:
             tables.names.extend((fold_name(n), record.id, name) for n in spellings)
         if isinstance(record, Figure) and not only_check:
             kept.figures.append(record)
-        elif isinstance(record, records.Source):
+        elif isinstance(record, records.Source) and quotes:
             kept.sources.append(row)
-        kept.citations.extend((name, line, field, c) for field, line, c in row.citations)
+        if quotes:
+            kept.citations.extend((name, line, field, c) for field, line, c in row.citations)
     return Read(tables, kept)
 
 
 class Builder:
     """Reads changed files into the compiled store and checks the store as a whole."""
 
-    def __init__(self, db: sqlite3.Connection, root: Path, *, only_check: bool = False) -> None:
+    def __init__(
+        self, db: sqlite3.Connection, root: Path, *, only_check: bool = False, quotes: bool = False
+    ) -> None:
         self.db = db
         self.root = root
         self.only_check = only_check
+        self.quotes = quotes
 
     def sync(
         self, files: Sequence[Any], fingerprints: dict[str, tuple[int, int]], *, full: bool
@@ -404,13 +423,14 @@ class Builder:
         old_numbers = self._figure_numbers(touched)
         self._forget(touched)
         kept = Kept([], [], [])
-        for read in read_all(changed, only_check=self.only_check):
+        for read in read_all(changed, only_check=self.only_check, quotes=self.quotes):
             self._insert(read.tables)
             kept.figures.extend(read.kept.figures)
             kept.sources.extend(read.kept.sources)
             kept.citations.extend(read.kept.citations)
         if full:  # (not executescript: it would commit the transaction a rebuild runs in)
-            for statement in _INDEXES.strip().split(";\n"):
+            indexes = _CHECK_INDEXES if self.only_check else _INDEXES
+            for statement in indexes.strip().split(";\n"):
                 db.execute(statement)
         db.executemany(
             "UPDATE files SET ord = ? WHERE name = ?",

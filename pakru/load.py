@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from pydantic import ValidationError
@@ -135,13 +135,11 @@ def _read_file(kind: str, path: str, name: str, problems: list[Problem]) -> list
         problems.append(Problem(name, root.start_mark.line + 1, "", message))
         return None
     builder = _Builder(kind, name, problems)
-    entries = []
-    for index, node in enumerate(root.value):
-        lines: dict[Location, int] = {}
-        raw = builder.build(node, (index,), lines)
-        if builder.refused:
-            return None
-        entries.append(_Entry(kind, name, index, lines, raw))
+    entries = [
+        _Entry(kind, name, index, lines, raw)
+        for index, node in enumerate(root.value)
+        for raw, lines in (builder.item(index, node),)
+    ]
     return entries if builder.ok else None
 
 
@@ -166,80 +164,75 @@ _SEQ = "tag:yaml.org,2002:seq"
 class _Builder:
     """Builds the items of a composed YAML file into plain values, noting the line of each value
     (keyed by its path within its item), in one walk that also refuses what a store must not
-    hold: aliases, tags beyond YAML's plain ones, keys given twice, values YAML cannot build.
+    hold: tags beyond YAML's plain ones, keys given twice, values YAML cannot build.
 
-    An alias is met as a node already seen; refusing it here keeps a "billion laughs" file from
-    ever being expanded.
+    Aliases cannot reach it: they need anchors, which `_read_file` refuses before composing, so
+    a "billion laughs" file is never expanded.
     """
 
     def __init__(self, kind: str, name: str, problems: list[Problem]) -> None:
         self.kind = kind
         self.name = name
         self.problems = problems
-        self.seen: set[int] = set()
+        self.index = 0  # of the item being built
         self.ok = True  # False: a problem was found, and the file's items are not to be used
-        self.refused = False  # True: an alias was met, and the walk stopped there
 
-    def build(self, node: yaml.Node, location: Location, lines: dict[Location, int]) -> Any:
-        if self.refused:
-            return None
+    def item(self, index: int, node: yaml.Node) -> tuple[Any, dict[Location, int]]:
+        """One item of the file, and the line of each of its values by path."""
+        self.index = index
+        lines: dict[Location, int] = {}
+        return self.build(node, (), lines), lines
+
+    def build(self, node: yaml.Node, path: Location, lines: dict[Location, int]) -> Any:
         line = node.start_mark.line + 1
-        if id(node) in self.seen:
-            message = "YAML aliases (*name) are not allowed in a store"
-            self.problems.append(Problem(self.name, line, "", message))
-            self.ok, self.refused = False, True
-            return None
-        self.seen.add(id(node))
-        lines[location[1:]] = line
+        lines[path] = line
         tag = node.tag
         scalar = isinstance(node, yaml.ScalarNode)
         if tag == _STR and scalar:
             return node.value
         if tag == _MAP and isinstance(node, yaml.MappingNode):
-            return self._mapping(node, location, lines)
+            return self._mapping(node, path, lines)
         if tag == _SEQ and isinstance(node, yaml.SequenceNode):
-            return [self.build(child, (*location, i), lines) for i, child in enumerate(node.value)]
+            return [self.build(child, (*path, i), lines) for i, child in enumerate(node.value)]
         builder = _SCALAR_BUILDERS.get(tag) if scalar else None
         if builder is None:
             if tag in _PLAIN_TAGS:  # a plain tag on the wrong kind of node: `!!str {a: 1}`
-                field = _field_name(self.kind, location)
                 message = f"YAML tag {tag!r} does not fit {_NODE_WORDS[type(node)]}"
-                self.problems.append(Problem(self.name, line, field, message))
+                self._problem(line, path, message)
             else:
                 self.problems.append(_tag_problem(node, self.name))
-            self.ok = False
+                self.ok = False
             return None
         try:
             return builder(node)  # type: ignore[arg-type]
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
             # YAML read a value as a date, number or boolean that cannot exist (2024-02-30).
             what = tag.rsplit(":", 1)[-1]
-            field = _field_name(self.kind, location)
-            message = f"{node.value!r} is not a valid {what}; quote it if it is text"
-            self.problems.append(Problem(self.name, line, field, message))
-            self.ok = False
+            self._problem(
+                line, path, f"{node.value!r} is not a valid {what}; quote it if it is text"
+            )
             return None
 
     def _mapping(
-        self, node: yaml.MappingNode, location: Location, lines: dict[Location, int]
+        self, node: yaml.MappingNode, path: Location, lines: dict[Location, int]
     ) -> dict[Any, Any]:
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                message = "a key must be a plain name, not a list or a mapping"
-                field = _field_name(self.kind, location)
-                self.problems.append(Problem(self.name, key_line, field, message))
-                self.ok = False
+                self._problem(key_line, path, "a key must be a plain name, not a list or a mapping")
                 continue
-            key = self.build(key_node, (*location, key_node.value), {})
+            key = self.build(key_node, (*path, key_node.value), {})
             if key in mapping:
-                field = _field_name(self.kind, (*location, key))
-                self.problems.append(Problem(self.name, key_line, field, "key given twice"))
-                self.ok = False
-            mapping[key] = self.build(value_node, (*location, key), lines)
-            lines[(*location[1:], key)] = key_line
+                self._problem(key_line, (*path, key), "key given twice")
+            mapping[key] = self.build(value_node, (*path, key), lines)
+            lines[(*path, key)] = key_line
         return mapping
+
+    def _problem(self, line: int, path: Location, message: str) -> None:
+        field = _field_name(self.kind, (self.index, *path))
+        self.problems.append(Problem(self.name, line, field, message))
+        self.ok = False
 
 
 def _tag_problem(node: yaml.Node, name: str) -> Problem:
@@ -294,8 +287,9 @@ def _message(detail: Any, allowed: str) -> str:
     return message
 
 
-@dataclass(frozen=True)
-class Ref:
+# Refs and rows are named tuples: a large store has hundreds of thousands, and a frozen dataclass
+# is several times slower to make.
+class Ref(NamedTuple):
     """A record's reference to another: where it stands and what kind it must name."""
 
     record: str
@@ -305,8 +299,7 @@ class Ref:
     wanted: str  # sources, actors, events or topics
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """A record that validated, with what the whole-store checks need to know of it."""
 
     kind: str
@@ -318,7 +311,7 @@ class Row:
     # The date at which it says something already happened: (field, line, period).
     reported: tuple[str, int | None, Period] | None
     citations: tuple[tuple[str, int | None, Citation], ...]  # (field, line, citation)
-    lines: dict[Location, int] = field(repr=False, default_factory=dict)
+    lines: dict[Location, int]
 
     def problem(self, location: Location, message: str) -> Problem:
         line = next(
@@ -520,29 +513,27 @@ class CheckReport:
     """The outcome of checking a store: every problem found, what was counted, and (on demand)
     the store itself when it is valid."""
 
-    def __init__(self, problems: list[Problem] | None = None) -> None:
+    def __init__(self, root: Path, problems: list[Problem] | None = None) -> None:
+        self.root = root
         self.problems: list[Problem] = problems or []
         self.quotes_checked = 0
         self.counts: dict[str, int] = {}
-        self._compiled: Any = None
 
     @property
     def store(self) -> records.FactStore | None:
-        if self.problems or self._compiled is None:
-            return None
-        everything: records.FactStore = self._compiled.everything()
-        return everything
+        """Every record, compiled as answers read them (the check itself keeps no bodies)."""
+        return None if self.problems else load_store(self.root)
 
 
 def check_store(root: Path, sources_dir: Path | None = None) -> CheckReport:
     """Read and check the whole store afresh (no cache), and every quote when given the texts."""
     from pakru.compiled import compile_in_memory
 
-    report = CheckReport()
+    report = CheckReport(root)
     if not root.is_dir():
         report.problems.append(Problem(str(root), None, "", "the fact store folder does not exist"))
         return report
-    compiled, kept = compile_in_memory(root, only_check=True)
+    compiled, kept = compile_in_memory(root, only_check=True, quotes=sources_dir is not None)
     report.problems = compiled.problems()
     report.counts = compiled.counts_by_kind()
     if sources_dir is not None:
@@ -550,7 +541,6 @@ def check_store(root: Path, sources_dir: Path | None = None) -> CheckReport:
             kept.sources, kept.citations, sources_dir
         )
         report.problems += quote_problems
-    report._compiled = compiled
     return report
 
 

@@ -241,10 +241,10 @@ def in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_files_read_in_worker_processes_compile_to_the_same_store(
     root: Path, in_parallel: None
 ) -> None:
-    parallel, kept = compile_in_memory(root)
+    parallel, kept = compile_in_memory(root, quotes=True)
     with pytest.MonkeyPatch.context() as undo:
         undo.setattr(compiled, "PARALLEL_BYTES", 10**12)
-        serial, serial_kept = compile_in_memory(root)
+        serial, serial_kept = compile_in_memory(root, quotes=True)
     assert json_of(parallel.everything()) == json_of(serial.everything())
     assert [c.to_storage() for c in parallel.checks()] == [c.to_storage() for c in serial.checks()]
     assert kept.citations == serial_kept.citations and len(kept.citations) > 10
@@ -292,18 +292,24 @@ class _Recorder:
         self.statements.append(sql)
 
 
-def _cross_check_plans(store: Path, scope: tuple[set[str], set[str]] | None) -> list[list[str]]:
-    """The query plans of the checks across records, on the store's compiled file."""
-    open_store(store)
+def _cross_check_plans(
+    store: Path, scope: tuple[set[str], set[str]] | None, *, only_check: bool = False
+) -> list[list[str]]:
+    """The query plans of the checks across records, on the store's compiled file (or, for
+    `pakru check`, on the in-memory form it builds, which has fewer indexes)."""
     recorder = _Recorder()
     builder = compiled.Builder.__new__(compiled.Builder)
     builder.db = recorder  # type: ignore[assignment]
     builder._cross_problems(scope)
     queries = [q for q in recorder.statements if q.lstrip().startswith("SELECT") and "(" in q]
     assert len(queries) >= 3
-    db = sqlite3.connect(cache_path(store))
-    db.execute("CREATE TEMP TABLE scope_files(name TEXT PRIMARY KEY)")
-    db.execute("CREATE TEMP TABLE scope_ids(id TEXT PRIMARY KEY)")
+    if only_check:
+        db = compile_in_memory(store, only_check=True)[0].db
+    else:
+        open_store(store)
+        db = sqlite3.connect(cache_path(store))
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS scope_files(name TEXT PRIMARY KEY)")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS scope_ids(id TEXT PRIMARY KEY)")
     return [[row[-1] for row in db.execute(f"EXPLAIN QUERY PLAN {sql}")] for sql in queries]
 
 
@@ -316,10 +322,11 @@ def test_checks_after_an_edit_look_up_rows_instead_of_reading_whole_tables(store
         assert not any(step.endswith("(wanted=?)") for step in plan), plan
 
 
-def test_checks_of_a_whole_store_read_each_table_once(store: Path) -> None:
+@pytest.mark.parametrize("only_check", [False, True], ids=["build", "pakru check"])
+def test_checks_of_a_whole_store_read_each_table_once(store: Path, only_check: bool) -> None:
     """A full check reads its driving table once and looks everything else up: a lookup by kind
     alone, inside a loop over another table, made a build of 100,000 facts take many minutes."""
-    for plan in _cross_check_plans(store, None):
+    for plan in _cross_check_plans(store, None, only_check=only_check):
         scans = [step for step in plan if step.startswith("SCAN") and "subquery" not in step]
         assert len(scans) <= 1, plan
         assert not any(step.endswith("(wanted=?)") for step in plan), plan
