@@ -314,16 +314,22 @@ def read_all(
         from itertools import repeat
 
         try:
-            with ProcessPoolExecutor(workers, mp_context=_process_context()) as pool:
-                chunk = max(1, len(files) // (workers * 8))
+            pool = ProcessPoolExecutor(workers, mp_context=_process_context())
+        except OSError:  # no processes here (a sandbox, a limit)
+            pool = None
+        if pool is not None:
+            chunk = max(1, len(files) // (workers * 8))
+            try:
                 reads = pool.map(
                     read_one, files, repeat(only_check), repeat(quotes), chunksize=chunk
                 )
                 for read in reads:
                     yield read
                     done += 1
-        except (OSError, BrokenProcessPool):  # no processes here (a sandbox, a limit)
-            pass
+            except (OSError, BrokenProcessPool):  # the workers could not start, or died
+                pass
+            finally:  # (when the build stops early, what is still queued is dropped)
+                pool.shutdown(cancel_futures=True)
     for file in files[done:]:
         yield read_one(file, only_check, quotes)
 
