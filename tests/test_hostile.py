@@ -39,6 +39,8 @@ SLOTS: list[tuple[str, ...]] = [
     ("search", "{}"),
     ("search", "steel", "--type", "{}"),
     ("search", "steel", "--limit", "{}"),
+    ("trade", "2023-24", "--limit", "{}"),
+    ("events", "-n", "{}"),
     ("trade", "2023-24", "--format", "{}"),
 ]
 
