@@ -1029,6 +1029,8 @@ def _dated_sql(
     if actor is not None:
         sql.append("JOIN refs a ON a.record = r.id AND a.wanted = 'actors' AND a.target = ?")
         parameters.insert(1 if topic is not None else 0, actor)
+    if window is not None:  # an undated record is in no window (an open end has the other)
+        where.append("(r.first IS NOT NULL OR r.last IS NOT NULL)")
     if window is not None and window.last is not None:
         where.append("(r.first IS NULL OR r.first <= ?)")
         parameters.append(window.last.isoformat())

@@ -175,3 +175,32 @@ def test_trade_reads_only_the_rows_it_shows_yet_shows_the_first_ones(
         assert _csv_ids(text) == whole[:limit]
     table = _one_line(invoke("trade", "2023-24", facts=busy_trade_store).stdout)
     assert f"Showing the first {TABLE_ROWS} of {len(whole)} rows" in table
+
+
+def test_a_figure_without_a_period_is_in_no_period_asked_for(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    root = tmp_path / "facts"
+    shutil.copytree(DATA_FACTS, root)
+    (root / "figures").mkdir()
+    (root / "figures" / "undated.yaml").write_text(
+        """- id: exports-undated
+  metric: exports
+  subject: Pakistan's exports to Russia
+  value: 400000000
+  unit: USD
+  stated: $400 million
+  period: null
+  qualifier: exact
+  basis: reported
+  topics: [trade]
+  sources:
+    - source: gazette-2025-03-14
+      quote: Exports from Pakistan stood at $400 million
+""",
+        encoding="utf-8",
+    )
+    for limit in ("0", "3"):
+        asked = _csv_ids(invoke("trade", "2023-24", "-f", "csv", "-n", limit, facts=root).stdout)
+        assert asked and "exports-undated" not in asked
+    assert "exports-undated" in _csv_ids(invoke("trade", "-f", "csv", facts=root).stdout)
