@@ -922,16 +922,13 @@ class Compiled:
         span, as `Period.sort_key` orders them), and how many there are in all: a long answer is
         shown a page at a time, and reading the rest would cost more than showing it."""
         sql, parameters = _dated_sql(record_type, window, topic, actor)
-        (total,) = self.db.execute(
-            f"SELECT COUNT(*) FROM (SELECT DISTINCT r.id {sql})", parameters
-        ).fetchone()
-        first = self.ids(
-            f"SELECT id FROM (SELECT DISTINCT r.id, r.first, r.last {sql}) "
+        rows = self.db.execute(
+            f"SELECT id, COUNT(*) OVER () FROM (SELECT DISTINCT r.id, r.first, r.last {sql}) "
             "ORDER BY COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), id "
             "LIMIT ?",
             (*parameters, limit),
-        )
-        return first, total
+        ).fetchall()
+        return [row[0] for row in rows], rows[0][1] if rows else 0
 
     def figure_keys(self, window: Period | None, metrics: Sequence[str]) -> list[FigureKey]:
         """What orders the figures of these metrics whose period could fall in the window, read
