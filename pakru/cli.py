@@ -320,11 +320,12 @@ def trade(
     ordered = query.trade_order(compiled.figure_keys(asked, TRADE_METRICS), asked)
     shown = row_limit(limit, fmt)
     ids = [key.id for key in ordered[:shown]]
-    derived = query.derived_trade(compiled.derived(asked), asked)
+    every_derived = query.derived_trade(compiled.derived(asked), asked)
+    derived = every_derived[: None if shown is None else max(0, shown - len(ids))]  # they follow
     conflicts = compiled.checks([*ids, *(d.id for d in derived)], conflicts_only=True)
     store = compiled.subset([*ids, *_figures_named(derived, conflicts)])
     found = [figure for i in ids if isinstance(figure := store.by_id[i], Figure)]
-    total = len(ordered) + len(derived)
+    total = len(ordered) + len(every_derived)
     _emit(render.trade_listing(found, asked, derived, conflicts, total), fmt, store, limit)
 
 
