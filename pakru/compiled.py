@@ -952,10 +952,14 @@ class Compiled:
             "(" + " OR ".join(_phrase(alternative) for alternative in group) + ")"
             for group in groups
         )
-        sql = "SELECT r.id FROM fts JOIN records r ON r.rowid = fts.rowid WHERE fts MATCH ?"
         if limit is None:
-            return self.ids(sql, (match,))
-        return self.ids(sql + " ORDER BY bm25(fts) LIMIT ?", (match, limit))
+            best = "SELECT rowid FROM fts WHERE fts MATCH ?"
+        else:  # ranked and cut in the index, before any record is looked up
+            best = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT ?"
+        parameters = (match,) if limit is None else (match, limit)
+        return self.ids(
+            f"SELECT r.id FROM ({best}) b JOIN records r ON r.rowid = b.rowid", parameters
+        )
 
     def referring_ids(self, target: str) -> list[str]:
         # Naming every kind lets SQLite use the (wanted, target) index instead of reading refs.
