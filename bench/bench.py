@@ -1596,6 +1596,9 @@ def bench(args: argparse.Namespace, launcher: Launcher) -> int:
     # measure what a user runs.
     dropped = ("PAKRU_FACTS", "PAKRU_CACHE_DIR", "PYTHONDONTWRITEBYTECODE")
     env = {key: value for key, value in os.environ.items() if key not in dropped}
+    if env.get("PYTHONPATH"):  # children run in the work dir: `PYTHONPATH=.` must still mean here
+        entries = env["PYTHONPATH"].split(os.pathsep)
+        env["PYTHONPATH"] = os.pathsep.join(str(Path(e).resolve()) if e else e for e in entries)
     if not args.user_cache:  # keep compiled-store caches of the benchmark out of ~/.cache
         env["XDG_CACHE_HOME"] = str(workdir / "cache")
     runner = Runner(launcher, env, workdir, args.timeout)
