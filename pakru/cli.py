@@ -582,7 +582,7 @@ def search(
     groups = find.candidate_terms(asked, compiled.topics())
     most = None if shown is None else max(10 * shown, 200)
     candidates = compiled.text_ids(groups, limit=most)
-    store = compiled.subset(candidates)
+    store = compiled.subset(candidates, named=False)  # a search cites nothing
     hits = find.search(store, asked, types=types, among=set(candidates))
     # How many match is known when the index's candidates were not cut short.
     total = len(hits) if most is None or len(candidates) < most else None

@@ -864,19 +864,21 @@ class Compiled:
     def topics(self) -> list[Topic]:
         return [r for r in self.of_type("topic") if isinstance(r, Topic)]
 
-    def subset(self, ids: Iterable[str]) -> FactStore:
-        """The records with these ids, with every topic and the sources, actors and events they
-        name, so that answers can show names, titles and citations."""
+    def subset(self, ids: Iterable[str], *, named: bool = True) -> FactStore:
+        """The records with these ids, with every topic and (unless not `named`) the sources,
+        actors and events they name, so that answers can show names, titles and citations."""
         wanted = list(dict.fromkeys(ids))
         found = self._by_ids(wanted)
-        named = {
+        if not named:
+            return _store([*found, *self.topics()])
+        targets = {
             target
             for (target,) in self._in(
                 "SELECT DISTINCT target FROM refs WHERE wanted != 'topics' AND record IN ({})",
                 wanted,
             )
         }
-        extra = self._by_ids(sorted(named - set(wanted)))
+        extra = self._by_ids(sorted(targets - set(wanted)))
         return _store([*found, *extra, *self.topics()])
 
     def _in(self, sql: str, values: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -949,7 +951,7 @@ class Compiled:
         if not groups:
             return []
         match = " AND ".join(
-            "(" + " OR ".join(_phrase(alternative) for alternative in group) + ")"
+            "(" + " OR ".join(dict.fromkeys(_phrase(alternative) for alternative in group)) + ")"
             for group in groups
         )
         if limit is None:
