@@ -285,7 +285,8 @@ class Tables(NamedTuple):
 
 class Kept(NamedTuple):
     """What building and checking need of the files read, beyond the tables: the figures (for
-    derived figures and checks), and the sources and citations (for checking quotes)."""
+    derived figures and checks; not kept by a check), and the sources and citations (for
+    checking quotes; kept only when quotes are to be checked)."""
 
     figures: list[Figure]
     sources: list[Any]  # pakru.load.Row, with the lines of its fields
@@ -293,6 +294,8 @@ class Kept(NamedTuple):
 
 
 class Read(NamedTuple):
+    """One file, read: what goes into the compiled store, and what is kept besides."""
+
     tables: Tables
     kept: Kept
 
