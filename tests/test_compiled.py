@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pakru import compiled
+from pakru import build
 from pakru.compiled import cache_path, compile_in_memory, open_store
 from pakru.errors import StoreError
 from pakru.load import check_store
@@ -233,8 +233,8 @@ def test_editing_only_a_note_keeps_derived_figures_and_checks(store: Path) -> No
 @pytest.fixture
 def in_parallel(monkeypatch: pytest.MonkeyPatch) -> None:
     """Read every batch of files in worker processes, however small, on however many cores."""
-    monkeypatch.setattr(compiled, "PARALLEL_BYTES", 0)
-    monkeypatch.setattr(compiled, "_cores", lambda: 2)
+    monkeypatch.setattr(build, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(build, "_cores", lambda: 2)
 
 
 @pytest.mark.parametrize("root", [DATA_FACTS, default_facts_dir()], ids=["tiny", "shipped"])
@@ -243,7 +243,7 @@ def test_files_read_in_worker_processes_compile_to_the_same_store(
 ) -> None:
     parallel, kept = compile_in_memory(root, quotes=True)
     with pytest.MonkeyPatch.context() as undo:
-        undo.setattr(compiled, "PARALLEL_BYTES", 10**12)
+        undo.setattr(build, "PARALLEL_BYTES", 10**12)
         serial, serial_kept = compile_in_memory(root, quotes=True)
     assert json_of(parallel.everything()) == json_of(serial.everything())
     assert [c.to_storage() for c in parallel.checks()] == [c.to_storage() for c in serial.checks()]
@@ -257,7 +257,7 @@ def test_a_broken_store_checked_in_worker_processes_lists_the_same_problems(
     edit(store / "figures.yaml", "source: gazette-2025-03-14", "source: no-such-source")
     parallel = [str(p) for p in check_store(store).problems]
     with pytest.MonkeyPatch.context() as undo:
-        undo.setattr(compiled, "PARALLEL_BYTES", 10**12)
+        undo.setattr(build, "PARALLEL_BYTES", 10**12)
         serial = [str(p) for p in check_store(store).problems]
     assert parallel == serial
     assert any("events.yaml" in p and "status" in p for p in parallel)
@@ -298,7 +298,7 @@ def _cross_check_plans(
     """The query plans of the checks across records, on the store's compiled file (or, for
     `pakru check`, on the in-memory form it builds, which has fewer indexes)."""
     recorder = _Recorder()
-    builder = compiled.Builder.__new__(compiled.Builder)
+    builder = build.Builder.__new__(build.Builder)
     builder.db = recorder  # type: ignore[assignment]
     builder._cross_problems(scope)
     queries = [q for q in recorder.statements if q.lstrip().startswith("SELECT") and "(" in q]

@@ -114,15 +114,15 @@ def test_answering_from_a_compiled_store_imports_neither_pydantic_nor_yaml(tmp_p
         "    main()\n"
         "except SystemExit as exit:\n"
         "    assert exit.code == 0, exit.code\n"
-        "print(sorted(m for m in ('pydantic', 'yaml', 'pakru.models', 'pakru.load', 'json', 'csv') "
-        "if m in sys.modules), file=sys.stderr)"
+        "print(sorted(m for m in ('pydantic', 'yaml', 'pakru.models', 'pakru.load', 'pakru.build', "
+        "'json', 'csv') if m in sys.modules), file=sys.stderr)"
     )
     env = {**os.environ, "PAKRU_CACHE_DIR": str(tmp_path)}
     env.pop("PAKRU_FACTS", None)
     first = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
     )
-    assert "'pakru.load', 'pakru.models', 'pydantic'" in first.stderr  # it compiled
+    assert "'pakru.build', 'pakru.load', 'pakru.models', 'pydantic'" in first.stderr  # it compiled
     second = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
     )

@@ -1,0 +1,544 @@
+"""Building the compiled store: files read into its tables, and the checks across records.
+
+`pakru.compiled` opens a compiled store and answers from it; this module is imported only when
+something has to be read: a first build, files that changed, or `pakru check`. Files are read and
+validated by `pakru.load`, a large batch of them in one process per core, and turned into rows for
+each table where they are read. Checks that span records (unique ids, references, dates against
+sources) run in SQL, over the whole store on a full build and over what a change can affect on an
+update; figures derived from others, and the checks between figures, are computed here too.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from pakru import records
+from pakru.compiled import (
+    CHECK_INDEXES,
+    FORMAT,
+    INDEXES,
+    KINDS_SQL,
+    chunks,
+    figure_of,
+    iso,
+    pack,
+    unpack,
+)
+from pakru.errors import Problem
+from pakru.layout import StoreFile, store_files
+from pakru.records import Figure, Record
+from pakru.types import Period
+
+
+class Tables(NamedTuple):
+    """One file's rows for each table of the compiled store, ready to insert (records without
+    their rowid; full-text bodies by the index of their record)."""
+
+    file: tuple[str, str, int, int, int]
+    problems: list[tuple[str, int | None, str, str]]
+    ids: list[tuple[str, int, str, str | None, str, int | None, int]]
+    records: list[tuple[Any, ...]]
+    texts: list[tuple[int, str]]
+    refs: list[tuple[str, str, str, int | None, str, str]]
+    reported: list[tuple[str, str, str, int | None, str | None, str]]
+    names: list[tuple[str, str, str]]
+
+
+class Kept(NamedTuple):
+    """What building and checking need of the files read, beyond the tables: the figures (for
+    derived figures and checks; not kept by a check), and the sources and citations (for
+    checking quotes; kept only when quotes are to be checked)."""
+
+    figures: list[Figure]
+    sources: list[Any]  # pakru.load.Row, with the lines of its fields
+    citations: list[tuple[str, int | None, str, Any]]  # (file, line, field, Citation)
+
+
+class Read(NamedTuple):
+    """One file, read: what goes into the compiled store, and what is kept besides."""
+
+    tables: Tables
+    kept: Kept
+
+
+# Below this much YAML, starting processes costs more than it saves.
+PARALLEL_BYTES = 2_000_000
+
+
+def read_all(
+    files: Sequence[StoreFile], *, only_check: bool = False, quotes: bool = False
+) -> Iterator[Read]:
+    """Read and validate files, in order: a large batch in one process per core, since parsing YAML
+    is most of the work; here when there is one core, little to read, or processes cannot start."""
+    workers = _cores() if sum(f.fingerprint[0] for f in files) >= PARALLEL_BYTES else 1
+    done = 0
+    if workers > 1 and len(files) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+        from itertools import repeat
+
+        try:
+            pool = ProcessPoolExecutor(workers, mp_context=_process_context())
+        except OSError:  # no processes here (a sandbox, a limit)
+            pool = None
+        if pool is not None:
+            chunk = max(1, len(files) // (workers * 8))
+            try:
+                reads = pool.map(
+                    read_one, files, repeat(only_check), repeat(quotes), chunksize=chunk
+                )
+                for read in reads:
+                    yield read
+                    done += 1
+            except (OSError, BrokenProcessPool):  # the workers could not start, or died
+                pass
+            finally:  # (when the build stops early, what is still queued is dropped)
+                pool.shutdown(cancel_futures=True)
+    for file in files[done:]:
+        yield read_one(file, only_check, quotes)
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _process_context() -> Any:
+    import multiprocessing
+
+    # Forked workers start at once, with pakru already imported; elsewhere, the platform's way.
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def read_one(file: StoreFile, only_check: bool = False, quotes: bool = False) -> Read:
+    """One file read and validated, as rows for the compiled store's tables (in a worker process
+    when many files are read at once: what it returns is cheap to send back)."""
+    from pakru.load import read_file  # YAML and pydantic: only when something changed
+    from pakru.query import fold_name
+
+    result = read_file(file)
+    name = file.name
+    size, mtime = file.fingerprint
+    kept = Kept([], [], [])
+    tables = Tables(
+        (name, file.kind, size, mtime, int(result.readable)),
+        [(p.file, p.line, p.field, p.message) for p in result.problems],
+        [
+            (i, int(kind == "topics"), kind, sub, name, line, position)
+            for i, kind, line, sub, position in result.ids
+        ],
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
+    for index, row in enumerate(result.rows):
+        record = row.record
+        # A check keeps no bodies: nothing is answered from what it compiles.
+        storage = None if only_check else record.to_storage()
+        tables.records.append(
+            (record.id, record.record_type, name, row.position, row.line)
+            + _index_columns(record)
+            + (None if storage is None else pack(storage),)
+        )
+        if storage is not None and record.record_type != "topic":
+            tables.texts.append((index, _text_of(storage)))
+        tables.refs.extend((r.record, name, r.field, r.line, r.target, r.wanted) for r in row.refs)
+        if row.reported is not None:
+            field, line, period = row.reported
+            tables.reported.append((record.id, name, field, line, iso(period.first), str(period)))
+        if isinstance(record, records.Actor) and not only_check:
+            spellings = (*record.names, record.id.replace("-", " "))
+            tables.names.extend((fold_name(n), record.id, name) for n in spellings)
+        if isinstance(record, Figure) and not only_check:
+            kept.figures.append(record)
+        elif isinstance(record, records.Source) and quotes:
+            kept.sources.append(row)
+        if quotes:
+            kept.citations.extend((name, line, field, c) for field, line, c in row.citations)
+    return Read(tables, kept)
+
+
+class Builder:
+    """Reads changed files into the compiled store and checks the store as a whole."""
+
+    def __init__(
+        self, db: sqlite3.Connection, root: Path, *, only_check: bool = False, quotes: bool = False
+    ) -> None:
+        self.db = db
+        self.root = root
+        self.only_check = only_check
+        self.quotes = quotes
+
+    def sync(
+        self, files: Sequence[Any], fingerprints: dict[str, tuple[int, int]], *, full: bool
+    ) -> Kept:
+        """Read what changed; return what `pakru check` checks quotes with."""
+        db = self.db
+        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        was_valid = meta.get("valid") == "1" and not full
+        known = {
+            name: (size, mtime)
+            for name, size, mtime in db.execute("SELECT name, size, mtime FROM files")
+        }
+        changed = [f for f in files if known.get(f.name) != fingerprints[f.name]]
+        gone = [name for name in known if name not in fingerprints]
+        touched = [f.name for f in changed] + gone
+        window = self._figure_span(touched)
+        old_ids = self._ids_in(touched)
+        old_numbers = self._figure_numbers(touched)
+        self._forget(touched)
+        kept = Kept([], [], [])
+        for read in read_all(changed, only_check=self.only_check, quotes=self.quotes):
+            self._insert(read.tables)
+            kept.figures.extend(read.kept.figures)
+            kept.sources.extend(read.kept.sources)
+            kept.citations.extend(read.kept.citations)
+        if full:  # (not executescript: it would commit the transaction a rebuild runs in)
+            indexes = CHECK_INDEXES if self.only_check else INDEXES
+            for statement in indexes.strip().split(";\n"):
+                db.execute(statement)
+        db.executemany(
+            "UPDATE files SET ord = ? WHERE name = ?",
+            [(order, file.name) for order, file in enumerate(files)],
+        )
+        window = _widen(window, self._figure_span([f.name for f in changed]))
+        _, top_problems = store_files(self.root)
+        scope = (set(touched), old_ids | self._ids_in(touched)) if was_valid else None
+        store_problems = top_problems + self._cross_problems(scope)
+        if self.only_check:
+            pass
+        elif full:  # every figure was just read: no need to read them back from the database
+            self._consistency(None, kept.figures)
+        elif not was_valid:
+            self._consistency(None)
+        elif window is not None and self._figure_numbers(touched) != old_numbers:
+            self._consistency(window)  # (an edit to notes or other records leaves them as they are)
+        db.execute("DELETE FROM store_problems")
+        db.executemany(
+            "INSERT INTO store_problems VALUES (?, ?, ?, ?)",
+            [(p.file, p.line, p.field, p.message) for p in store_problems],
+        )
+        valid = (
+            not store_problems and not db.execute("SELECT 1 FROM file_problems LIMIT 1").fetchone()
+        )
+        self._set_meta(valid)
+        return kept
+
+    def _set_meta(self, valid: bool) -> None:
+        values = {
+            "format": FORMAT,
+            "root": str(self.root.resolve()),
+            "valid": "1" if valid else "0",
+            "complete": "1",
+        }
+        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+
+    def _ids_in(self, files: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in chunks(files):
+            marks = ",".join("?" * len(chunk))
+            found |= {
+                row[0]
+                for row in self.db.execute(f"SELECT id FROM ids WHERE file IN ({marks})", chunk)
+            }
+        return found
+
+    def _figure_numbers(self, files: Sequence[str]) -> list[str]:
+        """What derived figures and figure checks depend on, for the figures in these files:
+        everything but their notes and topics. Equal before and after an edit, nothing to redo."""
+        numbers: list[str] = []
+        for chunk in chunks(files):
+            marks = ",".join("?" * len(chunk))
+            for (body,) in self.db.execute(
+                f"SELECT body FROM records WHERE type = 'figure' AND file IN ({marks})", chunk
+            ):
+                data = unpack(body)
+                for ignored in ("note", "date_note", "topics"):
+                    data.pop(ignored, None)
+                numbers.append(repr(sorted(data.items())))
+        return sorted(numbers)
+
+    def _figure_span(self, files: Sequence[str]) -> tuple[str, str] | None:
+        """The first and last day of the figures in these files, to re-check what is near them."""
+        span = None
+        for chunk in chunks(files):
+            marks = ",".join("?" * len(chunk))
+            low, high = self.db.execute(
+                f"SELECT MIN(COALESCE(first, last)), MAX(COALESCE(last, first)) FROM records "
+                f"WHERE type = 'figure' AND file IN ({marks})",
+                chunk,
+            ).fetchone()
+            if low is not None or high is not None:
+                span = _widen(span, (low or "0001-01-01", high or "9999-12-31"))
+        return span
+
+    def _forget(self, files: Sequence[str]) -> None:
+        db = self.db
+        for chunk in chunks(files):
+            marks = ",".join("?" * len(chunk))
+            db.execute(
+                "DELETE FROM fts WHERE rowid IN "
+                f"(SELECT rowid FROM records WHERE file IN ({marks}))",
+                chunk,
+            )
+            for table in ("records", "ids", "refs", "reported", "names", "file_problems"):
+                column = "name" if table == "files" else "file"
+                db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+            db.execute(f"DELETE FROM files WHERE name IN ({marks})", chunk)
+
+    def _insert(self, tables: Tables) -> None:
+        db = self.db
+        db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, 0)", tables.file)
+        db.executemany("INSERT INTO file_problems VALUES (?, ?, ?, ?)", tables.problems)
+        db.executemany("INSERT INTO ids VALUES (?, ?, ?, ?, ?, ?, ?)", tables.ids)
+        (start,) = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM records").fetchone()
+        db.executemany(
+            "INSERT INTO records(rowid, id, type, file, position, line, first, last, metric, "
+            "label, basis, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(rowid, *row) for rowid, row in enumerate(tables.records, start=start + 1)],
+        )
+        db.executemany(
+            "INSERT INTO fts(rowid, body) VALUES (?, ?)",
+            [(start + 1 + i, text) for i, text in tables.texts],
+        )
+        db.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)", tables.refs)
+        db.executemany("INSERT INTO reported VALUES (?, ?, ?, ?, ?, ?)", tables.reported)
+        db.executemany("INSERT INTO names VALUES (?, ?, ?)", tables.names)
+
+    # --- checks across records, in SQL ---
+
+    def _cross_problems(self, scope: tuple[set[str], set[str]] | None) -> list[Problem]:
+        """Duplicate ids, dangling references, non-country countries, dates after their sources.
+
+        With a scope (the files that changed, and the ids they defined before and after), only what
+        the change can have broken is checked: the store was valid before it.
+        """
+        db = self.db
+        db.execute("DROP TABLE IF EXISTS temp.scope_files")
+        db.execute("DROP TABLE IF EXISTS temp.scope_ids")
+        db.execute("CREATE TEMP TABLE scope_files(name TEXT PRIMARY KEY)")
+        db.execute("CREATE TEMP TABLE scope_ids(id TEXT PRIMARY KEY)")
+        if scope is not None:
+            db.executemany("INSERT OR IGNORE INTO scope_files VALUES (?)", [(f,) for f in scope[0]])
+            db.executemany("INSERT OR IGNORE INTO scope_ids VALUES (?)", [(i,) for i in scope[1]])
+        # Scoped, each check starts from the rows an index finds for the changed files and ids;
+        # (an OR of the two in one WHERE would have SQLite read every row of the table).
+        everywhere = scope is None
+        problems: list[Problem] = []
+        duplicates = db.execute(
+            """
+            SELECT d.file, d.line, d.kind, d.position, d.id, f.file, f.line FROM ids d
+            JOIN files df ON df.name = d.file
+            JOIN ids f ON f.topic = d.topic AND f.id = d.id
+            JOIN files ff ON ff.name = f.file
+            WHERE (ff.ord, f.line) < (df.ord, d.line) {in_scope}
+              AND NOT EXISTS (
+                SELECT 1 FROM ids e JOIN files ef ON ef.name = e.file
+                WHERE e.topic = d.topic AND e.id = d.id AND (ef.ord, e.line) < (ff.ord, f.line))
+            """.format(
+                in_scope=""
+                if everywhere
+                else "AND d.topic IN (0, 1) AND d.id IN (SELECT id FROM scope_ids)"
+            )
+        )
+        for file, line, kind, position, record_id, first_file, first_line in duplicates:
+            where = f"{first_file}:{first_line}"
+            message = f"duplicate id {record_id!r} (first at {where})"
+            problems.append(Problem(file, line, f"{kind}[{position}].id", message))
+        unreadable = {kind for (kind,) in db.execute("SELECT kind FROM files WHERE readable = 0")}
+        dangling = db.execute(
+            """
+            SELECT * FROM (
+                SELECT r.file, r.line, r.field, r.target, r.wanted,
+                       COALESCE(
+                           (SELECT i.kind FROM ids i WHERE i.topic = (r.wanted = 'topics')
+                            AND i.id = r.target AND i.kind = r.wanted LIMIT 1),
+                           (SELECT i.kind FROM ids i WHERE i.topic = (r.wanted = 'topics')
+                            AND i.id = r.target LIMIT 1)
+                       ) AS found,
+                       CASE WHEN r.field LIKE '%.country' THEN
+                           (SELECT i.subkind FROM ids i WHERE i.topic = 0 AND i.id = r.target
+                            AND i.kind = 'actors' LIMIT 1)
+                       END AS subkind
+                FROM refs r {in_scope})
+            -- only what may be a problem: a reference that finds nothing of its kind, or a country
+            WHERE found IS NOT wanted OR (field LIKE '%.country' AND subkind IS NOT 'country')
+            """.format(
+                in_scope=""
+                if everywhere
+                else f"""WHERE r.rowid IN (
+                    SELECT rowid FROM refs WHERE file IN (SELECT name FROM scope_files)
+                    UNION SELECT rowid FROM refs WHERE wanted IN ({KINDS_SQL})
+                        AND target IN (SELECT id FROM scope_ids))"""
+            )
+        )
+        for file, line, field, target, wanted, found, subkind in dangling:
+            if found == wanted:
+                if field.endswith(".country") and subkind != "country":
+                    problems.append(Problem(file, line, field, f"{target!r} is not a country"))
+                continue
+            if found is None and wanted in unreadable:
+                continue  # it may be in the file that could not be read: no false alarm
+            what = wanted.removesuffix("s")
+            hint = f"; it is a {found.removesuffix('s')}" if found else ""
+            problems.append(Problem(file, line, field, f"no {what} with id {target!r}{hint}"))
+        late = db.execute(
+            """
+            SELECT p.file, p.line, p.field, p.notation, MAX(s.last)
+            FROM reported p  -- CROSS JOIN: start from the reported dates, which may be few
+            CROSS JOIN refs c ON c.record = p.record AND c.wanted = 'sources'
+            JOIN records s ON s.id = c.target AND s.type = 'source'
+            {in_scope}
+            GROUP BY p.record, p.file, p.line, p.field, p.first, p.notation
+            HAVING p.first > MAX(s.last)
+            """.format(
+                in_scope=""
+                if everywhere
+                else """WHERE p.rowid IN (
+                    SELECT rowid FROM reported WHERE file IN (SELECT name FROM scope_files)
+                    UNION SELECT q.rowid FROM refs k JOIN reported q ON q.record = k.record
+                        WHERE k.wanted = 'sources' AND k.target IN (SELECT id FROM scope_ids))"""
+            )
+        )
+        for file, line, field, notation, latest in late:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    field,
+                    f"{notation} begins after its latest source was published ({latest}); "
+                    "a scheduled or expected fact needs that status",
+                )
+            )
+        return problems
+
+    # --- derived figures and checks between figures ---
+
+    def _consistency(
+        self, window: tuple[str, str] | None, known: list[Figure] | None = None
+    ) -> None:
+        """Recompute derived figures and figure checks: all of them, or those near a change."""
+        from pakru import consistency
+
+        db = self.db
+        if window is None:
+            if known is None:
+                rows = db.execute("SELECT body FROM records WHERE type = 'figure' ORDER BY rowid")
+                known = [figure_of(body) for (body,) in rows]
+            figures = known
+            db.execute("DELETE FROM derived")
+            db.execute("DELETE FROM checks")
+        else:
+            start, end = _year_around(window)
+            rows = db.execute(
+                "SELECT body FROM records WHERE type = 'figure' "
+                "AND COALESCE(first, '0001-01-01') <= ? AND COALESCE(last, '9999-12-31') >= ? "
+                "ORDER BY rowid",
+                (end, start),
+            )
+            figures = [figure_of(body) for (body,) in rows]
+            inside = {f.id for f in figures}
+            for table in ("derived", "checks"):
+                column = "inputs" if table == "derived" else "figures"
+                stale = [
+                    (rowid,)
+                    for rowid, ids in db.execute(
+                        f"SELECT rowid, {column} FROM {table} WHERE "
+                        "COALESCE(first, '0001-01-01') <= ? AND COALESCE(last, '9999-12-31') >= ?",
+                        (end, start),
+                    )
+                    if set(ids.split()) <= inside
+                ]
+                db.executemany(f"DELETE FROM {table} WHERE rowid = ?", stale)
+        derived = consistency.derive(figures)
+        db.executemany(
+            "INSERT INTO derived VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    d.id,
+                    iso(d.period.first),
+                    iso(d.period.last),
+                    " ".join(f.id for f in d.inputs),
+                    pack(d.to_storage()),
+                )
+                for d in derived
+            ],
+        )
+        check_rows: list[tuple[Any, ...]] = []
+        for check in consistency.checks(figures, derived):
+            involved = sorted(
+                {*consistency.reported_ids(check.a), *consistency.reported_ids(check.b)}
+            )
+            periods = [p for p in (check.a.period, check.b.period) if p is not None]
+            check_rows.append(
+                (
+                    check.a.id,
+                    check.b.id,
+                    int(check.agrees),
+                    min((iso(p.first) or "0001-01-01" for p in periods), default=None),
+                    max((iso(p.last) or "9999-12-31" for p in periods), default=None),
+                    " ".join(involved),
+                    pack(check.to_storage()),
+                )
+            )
+        db.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?)", check_rows)
+
+
+def _widen(span: tuple[str, str] | None, other: tuple[str, str] | None) -> tuple[str, str] | None:
+    if span is None:
+        return other
+    if other is None:
+        return span
+    return min(span[0], other[0]), max(span[1], other[1])
+
+
+def _year_around(span: tuple[str, str]) -> tuple[str, str]:
+    """The span widened by a year each way: growth and containment reach that far."""
+    start, end = span
+    start_year = max(int(start[:4]) - 1, 1)
+    end_year = min(int(end[:4]) + 1, 9999)
+    return f"{start_year:04d}{start[4:]}", f"{end_year:04d}{end[4:]}"
+
+
+def _index_columns(
+    record: Record,
+) -> tuple[str | None, str | None, str | None, str | None, str | None]:
+    """The first and last day of a record's main date, its metric, that date as written, and its
+    basis: what answers are looked up and ordered by without reading the record itself."""
+    period: Period | None = getattr(record, "date", None) or getattr(record, "period", None)
+    if isinstance(record, records.Source):
+        period = record.published
+    metric, basis = getattr(record, "metric", None), getattr(record, "basis", None)
+    if period is None:
+        return None, None, metric, None, basis
+    return iso(period.first), iso(period.last), metric, str(period), basis
+
+
+def _text_of(storage: dict[str, Any]) -> str:
+    """Everything searchable in a record, for the full-text index that finds candidates."""
+    parts: list[str] = []
+    for value in storage.values():
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, str):
+                    parts.append(item)
+                elif isinstance(item, dict):
+                    parts.extend(str(v) for v in item.values() if isinstance(v, str))
+                    parts.extend(
+                        str(c.get("quote", ""))
+                        for c in item.get("sources", ())
+                        if isinstance(c, dict)
+                    )
+    return "\n".join(parts)
