@@ -68,6 +68,8 @@ class Read(NamedTuple):
 
 # Below this much YAML, starting processes costs more than it saves.
 PARALLEL_BYTES = 2_000_000
+# Past this many workers, this process (which inserts what they read) is the bottleneck.
+MAX_WORKERS = 8
 
 
 def read_all(
@@ -75,7 +77,8 @@ def read_all(
 ) -> Iterator[Read]:
     """Read and validate files, in order: a large batch in one process per core, since parsing YAML
     is most of the work; here when there is one core, little to read, or processes cannot start."""
-    workers = _cores() if sum(f.fingerprint[0] for f in files) >= PARALLEL_BYTES else 1
+    big = sum(f.fingerprint[0] for f in files) >= PARALLEL_BYTES
+    workers = min(_cores(), len(files), MAX_WORKERS) if big else 1
     done = 0
     if workers > 1 and len(files) > 1:
         from concurrent.futures import ProcessPoolExecutor
