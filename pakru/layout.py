@@ -39,12 +39,7 @@ def store_files(root: Path) -> tuple[list[StoreFile], list[Problem]]:
             found.append(StoreFile(kind, single, f"{root.name}/{kind}.yaml", _fingerprint(stat)))
         folder = os.path.join(top, kind)
         if os.path.isdir(folder):
-            below: list[tuple[list[str], str, os.stat_result]] = []
-            _yaml_below(folder, kind, below)
-            below.sort(key=lambda entry: entry[0])
-            for parts, path, stat in below:
-                name = f"{root.name}/{'/'.join(parts)}"
-                found.append(StoreFile(kind, path, name, _fingerprint(stat)))
+            _yaml_below(kind, folder, f"{root.name}/{kind}", found)
     known = {f"{kind}.yaml" for kind in KINDS}
     problems = [
         Problem(
@@ -63,14 +58,15 @@ def _fingerprint(stat: os.stat_result) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def _yaml_below(
-    folder: str, relative: str, found: list[tuple[list[str], str, os.stat_result]]
-) -> None:
-    """Every `*.yaml` file below `folder`: its path parts from the store's root (the sort key),
-    its path and its stat."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                _yaml_below(entry.path, f"{relative}/{entry.name}", found)
-            elif entry.name.endswith(".yaml") and entry.is_file():
-                found.append(([*relative.split("/"), entry.name], entry.path, entry.stat()))
+def _yaml_below(kind: str, folder: str, name: str, found: list[StoreFile]) -> None:
+    """Every `*.yaml` file below `folder` (named `name` in problems), ordered by their paths'
+    parts: each folder's entries by name, a subfolder's files where the subfolder sorts."""
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _yaml_below(kind, entry.path, f"{name}/{entry.name}", found)
+        elif entry.name.endswith(".yaml") and entry.is_file():
+            found.append(
+                StoreFile(kind, entry.path, f"{name}/{entry.name}", _fingerprint(entry.stat()))
+            )

@@ -1061,3 +1061,24 @@ def test_missing_sources_folder(tmp_path):
     assert (
         str(problem) == f"{tmp_path / 'no-such-folder'}: the folder of source texts does not exist"
     )
+
+
+def test_store_files_come_in_the_order_of_their_paths_parts(tmp_path):
+    from pakru.layout import store_files
+
+    root = tmp_path / "facts"
+    for relative in ("events/b.yaml", "events/a.yaml", "events/a-b.yaml", "events/a/x.yaml"):
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("[]\n", encoding="utf-8")
+    (root / "events" / "notes.txt").write_text("not YAML", encoding="utf-8")
+
+    files, problems = store_files(root)
+
+    assert [f.name for f in files] == [
+        "facts/events/a/x.yaml",  # a folder sorts by its own name, before 'a-b.yaml'
+        "facts/events/a-b.yaml",
+        "facts/events/a.yaml",
+        "facts/events/b.yaml",
+    ]
+    assert {f.kind for f in files} == {"events"} and problems == []
