@@ -30,7 +30,7 @@ from pakru.compiled import (
     unpack,
 )
 from pakru.errors import Problem
-from pakru.layout import StoreFile, store_files
+from pakru.layout import StoreFile, stray_files
 from pakru.records import Figure, Record
 from pakru.types import Period
 
@@ -182,9 +182,7 @@ class Builder:
         self.only_check = only_check
         self.quotes = quotes
 
-    def sync(
-        self, files: Sequence[Any], fingerprints: dict[str, tuple[int, int]], *, full: bool
-    ) -> Kept:
+    def sync(self, files: Sequence[StoreFile], *, full: bool) -> Kept:
         """Read what changed; return what `pakru check` checks quotes with."""
         db = self.db
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
@@ -193,8 +191,9 @@ class Builder:
             name: (size, mtime)
             for name, size, mtime in db.execute("SELECT name, size, mtime FROM files")
         }
-        changed = [f for f in files if known.get(f.name) != fingerprints[f.name]]
-        gone = [name for name in known if name not in fingerprints]
+        changed = [f for f in files if known.get(f.name) != f.fingerprint]
+        present = {f.name for f in files}
+        gone = [name for name in known if name not in present]
         touched = [f.name for f in changed] + gone
         window = self._figure_span(touched)
         old_ids = self._ids_in(touched)
@@ -215,7 +214,7 @@ class Builder:
             [(order, file.name) for order, file in enumerate(files)],
         )
         window = _widen(window, self._figure_span([f.name for f in changed]))
-        _, top_problems = store_files(self.root)
+        top_problems = stray_files(self.root)
         scope = (set(touched), old_ids | self._ids_in(touched)) if was_valid else None
         store_problems = top_problems + self._cross_problems(scope)
         if self.only_check:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from pakru import __version__, records
 from pakru.errors import Problem, StoreError
-from pakru.layout import store_files
+from pakru.layout import StoreFile, store_files
 from pakru.records import FactStore, Figure, FigureKey, Record, Topic
 from pakru.types import Period
 
@@ -121,9 +121,9 @@ def cache_dir() -> Path:
 
 def cache_path(root: Path) -> Path:
     # Any two folders that share a name are told apart by the root kept inside the file.
-    resolved = str(root.resolve())
-    key = f"{zlib.crc32(resolved.encode()):08x}"
-    return cache_dir() / f"store-{root.resolve().name[:40]}-{key}.sqlite"
+    resolved = root.resolve()
+    key = f"{zlib.crc32(str(resolved).encode()):08x}"
+    return cache_dir() / f"store-{resolved.name[:40]}-{key}.sqlite"
 
 
 # --- opening -------------------------------------------------------------------------------------
@@ -134,10 +134,10 @@ def open_store(root: Path, *, use_cache: bool = True) -> Compiled:
     problem) if the store is not valid."""
     if not root.is_dir():
         raise StoreError([Problem(str(root), None, "", "the fact store folder does not exist")])
-    files, fingerprints = _fingerprint(root)
-    db = _open_cached(root, fingerprints) if use_cache else None
+    files = store_files(root)
+    db = _open_cached(root, files) if use_cache else None
     if db is None:
-        db = _compile(root, files, fingerprints, use_cache)
+        db = _compile(root, files, use_cache)
     compiled = Compiled(db)
     problems = compiled.problems()
     if problems:
@@ -145,12 +145,7 @@ def open_store(root: Path, *, use_cache: bool = True) -> Compiled:
     return compiled
 
 
-def _fingerprint(root: Path) -> tuple[Any, dict[str, tuple[int, int]]]:
-    files, _ = store_files(root)
-    return files, {file.name: file.fingerprint for file in files}
-
-
-def _open_cached(root: Path, fingerprints: dict[str, tuple[int, int]]) -> sqlite3.Connection | None:
+def _open_cached(root: Path, files: Sequence[StoreFile]) -> sqlite3.Connection | None:
     """The cached compiled store if it is current, else None (it will be updated or rebuilt)."""
     path = cache_path(root)
     if not path.is_file():
@@ -165,7 +160,8 @@ def _open_cached(root: Path, fingerprints: dict[str, tuple[int, int]]) -> sqlite
             name: (size, mtime)
             for name, size, mtime in db.execute("SELECT name, size, mtime FROM files")
         }
-        if compiled == fingerprints and meta.get("complete") == "1":
+        current = {file.name: file.fingerprint for file in files}
+        if compiled == current and meta.get("complete") == "1":
             return db
         db.close()
     except sqlite3.DatabaseError:  # not a database, truncated, or locked by a crashed writer
@@ -182,34 +178,30 @@ def compile_in_memory(
     `only_check` leaves out what answering needs but validating does not: the records' bodies,
     the full-text index, the table of names, and derived figures and figure checks.
     """
-    files, fingerprints = _fingerprint(root)
+    files = store_files(root)
     db = sqlite3.connect(":memory:", isolation_level=None)
     db.executescript(TABLES)
     from pakru.build import Builder  # YAML and pydantic: only when something is read
 
     builder = Builder(db, root, only_check=only_check, quotes=quotes)
-    kept = builder.sync(files, fingerprints, full=True)
+    kept = builder.sync(files, full=True)
     return Compiled(db), kept
 
 
-def _compile(
-    root: Path, files: Sequence[Any], fingerprints: dict[str, tuple[int, int]], use_cache: bool
-) -> sqlite3.Connection:
+def _compile(root: Path, files: Sequence[StoreFile], use_cache: bool) -> sqlite3.Connection:
     """Bring the cached store up to date (updating or rebuilding it), or compile in memory."""
     if use_cache:
         with suppress(OSError, sqlite3.Error):
-            return _compile_cached(root, files, fingerprints)
+            return _compile_cached(root, files)
     from pakru.build import Builder
 
     db = sqlite3.connect(":memory:", isolation_level=None)
     db.executescript(TABLES)
-    Builder(db, root).sync(files, fingerprints, full=True)
+    Builder(db, root).sync(files, full=True)
     return db
 
 
-def _compile_cached(
-    root: Path, files: Sequence[Any], fingerprints: dict[str, tuple[int, int]]
-) -> sqlite3.Connection:
+def _compile_cached(root: Path, files: Sequence[StoreFile]) -> sqlite3.Connection:
     from pakru.build import Builder
 
     path = cache_path(root)
@@ -218,14 +210,14 @@ def _compile_cached(
     if db is not None:
         try:
             db.execute("BEGIN IMMEDIATE")  # one writer at a time; others wait, then see its work
-            Builder(db, root).sync(files, fingerprints, full=False)
+            Builder(db, root).sync(files, full=False)
             db.execute("COMMIT")
             return db
         except sqlite3.Error:
             with suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             db.close()
-    return _rebuild(path, root, files, fingerprints)
+    return _rebuild(path, root, files)
 
 
 def _open_for_update(path: Path, root: Path) -> sqlite3.Connection | None:
@@ -242,9 +234,7 @@ def _open_for_update(path: Path, root: Path) -> sqlite3.Connection | None:
     return None
 
 
-def _rebuild(
-    path: Path, root: Path, files: Sequence[Any], fingerprints: dict[str, tuple[int, int]]
-) -> sqlite3.Connection:
+def _rebuild(path: Path, root: Path, files: Sequence[StoreFile]) -> sqlite3.Connection:
     """Compile from scratch into a new file beside the old one, then rename it into place."""
     import tempfile
 
@@ -257,7 +247,7 @@ def _rebuild(
         db = sqlite3.connect(temporary, isolation_level=None)
         db.executescript(TABLES)
         db.execute("BEGIN")
-        Builder(db, root).sync(files, fingerprints, full=True)
+        Builder(db, root).sync(files, full=True)
         db.execute("COMMIT")
         db.close()
         os.replace(temporary, path)

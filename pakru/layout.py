@@ -25,9 +25,8 @@ class StoreFile(NamedTuple):
     fingerprint: tuple[int, int]
 
 
-def store_files(root: Path) -> tuple[list[StoreFile], list[Problem]]:
-    """Each store file with its kind, in a stable order; and a problem for each YAML file at the
-    top of the store that is not a store file (it would otherwise be silently ignored)."""
+def store_files(root: Path) -> list[StoreFile]:
+    """Each store file with its kind and fingerprint, in a stable order."""
     # Walked with os.scandir and plain strings: this runs before every answer, over every file of
     # a large store.
     found: list[StoreFile] = []
@@ -40,8 +39,14 @@ def store_files(root: Path) -> tuple[list[StoreFile], list[Problem]]:
         folder = os.path.join(top, kind)
         if os.path.isdir(folder):
             _yaml_below(kind, folder, f"{root.name}/{kind}", found)
+    return found
+
+
+def stray_files(root: Path) -> list[Problem]:
+    """A problem for each YAML file at the top of the store that is not a store file (it would
+    otherwise be silently ignored)."""
     known = {f"{kind}.yaml" for kind in KINDS}
-    problems = [
+    return [
         Problem(
             f"{root.name}/{name}",
             None,
@@ -51,7 +56,6 @@ def store_files(root: Path) -> tuple[list[StoreFile], list[Problem]]:
         for name in sorted(os.listdir(root))
         if name.endswith((".yaml", ".yml")) and name not in known and (root / name).is_file()
     ]
-    return found, problems
 
 
 def _fingerprint(stat: os.stat_result) -> tuple[int, int]:

@@ -69,13 +69,18 @@ class _Entry:
         return Problem(self.file, self._line(location), self._field(location), message)
 
     def _line(self, location: Location) -> int | None:
-        for end in range(len(location), -1, -1):
-            if location[:end] in self.lines:
-                return self.lines[location[:end]]
-        return None
+        return _line_of(self.lines, location)
 
     def _field(self, location: Location) -> str:
         return _field_name(self.kind, (self.index, *location))
+
+
+def _line_of(lines: dict[Location, int], location: Location) -> int | None:
+    """The line of the value at `location`, or of the nearest enclosing value that has one."""
+    for end in range(len(location), -1, -1):
+        if location[:end] in lines:
+            return lines[location[:end]]
+    return None
 
 
 def _field_name(kind: str, location: Location) -> str:
@@ -314,15 +319,8 @@ class Row(NamedTuple):
     lines: dict[Location, int]
 
     def problem(self, location: Location, message: str) -> Problem:
-        line = next(
-            (
-                self.lines[location[:end]]
-                for end in range(len(location), -1, -1)
-                if location[:end] in self.lines
-            ),
-            None,
-        )
-        return Problem(self.file, line, _field_name(self.kind, (self.position, *location)), message)
+        field = _field_name(self.kind, (self.position, *location))
+        return Problem(self.file, _line_of(self.lines, location), field, message)
 
 
 @dataclass

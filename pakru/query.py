@@ -103,26 +103,6 @@ def _in_window(date: Period, window: Period | None) -> bool:
     return window is None or date.overlaps(window)
 
 
-def trade_figures(store: FactStore, period: Period | None = None) -> tuple[Figure, ...]:
-    """Trade totals, exports, imports and growth whose period overlaps `period`, in the order
-    `trade_order` gives them."""
-    matches = {
-        figure.id: figure
-        for figure in store.figures
-        if figure.metric in TRADE_METRICS
-        and (period is None or (figure.period is not None and figure.period.overlaps(period)))
-    }
-    return tuple(matches[key.id] for key in trade_order(map(figure_key, matches.values()), period))
-
-
-def figure_key(figure: Figure) -> FigureKey:
-    period = figure.period
-    if period is None:
-        return FigureKey(figure.id, None, None, figure.metric, None, figure.basis)
-    first, last = (day.isoformat() if day else None for day in (period.first, period.last))
-    return FigureKey(figure.id, first, last, figure.metric, str(period), figure.basis)
-
-
 def trade_order(keys: Iterable[FigureKey], period: Period | None) -> list[FigureKey]:
     """Figures for exactly `period` first, then the others; each group by where its period
     starts and ends (an open end sorting as far as it reaches), then metric, basis and id. The

@@ -1064,7 +1064,7 @@ def test_missing_sources_folder(tmp_path):
 
 
 def test_store_files_come_in_the_order_of_their_paths_parts(tmp_path):
-    from pakru.layout import store_files
+    from pakru.layout import store_files, stray_files
 
     root = tmp_path / "facts"
     for relative in ("events/b.yaml", "events/a.yaml", "events/a-b.yaml", "events/a/x.yaml"):
@@ -1073,7 +1073,7 @@ def test_store_files_come_in_the_order_of_their_paths_parts(tmp_path):
         path.write_text("[]\n", encoding="utf-8")
     (root / "events" / "notes.txt").write_text("not YAML", encoding="utf-8")
 
-    files, problems = store_files(root)
+    files, problems = store_files(root), stray_files(root)
 
     assert [f.name for f in files] == [
         "facts/events/a/x.yaml",  # a folder sorts by its own name, before 'a-b.yaml'
