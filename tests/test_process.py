@@ -1,0 +1,84 @@
+"""The `pakru` process ends with `os._exit`: what it printed still arrives whole, with its status."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA_FACTS, Invoke
+
+ROOT = Path(__file__).parent.parent
+
+
+def _pakru(*args: str, cache: Path, stdout: int | None = subprocess.PIPE) -> subprocess.Popen[str]:
+    env = {**os.environ, "PAKRU_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    env.pop("PAKRU_FACTS", None)
+    env.pop("PYTHONUNBUFFERED", None)  # buffered, as most shells have it: the exit must flush
+    return subprocess.Popen(
+        [sys.executable, "-m", "pakru", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def _run(*args: str, cache: Path) -> tuple[int, str, str]:
+    process = _pakru(*args, cache=cache)
+    out, err = process.communicate(timeout=120)
+    return process.returncode, out, err
+
+
+def test_an_answer_longer_than_a_pipe_arrives_whole(tmp_path: Path, invoke: Invoke) -> None:
+    """More than the 64 KiB a pipe holds, so most of it is written while pakru is exiting; it is
+    what the same command prints in-process, byte for byte."""
+    args = ("search", "Pakistan", "-n", "0", "-f", "json")
+    code, out, err = _run(*args, cache=tmp_path)
+    assert code == 0, err
+    assert len(out.encode()) > 65536
+    assert out == invoke(*args, facts=None).stdout
+    assert len(json.loads(out)) > 50
+
+
+def test_a_table_arrives_as_printed_in_process(tmp_path: Path, invoke: Invoke) -> None:
+    code, out, err = _run("timeline", "-n", "0", cache=tmp_path)
+    assert code == 0, err
+    assert out == invoke("timeline", "-n", "0", facts=None).stdout
+    assert out.count("\n") > 41
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (("trade", "2023-24"), 0, ""),
+        (("events", "--since", "2024-13"), 2, "2024-13"),
+        (("--facts", "/no/such/store", "trade"), 2, "'/no/such/store' does not exist"),
+        (("--version",), 0, ""),
+    ],
+)
+def test_exit_statuses_survive_the_fast_exit(
+    tmp_path: Path, args: tuple[str, ...], status: int, message: str
+) -> None:
+    code, out, err = _run(*args, cache=tmp_path)
+    assert code == status, err
+    assert message in err
+    if status == 0:
+        assert out and not err
+
+
+def test_a_reader_that_goes_away_ends_pakru_quietly_with_status_1(tmp_path: Path) -> None:
+    read, write = os.pipe()
+    os.close(read)  # like `pakru … | head -1` once head has its line
+    try:
+        args = ("--facts", str(DATA_FACTS), "search", "Pakistan", "-n", "0")
+        process = _pakru(*args, cache=tmp_path, stdout=write)
+        _, err = process.communicate(timeout=120)
+    finally:
+        os.close(write)
+    assert process.returncode == 1
+    assert err == ""
