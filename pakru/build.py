@@ -30,7 +30,7 @@ from pakru.compiled import (
     unpack,
 )
 from pakru.errors import Problem
-from pakru.layout import StoreFile, stray_files
+from pakru.layout import StoreFile, fingerprints, stray_files
 from pakru.records import Figure, Record
 from pakru.types import Period
 
@@ -233,15 +233,16 @@ class Builder:
         valid = (
             not store_problems and not db.execute("SELECT 1 FROM file_problems LIMIT 1").fetchone()
         )
-        self._set_meta(valid)
+        self._set_meta(valid, files)
         return kept
 
-    def _set_meta(self, valid: bool) -> None:
+    def _set_meta(self, valid: bool, files: Sequence[StoreFile]) -> None:
         values = {
             "format": FORMAT,
             "root": str(self.root.resolve()),
             "valid": "1" if valid else "0",
             "complete": "1",
+            "files": fingerprints(files),  # what a reader compares the store's files with
         }
         self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
 
@@ -464,12 +465,13 @@ class Builder:
                 db.executemany(f"DELETE FROM {table} WHERE rowid = ?", stale)
         derived = consistency.derive(figures)
         db.executemany(
-            "INSERT INTO derived VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO derived VALUES (?, ?, ?, ?, ?, ?)",
             [
                 (
                     d.id,
                     iso(d.period.first),
                     iso(d.period.last),
+                    d.metric,
                     " ".join(f.id for f in d.inputs),
                     pack(d.to_storage()),
                 )

@@ -311,21 +311,20 @@ def trade(
 
     Examples: pakru trade 2023-24 · pakru trade FY24 --format json · pakru trade
     """
-    from pakru import query, render
-    from pakru.records import TRADE_METRICS, Figure
+    from pakru import render
+    from pakru.records import DERIVED_TRADE_METRICS, TRADE_METRICS, Figure
 
     asked = parse_period_query(period, param="PERIOD") if period is not None else None
     compiled = _compiled(ctx)
-    # Only the rows shown are read: they are chosen by keys the index holds.
-    ordered = query.trade_order(compiled.figure_keys(asked, TRADE_METRICS), asked)
+    # Only the rows shown are read: they are chosen and counted in the index.
     shown = row_limit(limit, fmt)
-    ids = [key.id for key in ordered[:shown]]
-    every_derived = query.derived_trade(compiled.derived(asked), asked)
-    derived = every_derived[: None if shown is None else max(0, shown - len(ids))]  # they follow
+    ids, reported = compiled.first_figure_ids(asked, TRADE_METRICS, shown)
+    room = None if shown is None else shown - len(ids)  # derived figures follow the reported
+    derived, derivable = compiled.derived(asked, DERIVED_TRADE_METRICS, room)
     conflicts = compiled.checks([*ids, *(d.id for d in derived)], conflicts_only=True)
     store = compiled.subset([*ids, *_figures_named(derived, conflicts)])
     found = [figure for i in ids if isinstance(figure := store.by_id[i], Figure)]
-    total = len(ordered) + len(every_derived)
+    total = reported + derivable
     _emit(render.trade_listing(found, asked, derived, conflicts, total), fmt, store, limit)
 
 

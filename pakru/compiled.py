@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 from pakru import __version__, records
 from pakru.errors import Problem, StoreError
-from pakru.layout import StoreFile, store_files
-from pakru.records import FactStore, Figure, FigureKey, Record, Topic
+from pakru.layout import StoreFile, fingerprints, store_files
+from pakru.records import FactStore, Figure, Record, Topic
 from pakru.types import Period
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 # Bump when the layout of the compiled file, or what is kept in it, changes. The code that writes
 # and reads it is fingerprinted too, so that a development install never trusts a file that an
 # earlier state of the code wrote.
-_LAYOUT = 3
+_LAYOUT = 4
 _WRITERS = (
     "compiled.py", "build.py", "records.py", "consistency.py", "types.py", "models.py", "load.py"
 )  # fmt: skip
@@ -66,7 +66,7 @@ CREATE TABLE reported(record TEXT, file TEXT, field TEXT, line INT, first TEXT, 
 CREATE TABLE names(folded TEXT, actor TEXT, file TEXT);
 CREATE TABLE file_problems(file TEXT, line INT, field TEXT, message TEXT);
 CREATE TABLE store_problems(file TEXT, line INT, field TEXT, message TEXT);
-CREATE TABLE derived(id TEXT, first TEXT, last TEXT, inputs TEXT, body BLOB);
+CREATE TABLE derived(id TEXT, first TEXT, last TEXT, metric TEXT, inputs TEXT, body BLOB);
 CREATE TABLE checks(a TEXT, b TEXT, agrees INT, first TEXT, last TEXT, figures TEXT, body BLOB);
 CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61 remove_diacritics 2');
 """
@@ -114,9 +114,25 @@ def cache_dir() -> Path:
     configured = os.environ.get("PAKRU_CACHE_DIR")
     if configured:
         return Path(configured)
+    plain = _plain_xdg_cache()
+    if plain is not None:
+        return Path(plain, "pakru")
     import platformdirs  # only here: it is not needed to answer from memory
 
     return Path(platformdirs.user_cache_dir("pakru", appauthor=False))
+
+
+def _plain_xdg_cache() -> str | None:
+    """On Linux, the user's cache directory when the XDG rule leaves no doubt (an absolute
+    XDG_CACHE_HOME, or none and an absolute HOME): what platformdirs answers, without the 2 ms its
+    import costs on every answer. Anything less plain is left to platformdirs."""
+    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel"):
+        return None
+    configured = os.environ.get("XDG_CACHE_HOME")
+    if configured:
+        return configured if os.path.isabs(configured) else None
+    home = os.environ.get("HOME", "")
+    return os.path.join(home, ".cache") if os.path.isabs(home) else None
 
 
 def cache_path(root: Path) -> Path:
@@ -156,12 +172,7 @@ def _open_cached(root: Path, files: Sequence[StoreFile]) -> sqlite3.Connection |
         if meta.get("format") != FORMAT or meta.get("root") != str(root.resolve()):
             db.close()
             return None
-        compiled = {
-            name: (size, mtime)
-            for name, size, mtime in db.execute("SELECT name, size, mtime FROM files")
-        }
-        current = {file.name: file.fingerprint for file in files}
-        if compiled == current and meta.get("complete") == "1":
+        if meta.get("files") == fingerprints(files) and meta.get("complete") == "1":
             return db
         db.close()
     except sqlite3.DatabaseError:  # not a database, truncated, or locked by a crashed writer
@@ -425,17 +436,24 @@ class Compiled:
         ).fetchall()
         return [row[0] for row in rows], rows[0][1] if rows else 0
 
-    def figure_keys(self, window: Period | None, metrics: Sequence[str]) -> list[FigureKey]:
-        """What orders the figures of these metrics whose period could fall in the window, read
-        from an index: enough to choose the rows to show before reading any of them."""
+    def first_figure_ids(
+        self, window: Period | None, metrics: Sequence[str], limit: int | None
+    ) -> tuple[list[str], int]:
+        """Figures of these metrics whose period could fall in the window, in the order a trade
+        answer shows them: those for exactly the window first, then by where their period starts
+        and ends (an open end sorting as far as it reaches), metric (in the order given), basis
+        and id. The first `limit` of them (None: all), and how many there are: chosen and counted
+        in the index, without reading any figure."""
         sql, parameters = _dated_sql("figure", window, None, None, metrics)
-        return [
-            FigureKey(*row)
-            for row in self.db.execute(
-                f"SELECT DISTINCT r.id, r.first, r.last, r.metric, r.label, r.basis {sql}",
-                parameters,
-            )
-        ]
+        rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(metrics)))
+        rows = self.db.execute(
+            "SELECT id, COUNT(*) OVER () FROM "
+            f"(SELECT DISTINCT r.id, r.first, r.last, r.metric, r.label, r.basis {sql}) "
+            "ORDER BY label IS NOT ?, COALESCE(first, last, '0001-01-01'), "
+            f"COALESCE(last, '9999-12-31'), CASE metric {rank} END, basis, id LIMIT ?",
+            (*parameters, str(window) if window else None, *metrics, _sql_limit(limit)),
+        ).fetchall()
+        return [row[0] for row in rows], rows[0][1] if rows else 0
 
     def text_ids(self, groups: Sequence[Sequence[str]], limit: int | None = None) -> list[str]:
         """Records whose text has, for every group, one of its alternatives (a word, or words in
@@ -473,14 +491,34 @@ class Compiled:
         )
         return {target: count for target, count in rows}
 
-    def derived(self, window: Period | None) -> list[Any]:
+    def derived(
+        self,
+        window: Period | None,
+        metrics: Sequence[str] = (),
+        limit: int | None = None,
+    ) -> tuple[list[Any], int]:
+        """Derived figures (of these metrics, if any are named) whose period overlaps the window,
+        in the order they were derived: the first `limit` (None: all), and how many there are."""
         from pakru.consistency import Derived
 
-        sql, parameters = "SELECT body FROM derived", []
+        where, parameters = ["1"], []
         if window is not None:
-            sql += " WHERE (first IS NULL OR first <= ?) AND (last IS NULL OR last >= ?)"
-            parameters = [iso(window.last) or "9999-12-31", iso(window.first) or "0001-01-01"]
-        return [Derived.from_storage(unpack(body)) for (body,) in self.db.execute(sql, parameters)]
+            where.append("(first IS NULL OR first <= ?) AND (last IS NULL OR last >= ?)")
+            parameters += [iso(window.last) or "9999-12-31", iso(window.first) or "0001-01-01"]
+        if metrics:
+            where.append(f"metric IN ({','.join('?' * len(metrics))})")
+            parameters += metrics
+        condition = " AND ".join(where)
+        (count,) = self.db.execute(
+            f"SELECT COUNT(*) FROM derived WHERE {condition}", parameters
+        ).fetchone()
+        if limit == 0 or count == 0:
+            return [], count
+        rows = self.db.execute(
+            f"SELECT body FROM derived WHERE {condition} ORDER BY rowid LIMIT ?",
+            (*parameters, _sql_limit(limit)),
+        )
+        return [Derived.from_storage(unpack(body)) for (body,) in rows], count
 
     def checks(
         self, ids: Iterable[str] | None = None, *, conflicts_only: bool = False
@@ -537,6 +575,10 @@ def _dated_sql(
         where.append(f"r.metric IN ({','.join('?' * len(metrics))})")
         parameters.extend(metrics)
     return " ".join(sql) + " WHERE " + " AND ".join(where), parameters
+
+
+def _sql_limit(limit: int | None) -> int:
+    return -1 if limit is None else limit  # SQLite reads a negative LIMIT as none
 
 
 def _phrase(words: str) -> str:

@@ -8,13 +8,11 @@ from typing import Any
 
 from pakru.errors import UsageError, shown
 from pakru.records import (
-    TRADE_METRICS,
     Actor,
     Agreement,
     Event,
     FactStore,
     Figure,
-    FigureKey,
     Record,
     Source,
     Topic,
@@ -101,20 +99,6 @@ def check_choice(wanted: str | None, choices: Sequence[str], what: str, option: 
 
 def _in_window(date: Period, window: Period | None) -> bool:
     return window is None or date.overlaps(window)
-
-
-def trade_order(keys: Iterable[FigureKey], period: Period | None) -> list[FigureKey]:
-    """Figures for exactly `period` first, then the others; each group by where its period
-    starts and ends (an open end sorting as far as it reaches), then metric, basis and id. The
-    compiled store orders a page of figures by these keys without reading the figures."""
-    order = {metric: i for i, metric in enumerate(TRADE_METRICS)}
-    exact = str(period) if period is not None else None
-
-    def key(figure: FigureKey) -> tuple[object, ...]:
-        start = figure.first or figure.last or "0001-01-01"
-        return (figure.label != exact, start, figure.last or "9999-12-31", order[figure.metric])
-
-    return sorted(keys, key=lambda f: (*key(f), f.basis, f.id))
 
 
 def _period_key(period: Period | None) -> tuple[object, ...]:
@@ -275,13 +259,3 @@ def _cited_sources(record: Record) -> set[str]:
     for role in getattr(record, "roles", ()):
         cited |= {c.source for c in role.sources}
     return cited
-
-
-def derived_trade(derived: Sequence[Any], period: Period | None) -> list[Any]:
-    """Derived figures about trade whose period overlaps `period` (all of them for None)."""
-    return [
-        figure
-        for figure in derived
-        if figure.metric in (*TRADE_METRICS, "trade_balance", "share")
-        and (period is None or figure.period.overlaps(period))
-    ]

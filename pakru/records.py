@@ -14,18 +14,8 @@ from typing import Any, ClassVar, NamedTuple
 from pakru.types import Period
 
 TRADE_METRICS = ("trade_total", "exports", "imports", "trade_growth")
-
-
-class FigureKey(NamedTuple):
-    """What figures are ordered by: their id, the first and last day of their period (ISO text,
-    None when open or undated), metric, period as written, and basis."""
-
-    id: str
-    first: str | None
-    last: str | None
-    metric: str
-    label: str | None
-    basis: str
+# What pakru derives about trade: the balance and shares besides the reported metrics.
+DERIVED_TRADE_METRICS = (*TRADE_METRICS, "trade_balance", "share")
 
 
 class Citation(NamedTuple):

@@ -52,8 +52,8 @@ def test_cached_and_fresh_compilations_answer_the_same(root: Path) -> None:
         json_of(cached.everything()) == json_of(fresh.everything()) == json_of(again.everything())
     )
     assert [c.to_storage() for c in cached.checks()] == [c.to_storage() for c in fresh.checks()]
-    assert [d.to_storage() for d in cached.derived(None)] == [
-        d.to_storage() for d in fresh.derived(None)
+    assert [d.to_storage() for d in cached.derived(None)[0]] == [
+        d.to_storage() for d in fresh.derived(None)[0]
     ]
 
 
@@ -76,7 +76,7 @@ def test_a_changed_file_is_read_again_and_only_it(store: Path) -> None:
 
 def test_derived_figures_follow_an_edit(store: Path) -> None:
     def balance() -> object:
-        (derived,) = [d for d in open_store(store).derived(None) if d.metric == "trade_balance"]
+        (derived,) = [d for d in open_store(store).derived(None)[0] if d.metric == "trade_balance"]
         return derived.value
 
     assert balance() == -700_000_000
@@ -212,7 +212,7 @@ def test_a_build_killed_midway_leaves_nothing_trusted(store: Path, tmp_path: Pat
 
 def test_editing_only_a_note_keeps_derived_figures_and_checks(store: Path) -> None:
     before = open_store(store)
-    derived = [d.to_storage() for d in before.derived(None)]
+    derived = [d.to_storage() for d in before.derived(None)[0]]
     checks = [c.to_storage() for c in before.checks()]
 
     def rows() -> list[tuple[int, ...]]:
@@ -226,7 +226,7 @@ def test_editing_only_a_note_keeps_derived_figures_and_checks(store: Path) -> No
     after = open_store(store)
     assert any(f.note == "checked again" for f in after.everything().figures)
     assert rows() == kept  # not recomputed: nothing they depend on changed
-    assert [d.to_storage() for d in after.derived(None)] == derived
+    assert [d.to_storage() for d in after.derived(None)[0]] == derived
     assert [c.to_storage() for c in after.checks()] == checks
 
 
@@ -330,3 +330,37 @@ def test_checks_of_a_whole_store_read_each_table_once(store: Path, only_check: b
         scans = [step for step in plan if step.startswith("SCAN") and "subquery" not in step]
         assert len(scans) <= 1, plan
         assert not any(step.endswith("(wanted=?)") for step in plan), plan
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the XDG rule is Linux's")
+@pytest.mark.parametrize(
+    ("xdg", "home"),
+    [("/srv/cache", "/home/u"), (None, "/home/u"), ("", "/home/u/"), ("relative", "/home/u")],
+    ids=["xdg", "home", "empty-xdg", "relative-xdg"],
+)
+def test_the_cache_directory_is_where_platformdirs_puts_it(
+    monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str
+) -> None:
+    import platformdirs
+
+    from pakru.compiled import cache_dir
+
+    monkeypatch.delenv("PAKRU_CACHE_DIR")
+    monkeypatch.setenv("HOME", home)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert cache_dir() == Path(platformdirs.user_cache_dir("pakru", appauthor=False))
+    if xdg and xdg.startswith("/"):
+        assert cache_dir() == Path(xdg, "pakru")
+
+
+def test_pakru_cache_dir_overrides_the_user_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from pakru.compiled import cache_dir
+
+    monkeypatch.setenv("PAKRU_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert cache_dir() == tmp_path / "elsewhere"
+    assert cache_path(DATA_FACTS).parent == tmp_path / "elsewhere"

@@ -178,6 +178,21 @@ def test_trade_reads_only_the_rows_it_shows_yet_shows_the_first_ones(
     assert f"Showing the first {TABLE_ROWS} of {len(whole)} rows" in table
 
 
+def test_trade_shows_the_period_asked_first_then_by_period_then_metric(
+    invoke: Invoke, busy_trade_store: Path
+) -> None:
+    text = invoke("trade", "2023-24", "-f", "csv", "-n", "0", facts=busy_trade_store).stdout
+    rows = [row for row in csv.DictReader(io.StringIO(text)) if row["basis"] != "derived"]
+    exact = [row["period"] == "FY2023-24" for row in rows]
+    assert exact == sorted(exact, reverse=True) and exact.count(True) > 12
+    # The monthly reports were written out of order (a year's months, then backwards).
+    rest = [row for row in rows if row["period"] != "FY2023-24"]
+    metric_order = ["trade_total", "exports", "imports", "trade_growth"]
+    keys = [(row["period"], metric_order.index(row["metric"]), row["id"]) for row in rest]
+    assert len(rest) >= 48 and keys == sorted(keys)
+    assert rest[0]["period"] == "2023-07" and rest[-1]["period"] == "2024-06"
+
+
 def test_a_figure_without_a_period_is_in_no_period_asked_for(
     invoke: Invoke, tmp_path: Path
 ) -> None:
