@@ -432,7 +432,7 @@ class Compiled:
             f"SELECT id, COUNT(*) OVER () FROM (SELECT DISTINCT r.id, r.first, r.last {sql}) "
             "ORDER BY COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), id "
             "LIMIT ?",
-            (*parameters, limit),
+            (*parameters, _sql_limit(limit)),
         ).fetchall()
         return [row[0] for row in rows], rows[0][1] if rows else 0
 
@@ -469,7 +469,7 @@ class Compiled:
             best = "SELECT rowid FROM fts WHERE fts MATCH ?"
         else:  # ranked and cut in the index, before any record is looked up
             best = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT ?"
-        parameters = (match,) if limit is None else (match, limit)
+        parameters = (match,) if limit is None else (match, _sql_limit(limit))
         return self.ids(
             f"SELECT r.id FROM ({best}) b JOIN records r ON r.rowid = b.rowid", parameters
         )
@@ -578,7 +578,8 @@ def _dated_sql(
 
 
 def _sql_limit(limit: int | None) -> int:
-    return -1 if limit is None else limit  # SQLite reads a negative LIMIT as none
+    """A LIMIT for SQLite, which reads a negative one as none and holds at most 64 bits."""
+    return -1 if limit is None or limit >= 2**63 else limit
 
 
 def _phrase(words: str) -> str:

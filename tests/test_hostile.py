@@ -55,6 +55,22 @@ def assert_handled(result: object, value: str) -> None:
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(
+    "command",
+    [("search", "Pakistan"), ("trade", "2023-24"), ("events",), ("agreements",), ("timeline",)],
+    ids=" ".join,
+)
+@pytest.mark.parametrize("limit", ["922337203685477581", str(2**64), "9" * 40])
+def test_a_limit_past_any_store_shows_every_row(
+    invoke: Invoke, command: tuple[str, ...], limit: str
+) -> None:
+    """Even one past what SQLite can count to (a search asks its index for ten times the limit)."""
+    every = invoke(*command, "-f", "csv", "-n", "0", facts=None)
+    result = invoke(*command, "-f", "csv", "-n", limit, facts=None)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == every.stdout and result.stdout.count("\n") > 5
+
+
 @pytest.mark.parametrize("slot", SLOTS, ids=lambda slot: " ".join(slot))
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
