@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from pakru.cells import CELL_PADDING, Cell, Prose
 from pakru.options import OutputFormat
 from pakru.records import Actor, Agreement, Event, FactStore, Figure, Record, Source, Topic
 from pakru.types import Period, Precision
@@ -277,26 +279,24 @@ Rows = list[tuple[str | None, list[list[str | Text]]]]
 
 
 def _table(listing: Listing, sections: Rows, footer: list[str]) -> RenderableType:
+    # Cells pad themselves (a plain one without Rich's general text layout): see pakru.cells.
     table = Table(
         title=literal(listing.title),
         caption=literal(listing.caption) if listing.caption else None,
         box=box.SIMPLE_HEAD,
         title_justify="left",
         caption_justify="left",
+        padding=0,
     )
-    texts = [
-        (label, [[_cell_text(cell) for cell in row] for row in section_rows])
-        for label, section_rows in sections
-    ]
     headers = _headers(listing)
     widest = [
         max(
             cell_len(header),
             *(
                 cell_len(line)
-                for _, rows in texts
+                for _, rows in sections
                 for row in rows
-                for line in row[i].plain.split("\n")
+                for line in _plain(row[i]).split("\n")
             ),
         )
         for i, header in enumerate(headers)
@@ -304,47 +304,56 @@ def _table(listing: Listing, sections: Rows, footer: list[str]) -> RenderableTyp
     wraps = [column.wrap for column in listing.columns] + [False] * listing.cites
     maxima = [column.max_width for column in listing.columns] + [None] * listing.cites
     justify = [column.justify for column in listing.columns] + ["left"] * listing.cites
+    padded = 2 * CELL_PADDING
     for i, header in enumerate(headers):
-        main = wraps[i] and maxima[i] is None
+        most = maxima[i]
+        main = wraps[i] and most is None
         table.add_column(
-            header,
+            Cell(header),
             justify=justify[i],
             no_wrap=not wraps[i],
             overflow="fold",
             # A column that does not wrap is as wide as its widest line: saying so spares Rich
             # measuring every cell of it, most of the time it takes to lay out a table.
-            width=None if wraps[i] else widest[i],
-            min_width=_MAIN_MIN_WIDTH if main else None,
-            max_width=maxima[i],
+            width=None if wraps[i] else widest[i] + padded,
+            min_width=_MAIN_MIN_WIDTH + padded if main else None,
+            max_width=None if most is None else most + padded,
         )
     bars = _bar_column(listing, table)
     first = True
-    for label, rows in texts:
+    for label, rows in sections:
         if not first:
             table.add_section()
         first = False
         if label:
             table.add_row(*_label_row(label, listing, widest))
         for index, row in enumerate(rows):
-            cells: list[RenderableType] = list(row)
+            cells: list[RenderableType] = [_cell(cell) for cell in row]
             if bars is not None:
                 cells.append(bars(label, index))
             table.add_row(*cells)
     if not footer:
         return table
-    return Group(table, Text("\n".join(literal(line) for line in footer)))
+    return Group(table, Prose("\n".join(literal(line) for line in footer)))
 
 
-def _cell_text(cell: str | Text) -> Text:
-    return cell if isinstance(cell, Text) else Text(literal(cell))
+def _plain(cell: str | Text) -> str:
+    return cell.plain if isinstance(cell, Text) else literal(cell)
 
 
-def _label_row(label: str, listing: Listing, widest: list[int]) -> list[Text]:
+def _cell(cell: str | Text) -> RenderableType:
+    """A table cell: plain text drawn by pakru.cells, highlighted text by Rich."""
+    if isinstance(cell, Text):
+        return Padding(cell, (0, CELL_PADDING))
+    return Cell(literal(cell))
+
+
+def _label_row(label: str, listing: Listing, widest: list[int]) -> list[RenderableType]:
     """A section's label, in the first column if it fits there, else in the first prose column."""
-    cells = [Text("") for _ in listing.columns]
+    cells: list[RenderableType] = [Cell("") for _ in listing.columns]
     wraps = [i for i, column in enumerate(listing.columns) if column.wrap]
     at = 0 if len(label) <= widest[0] or not wraps else wraps[0]
-    cells[at] = Text(literal(label), style="bold")
+    cells[at] = _cell(Text(literal(label), style="bold"))
     return cells
 
 
@@ -355,17 +364,17 @@ def _bar_column(
     bars = listing.bars
     if not bars:
         return None
-    table.add_column("", width=_BAR_WIDTH, no_wrap=True)
+    table.add_column("", width=_BAR_WIDTH + 2 * CELL_PADDING, no_wrap=True)
     largest = max(bars.values())
     by_section = {section.label: section.items for section in listing.sections}
 
     def bar(label: str | None, index: int) -> RenderableType:
         value = bars.get(by_section[label][index].id)
         if value is None or largest <= 0:
-            return Text("")
+            return Cell("")
         from rich.bar import Bar  # only `pakru trade` without a period draws bars
 
-        return Bar(float(largest), 0, float(value), width=_BAR_WIDTH)
+        return Padding(Bar(float(largest), 0, float(value), width=_BAR_WIDTH), (0, CELL_PADDING))
 
     return bar
 

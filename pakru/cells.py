@@ -1,0 +1,155 @@
+"""Plain text laid out exactly as Rich lays out a `Text`, for the cells and notes of tables.
+
+Rich's `Text` carries styles and spans, and laying one out (splitting, wrapping, justifying, then
+cutting it into segments) is most of the time a table takes to print: a few milliseconds for the
+first fifty rows of an answer, as long as the rest of the answer. Nearly every cell pakru shows is
+plain text in one style. `Cell` draws such text as `Padding(Text(text), (0, 1))` draws it in a table
+cell, and `Prose` as `Text(text)` prints below a table, with the same breaks, widths and spaces;
+whatever is not plain enough to be sure of (a tab, a character that is not one cell wide, a word
+longer than the line) is handed to Rich's own `Text`. The tests hold both to Rich's output on
+random texts and widths.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from rich.measure import Measurement
+from rich.padding import Padding
+from rich.segment import Segment
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+
+# A word as Rich's wrapping sees one: any spaces before it, the word, the spaces after it.
+_WORD = re.compile(r"\s*\S+\s*")
+_TRAILING_SPACE = re.compile(r"\s+$")
+_NEWLINE = Segment.line()
+CELL_PADDING = 1  # a table cell's spaces on each side, as Rich's tables pad by default
+CELLCELL_PADDINGDING = 1  # a table cell's spaces on each side, as Rich's tables pad by default
+
+
+# Characters known to take exactly one cell, learnt as texts are checked ("\n" ends a line).
+_ONE_CELL = set(" \n")
+
+
+def _single_width(text: str) -> bool:
+    """Every character of `text` takes one cell: none is wide, zero-width, a tab or a control."""
+    if _ONE_CELL.issuperset(text):
+        return True
+    for char in set(text) - _ONE_CELL:
+        if cell_len(char) != 1:
+            return False
+        _ONE_CELL.add(char)
+    return True
+
+
+def _wrapped(line: str, width: int) -> list[str] | None:
+    """The pieces Rich's word wrap cuts a line into at `width`, each with its trailing spaces cut
+    back as Rich cuts them; None when a word is longer than the width (Rich folds it)."""
+    breaks = [0]
+    used = 0
+    for word in _WORD.finditer(line):
+        text = word.group()
+        length = len(text.rstrip())
+        if length > width:
+            return None
+        if width - used >= length:
+            used += len(text)
+        elif used and word.start():
+            breaks.append(word.start())
+            used = len(text)
+    pieces = [line[start:end] for start, end in zip(breaks, [*breaks[1:], len(line)], strict=True)]
+    return [_cut_back(piece, width) for piece in pieces]
+
+
+def _cut_back(piece: str, width: int) -> str:
+    """Text.rstrip_end: spaces past the width go, but no more of them than are past it."""
+    excess = len(piece) - width
+    if excess <= 0:
+        return piece
+    spaces = _TRAILING_SPACE.search(piece)
+    return piece[: -min(len(spaces.group()), excess)] if spaces else piece
+
+
+def _lines(text: str, width: int, wrap: bool) -> list[str] | None:
+    """The lines of `text` in `width` cells as Rich's Text makes them before justifying, or None
+    when Rich must lay it out itself."""
+    if width < 1 or not _single_width(text):
+        return None
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if not wrap:
+            if len(line) > width:
+                return None
+            lines.append(line)
+            continue
+        pieces = _wrapped(line, width)
+        if pieces is None:
+            return None
+        lines += pieces
+    return lines
+
+
+class Cell:
+    """A table cell of plain text: drawn as `Padding(Text(text), (0, 1))` would be."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        width = options.max_width
+        if width - 2 * CELL_PADDING < 1:
+            return Measurement(width, width)
+        text = self.text
+        lines = text.splitlines()
+        longest = max(cell_len(line) for line in lines) if lines else 0
+        words = text.split()
+        widest_word = max(cell_len(word) for word in words) if words else longest
+        inner = Measurement(widest_word, longest).normalize().with_maximum(width)
+        low, high = (0, 0) if inner.maximum < 1 else inner.normalize()
+        return Measurement(low + 2 * CELL_PADDING, high + 2 * CELL_PADDING).with_maximum(width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        inner = options.max_width - 2 * CELL_PADDING
+        justify = options.justify
+        lines = _lines(self.text, inner, not options.no_wrap)
+        if lines is None or justify not in ("left", "right") or options.height is not None:
+            yield Padding(Text(self.text), (0, CELL_PADDING))
+            return
+        side = " " * CELL_PADDING
+        for line in lines:
+            if justify == "right":
+                line = line.rstrip()
+                yield Segment(f"{side}{' ' * (inner - len(line))}{line}{side}")
+            else:  # what is left past the width is spaces, which the cell's edge covers
+                yield Segment(f"{side}{line[:inner]}{' ' * (inner - len(line))}{side}")
+            yield _NEWLINE
+
+
+class Prose:
+    """Plain text printed across the console, as `Text(text)` would be."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines = _lines(self.text, options.max_width, not options.no_wrap)
+        if lines is None or options.justify not in (None, "default"):
+            yield Text(self.text)
+            return
+        yield from _joined(lines)
+
+
+def _joined(lines: list[str]) -> Iterator[Segment]:
+    for line in lines:
+        yield Segment(line)
+        yield _NEWLINE
