@@ -23,6 +23,7 @@ from pakru.compiled import (
     FORMAT,
     INDEXES,
     KINDS_SQL,
+    SEARCH_TYPE_SPAN,
     chunks,
     figure_of,
     iso,
@@ -32,21 +33,47 @@ from pakru.compiled import (
 from pakru.errors import Problem
 from pakru.layout import StoreFile, fingerprints, stray_files
 from pakru.records import Figure, Record
+from pakru.search import RECORD_TYPES, index_columns
 from pakru.types import Period
 
 
 class Tables(NamedTuple):
     """One file's rows for each table of the compiled store, ready to insert (records without
-    their rowid; full-text bodies by the index of their record)."""
+    their rowid; the full-text index's columns by the index of their record)."""
 
     file: tuple[str, str, int, int, int]
     problems: list[tuple[str, int | None, str, str]]
     ids: list[tuple[str, int, str, str | None, str, int | None, int]]
     records: list[tuple[Any, ...]]
-    texts: list[tuple[int, str]]
+    texts: list[tuple[int, tuple[str, str, str]]]
     refs: list[tuple[str, str, str, int | None, str, str]]
     reported: list[tuple[str, str, str, int | None, str | None, str]]
     names: list[tuple[str, str, str]]
+
+
+class Unindexed(NamedTuple):
+    """A record read, and its columns for the full-text index, not yet given a place there."""
+
+    type: str
+    id: str
+    file: str
+    columns: tuple[str, str, str]
+
+
+class IndexFull(sqlite3.DatabaseError):
+    """No place is left in the full-text index between two records: a rebuild spreads them out
+    again (an edit rolls back, and the store is compiled afresh)."""
+
+
+# Places in search order: a span for each record type (in the order ties are broken), and a
+# full build's records spread out at this distance, leaving room for 32 records added between
+# two of them, or 2**24 after the last, before a rebuild.
+SEARCH_ORDER = RECORD_TYPES
+_INDEX_GAP = 1 << 32
+
+
+def _type_start(record_type: str) -> int:
+    return SEARCH_ORDER.index(record_type) * SEARCH_TYPE_SPAN
 
 
 class Kept(NamedTuple):
@@ -154,7 +181,7 @@ def read_one(file: StoreFile, only_check: bool = False, quotes: bool = False) ->
             + (None if storage is None else pack(storage),)
         )
         if storage is not None and record.record_type != "topic":
-            tables.texts.append((index, _text_of(storage)))
+            tables.texts.append((index, index_columns(record)))
         tables.refs.extend((r.record, name, r.field, r.line, r.target, r.wanted) for r in row.refs)
         if row.reported is not None:
             field, line, period = row.reported
@@ -181,6 +208,7 @@ class Builder:
         self.root = root
         self.only_check = only_check
         self.quotes = quotes
+        self.unindexed: list[Unindexed] = []  # records read, not yet in the full-text index
 
     def sync(self, files: Sequence[StoreFile], *, full: bool) -> Kept:
         """Read what changed; return what `pakru check` checks quotes with."""
@@ -198,13 +226,14 @@ class Builder:
         window = self._figure_span(touched)
         old_ids = self._ids_in(touched)
         old_numbers = self._figure_numbers(touched)
-        self._forget(touched)
+        freed = self._forget(touched)
         kept = Kept([], [], [])
         for read in read_all(changed, only_check=self.only_check, quotes=self.quotes):
             self._insert(read.tables)
             kept.figures.extend(read.kept.figures)
             kept.sources.extend(read.kept.sources)
             kept.citations.extend(read.kept.citations)
+        self._index(freed, full)
         if full:  # (not executescript: it would commit the transaction a rebuild runs in)
             indexes = CHECK_INDEXES if self.only_check else INDEXES
             for statement in indexes.strip().split(";\n"):
@@ -285,38 +314,100 @@ class Builder:
                 span = _widen(span, (low or "0001-01-01", high or "9999-12-31"))
         return span
 
-    def _forget(self, files: Sequence[str]) -> None:
+    def _forget(self, files: Sequence[str]) -> dict[tuple[str, str], list[int]]:
+        """Remove what these files put in the store; return the places in the full-text index
+        their records had, by type and id, for the records read again to take back."""
         db = self.db
+        freed: dict[tuple[str, str], list[int]] = {}
         for chunk in chunks(files):
             marks = ",".join("?" * len(chunk))
+            for record_type, record_id, position in db.execute(
+                f"SELECT type, id, pos FROM search WHERE file IN ({marks}) ORDER BY pos", chunk
+            ):
+                freed.setdefault((record_type, record_id), []).append(position)
             db.execute(
-                "DELETE FROM fts WHERE rowid IN "
-                f"(SELECT rowid FROM records WHERE file IN ({marks}))",
+                f"DELETE FROM fts WHERE rowid IN (SELECT pos FROM search WHERE file IN ({marks}))",
                 chunk,
             )
+            db.execute(f"DELETE FROM search WHERE file IN ({marks})", chunk)
             for table in ("records", "ids", "refs", "reported", "names", "file_problems"):
-                column = "name" if table == "files" else "file"
-                db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+                db.execute(f"DELETE FROM {table} WHERE file IN ({marks})", chunk)
             db.execute(f"DELETE FROM files WHERE name IN ({marks})", chunk)
+        return freed
 
     def _insert(self, tables: Tables) -> None:
         db = self.db
         db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, 0)", tables.file)
         db.executemany("INSERT INTO file_problems VALUES (?, ?, ?, ?)", tables.problems)
         db.executemany("INSERT INTO ids VALUES (?, ?, ?, ?, ?, ?, ?)", tables.ids)
-        (start,) = db.execute("SELECT COALESCE(MAX(rowid), 0) FROM records").fetchone()
         db.executemany(
-            "INSERT INTO records(rowid, id, type, file, position, line, first, last, metric, "
-            "label, basis, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(rowid, *row) for rowid, row in enumerate(tables.records, start=start + 1)],
+            "INSERT INTO records(id, type, file, position, line, first, last, metric, label, "
+            "basis, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            tables.records,
         )
-        db.executemany(
-            "INSERT INTO fts(rowid, body) VALUES (?, ?)",
-            [(start + 1 + i, text) for i, text in tables.texts],
-        )
+        name = tables.file[0]
+        for index, columns in tables.texts:
+            record_id, record_type = tables.records[index][:2]
+            self.unindexed.append(Unindexed(record_type, record_id, name, columns))
         db.executemany("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?)", tables.refs)
         db.executemany("INSERT INTO reported VALUES (?, ?, ?, ?, ?, ?)", tables.reported)
         db.executemany("INSERT INTO names VALUES (?, ?, ?)", tables.names)
+
+    # --- the full-text index ---
+
+    def _index(self, freed: dict[tuple[str, str], list[int]], full: bool) -> None:
+        """Put the records read into the full-text index, each at its place in search order
+        (record type, then id; see `pakru.compiled.Compiled.search_ids`): on a full build, places
+        spread evenly; after an edit, the place a record had if it was there before, else one
+        between its neighbours. With no place left between them, `IndexFull` is raised and the
+        compiled store rebuilt."""
+        unindexed, self.unindexed = self.unindexed, []
+        if full:
+            unindexed.sort(key=lambda u: (SEARCH_ORDER.index(u.type), u.id))  # stable: file order
+            counts = dict.fromkeys(SEARCH_ORDER, 0)
+            rows = []
+            for u in unindexed:
+                counts[u.type] += 1
+                rows.append((_type_start(u.type) + counts[u.type] * _INDEX_GAP, u))
+            self.db.executemany(
+                "INSERT INTO search VALUES (?, ?, ?, ?)",
+                [(place, u.type, u.id, u.file) for place, u in rows],
+            )
+        else:  # records back in their old places first: new ones are placed among them
+            back = [u for u in unindexed if freed.get((u.type, u.id))]
+            new = [u for u in unindexed if not freed.get((u.type, u.id))]
+            rows = [(self._place(u, freed), u) for u in back + new]
+        self.db.executemany(
+            "INSERT INTO fts(rowid, heavy, middle, light) VALUES (?, ?, ?, ?)",
+            [(position, *u.columns) for position, u in rows],
+        )
+
+    def _place(self, record: Unindexed, freed: dict[tuple[str, str], list[int]]) -> int:
+        """The record's place in search order, taken in the table of places."""
+        taken_back = freed.get((record.type, record.id))
+        place = taken_back.pop(0) if taken_back else self._free_place(record)
+        self.db.execute(
+            "INSERT INTO search VALUES (?, ?, ?, ?)", (place, record.type, record.id, record.file)
+        )
+        return place
+
+    def _free_place(self, record: Unindexed) -> int:
+        low, high = _type_start(record.type), _type_start(record.type) + SEARCH_TYPE_SPAN
+        (before,) = self.db.execute(
+            "SELECT MAX(pos) FROM search WHERE type = ? AND id <= ?", (record.type, record.id)
+        ).fetchone()
+        (after,) = self.db.execute(
+            "SELECT MIN(pos) FROM search WHERE type = ? AND id > ?", (record.type, record.id)
+        ).fetchone()
+        if after is None:  # the last of its type, the usual case: a full gap after the one before
+            place = (before or low) + _INDEX_GAP
+        elif before is None:
+            place = max(after - _INDEX_GAP, (low + after) // 2)
+        else:
+            place = (before + after) // 2
+        if not (before or low) < place < (after or high):
+            raise IndexFull(f"no place left in the full-text index for {record.id!r}")
+        return place
 
     # --- checks across records, in SQL ---
 
@@ -526,23 +617,3 @@ def _index_columns(
     if period is None:
         return None, None, metric, None, basis
     return iso(period.first), iso(period.last), metric, str(period), basis
-
-
-def _text_of(storage: dict[str, Any]) -> str:
-    """Everything searchable in a record, for the full-text index that finds candidates."""
-    parts: list[str] = []
-    for value in storage.values():
-        if isinstance(value, str):
-            parts.append(value)
-        elif isinstance(value, list):
-            for item in value:
-                if isinstance(item, str):
-                    parts.append(item)
-                elif isinstance(item, dict):
-                    parts.extend(str(v) for v in item.values() if isinstance(v, str))
-                    parts.extend(
-                        str(c.get("quote", ""))
-                        for c in item.get("sources", ())
-                        if isinstance(c, dict)
-                    )
-    return "\n".join(parts)

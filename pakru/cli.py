@@ -570,22 +570,17 @@ def search(
     text = " ".join(words)
     asked = find.parse_query(text)
     types = (
-        {query.check_choice(kind, find.RECORD_TYPES, "record type", "--type") or ""}
+        [query.check_choice(kind, find.RECORD_TYPES, "record type", "--type") or ""]
         if kind
         else None
     )
     compiled = _compiled(ctx)
-    # pakru ranks the candidates itself; on a large store it ranks only the index's best few
-    # hundred, which holds the best `shown` unless the two rankings disagree wildly.
-    shown = row_limit(limit, fmt)
-    groups = find.candidate_terms(asked, compiled.topics())
-    most = None if shown is None else max(10 * shown, 200)
-    candidates = compiled.text_ids(groups, limit=most)
-    store = compiled.subset(candidates, named=False)  # a search cites nothing
-    hits = find.search(store, asked, types=types, among=set(candidates))
-    # How many match is known when the index's candidates were not cut short.
-    total = len(hits) if most is None or len(candidates) < most else None
-    rows = [render.SearchRow(hit, find.match_spans(hit.snippet, asked)) for hit in hits[:shown]]
+    # The index finds, ranks and counts the matches; only the page shown is read.
+    terms = find.index_terms(asked, compiled.topics())
+    ids, total = compiled.search_ids(terms, types, row_limit(limit, fmt))
+    store = compiled.subset(ids, named=False)  # a search cites nothing
+    hits = find.search(store, asked, among=set(ids))  # the same order, with what matched where
+    rows = [render.SearchRow(hit, find.match_spans(hit.snippet, asked)) for hit in hits]
     _emit(render.search_listing(rows, text, total), fmt, store, limit)
 
 

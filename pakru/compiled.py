@@ -21,6 +21,7 @@ import sys
 import zlib
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
+from itertools import product
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ from pakru.types import Period
 
 if TYPE_CHECKING:
     from pakru.build import Kept
+    from pakru.search import IndexTerm
 
 # Bump when the layout of the compiled file, or what is kept in it, changes. The code that writes
 # and reads it is fingerprinted too, so that a development install never trusts a file that an
@@ -68,8 +70,18 @@ CREATE TABLE file_problems(file TEXT, line INT, field TEXT, message TEXT);
 CREATE TABLE store_problems(file TEXT, line INT, field TEXT, message TEXT);
 CREATE TABLE derived(id TEXT, first TEXT, last TEXT, metric TEXT, inputs TEXT, body BLOB);
 CREATE TABLE checks(a TEXT, b TEXT, agrees INT, first TEXT, last TEXT, figures TEXT, body BLOB);
-CREATE VIRTUAL TABLE fts USING fts5(body, tokenize='unicode61 remove_diacritics 2');
+CREATE TABLE search(pos INTEGER PRIMARY KEY, type TEXT, id TEXT, file TEXT);
+CREATE VIRTUAL TABLE fts USING fts5(
+    heavy, middle, light, tokenize = "ascii tokenchars ''''", columnsize = 0
+);
 """
+# The full-text index (fts) holds each record's searchable words in three columns, those of its
+# fields of weight 3, 2 and 1, as pakru.search.index_columns folds them; the tokenizer splits
+# them where pakru.search splits words (at spaces and ASCII punctuation but the apostrophe). Its
+# rowid is the record's place in search order (`search`): each record type has a span of places,
+# in the order ties are broken, and places within it follow ids, so an index query in rowid order
+# meets its matches in the order ties are broken, and can stop at the first page.
+SEARCH_TYPE_SPAN = 1 << 56
 # Made after a full build has inserted every row: one sort each, instead of an update per row.
 # The questions asked on every answer (records by date, by metric, by what they name) are answered
 # from the indexes alone, without reading the rows with their bodies.
@@ -95,6 +107,8 @@ CREATE INDEX IF NOT EXISTS file_problems_file ON file_problems(file);
 CREATE INDEX IF NOT EXISTS derived_first ON derived(first);
 CREATE INDEX IF NOT EXISTS checks_a ON checks(a);
 CREATE INDEX IF NOT EXISTS checks_b ON checks(b);
+CREATE INDEX IF NOT EXISTS search_id ON search(type, id, pos);
+CREATE INDEX IF NOT EXISTS search_file ON search(file);
 """
 )
 
@@ -279,7 +293,7 @@ def _sweep(folder: Path, older_than: float = 600.0) -> None:
                 leftover.unlink()
 
 
-def chunks(items: Sequence[str], size: int = 500) -> Iterable[list[str]]:
+def chunks(items: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
 
@@ -385,7 +399,7 @@ class Compiled:
         extra = self._by_ids(sorted(targets - set(wanted)))
         return _store([*found, *extra, *self.topics()])
 
-    def _in(self, sql: str, values: Sequence[str]) -> list[tuple[Any, ...]]:
+    def _in(self, sql: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
         rows: list[tuple[Any, ...]] = []
         for chunk in chunks(values):
             rows += self.db.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
@@ -455,24 +469,59 @@ class Compiled:
         ).fetchall()
         return [row[0] for row in rows], rows[0][1] if rows else 0
 
-    def text_ids(self, groups: Sequence[Sequence[str]], limit: int | None = None) -> list[str]:
-        """Records whose text has, for every group, one of its alternatives (a word, or words in
-        a row, the last of which may be the start of a longer word): search candidates, the
-        `limit` best by the index's own ranking (bm25) when there are more."""
-        if not groups:
-            return []
-        match = " AND ".join(
-            "(" + " OR ".join(dict.fromkeys(_phrase(alternative) for alternative in group)) + ")"
-            for group in groups
+    def search_ids(
+        self, terms: Sequence[IndexTerm], types: Sequence[str] | None, limit: int | None
+    ) -> tuple[list[str], int]:
+        """The ids of the records (of these types) that have every term, best first as
+        `pakru.search.search` ranks them, the first `limit` (None: all); and how many there are.
+
+        A term weighs 3 where it is found in the heavy column, else 2 in the middle one, else 1;
+        a record's score is the sum. Records of one score come in index order, which is the
+        order of ties, so each score's records are asked for in turn, and no more are read than
+        the page holds. (Past three terms the kinds of score are too many to ask for one by one:
+        every match's columns are read instead; all terms must match, so they are few.)"""
+        if not terms:
+            return [], 0
+        span = _type_span(types)
+        every = " AND ".join(_fts(term) for term in terms)
+        (total,) = self.db.execute(
+            f"SELECT COUNT(*) FROM fts WHERE fts MATCH ? {span}", (every,)
+        ).fetchone()
+        wanted = total if limit is None else min(limit, total)
+        if wanted == 0:
+            return [], total
+        places: list[int] = []
+        if len(terms) > 3:
+            places = self._ranked_by_columns(terms, every, span, wanted)
+        else:
+            for level in _score_levels(terms):
+                places += [
+                    place
+                    for (place,) in self.db.execute(
+                        f"SELECT rowid FROM fts WHERE fts MATCH ? {span} ORDER BY rowid LIMIT ?",
+                        (level, _sql_limit(wanted - len(places))),
+                    )
+                ]
+                if len(places) >= wanted:
+                    break
+        found: dict[int, str] = dict(
+            self._in("SELECT pos, id FROM search WHERE pos IN ({})", places)
         )
-        if limit is None:
-            best = "SELECT rowid FROM fts WHERE fts MATCH ?"
-        else:  # ranked and cut in the index, before any record is looked up
-            best = "SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT ?"
-        parameters = (match,) if limit is None else (match, _sql_limit(limit))
-        return self.ids(
-            f"SELECT r.id FROM ({best}) b JOIN records r ON r.rowid = b.rowid", parameters
-        )
+        return [found[place] for place in places], total
+
+    def _ranked_by_columns(
+        self, terms: Sequence[IndexTerm], every: str, span: str, wanted: int
+    ) -> list[int]:
+        score: dict[int, int] = {}
+        for term in terms:
+            for columns in ("", "{heavy middle} : ", "heavy : "):
+                rows = self.db.execute(
+                    f"SELECT rowid FROM fts WHERE fts MATCH ? {span}",
+                    (f"({every}) AND {columns}{_fts(term)}",),
+                )
+                for (place,) in rows:
+                    score[place] = score.get(place, 0) + 1
+        return sorted(score, key=lambda place: (-score[place], place))[:wanted]
 
     def referring_ids(self, target: str) -> list[str]:
         # Naming every kind lets SQLite use the (wanted, target) index instead of reading refs.
@@ -582,9 +631,44 @@ def _sql_limit(limit: int | None) -> int:
     return -1 if limit is None or limit >= 2**63 else limit
 
 
-def _phrase(words: str) -> str:
-    """An FTS5 phrase for these words in a row, the last one matching as a prefix."""
-    return '"' + words.replace('"', '""') + '"*'
+def _type_span(types: Sequence[str] | None) -> str:
+    """The condition that keeps matches to these record types (their spans of places)."""
+    if types is None:
+        return ""
+    from pakru.search import RECORD_TYPES
+
+    spans = [
+        f"rowid BETWEEN {RECORD_TYPES.index(t) * SEARCH_TYPE_SPAN} "
+        f"AND {(RECORD_TYPES.index(t) + 1) * SEARCH_TYPE_SPAN - 1}"
+        for t in types
+    ]
+    return "AND (" + " OR ".join(spans) + ")"
+
+
+def _fts(term: IndexTerm) -> str:
+    """An FTS5 query for a term: its words in a row, each the start of a word, or a topic."""
+    from pakru.search import topic_token
+
+    words = " + ".join(f'"{word}"*' for word in term.words)
+    topics = "".join(f' OR "{topic_token(topic)}"' for topic in term.topics)
+    return f"({words}{topics})"
+
+
+def _score_levels(terms: Sequence[IndexTerm]) -> list[str]:
+    """An FTS5 query for each score a record can have, best first: the records whose terms weigh
+    that much in all (3 where a term is in the heavy column, 2 in the middle one, else 1)."""
+    weighing = {
+        3: "heavy : {0}",
+        2: "({{heavy middle}} : {0}) NOT (heavy : {0})",
+        1: "{0} NOT ({{heavy middle}} : {0})",
+    }
+    levels: dict[int, list[str]] = {}
+    for weights in product((3, 2, 1), repeat=len(terms)):
+        found = " AND ".join(
+            f"({weighing[w].format(_fts(term))})" for w, term in zip(weights, terms, strict=True)
+        )
+        levels.setdefault(sum(weights), []).append(f"({found})")
+    return [" OR ".join(levels[score]) for score in sorted(levels, reverse=True)]
 
 
 def _store(found: Iterable[Record]) -> FactStore:

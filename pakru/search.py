@@ -8,11 +8,11 @@ Pure functions: nothing here prints or exits.
 
 from __future__ import annotations
 
-import math
+import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from pakru.errors import UsageError, shown
 
@@ -75,28 +75,25 @@ _TYPOGRAPHY = str.maketrans(
 )
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """One thing that must match: a word, or the words of a phrase, folded."""
 
     words: tuple[str, ...]
     quoted: bool = False
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """What the user typed, as terms that must all match."""
 
     text: str
     terms: tuple[Term, ...]
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A matching record, its score, the fields that matched and the best one's text."""
 
     record: Record
-    score: float
+    score: int
     fields: tuple[str, ...]
     snippet: str
 
@@ -137,8 +134,10 @@ def search(
     """Every record (or every one whose id is `among`) that matches all the query's terms, best
     first.
 
-    A term scores, in each field it matches, the field's weight × (1 + ln(occurrences)). Ties
-    are broken by record type (figure, agreement, event, actor, source), then by id.
+    Each term scores the weight of the heaviest field it is found in (3 for a title, name or
+    subject, 2 for an alias or topic, 1 for anything else); a record scores the sum over the
+    terms. Ties are broken by record type (figure, agreement, event, actor, source), then by id.
+    The compiled store ranks its full-text index by the same rule (`index_columns`).
     """
     if types is not None and not types <= set(RECORD_TYPES):
         unknown = ", ".join(sorted(types - set(RECORD_TYPES)))
@@ -224,8 +223,7 @@ def _words(folded: str) -> Iterator[str]:
     return (folded[start:end] for start, end in _word_spans(folded))
 
 
-@dataclass(frozen=True)
-class _Analysed:
+class _Analysed(NamedTuple):
     """A text's folded words, with where each one stands in the original text."""
 
     words: tuple[str, ...]
@@ -277,6 +275,18 @@ _Entry = tuple[str, ...]
 
 def _fields(record: Record, topics: Mapping[str, Topic]) -> dict[str, tuple[_Entry, ...]]:
     """The searchable entries of a record by field name, in `FIELD_WEIGHTS` order."""
+    texts = _texts(record)
+    fields: dict[str, tuple[_Entry, ...]] = {
+        name: tuple((text,) for text in texts.get(name, ())) for name in FIELD_WEIGHTS
+    }
+    if isinstance(record, Event | Agreement | Figure):
+        fields["topics"] = tuple((topics[t].name, *topics[t].synonyms) for t in record.topics)
+    return {name: entries for name, entries in fields.items() if entries}
+
+
+def _texts(record: Record) -> dict[str, tuple[str, ...]]:
+    """A record's searchable texts by field name, but for its topics (which are named in the
+    topic vocabulary, not in the record)."""
     texts: dict[str, tuple[str | None, ...]] = {}
     if isinstance(record, Source):
         texts = {
@@ -301,12 +311,7 @@ def _fields(record: Record, topics: Mapping[str, Topic]) -> dict[str, tuple[_Ent
         texts = {"subject": (record.subject,), **_fact_texts(record)}
     elif isinstance(record, Event | Agreement):
         texts = {"title": (record.title,), "place": (record.place,), **_fact_texts(record)}
-    fields: dict[str, tuple[_Entry, ...]] = {
-        name: tuple((text,) for text in texts.get(name, ()) if text) for name in FIELD_WEIGHTS
-    }
-    if isinstance(record, Event | Agreement | Figure):
-        fields["topics"] = tuple((topics[t].name, *topics[t].synonyms) for t in record.topics)
-    return {name: entries for name, entries in fields.items() if entries}
+    return {name: tuple(text for text in values if text) for name, values in texts.items()}
 
 
 def _fact_texts(record: Event | Agreement | Figure) -> dict[str, tuple[str | None, ...]]:
@@ -318,18 +323,17 @@ def _fact_texts(record: Event | Agreement | Figure) -> dict[str, tuple[str | Non
 
 
 def _match(record: Record, fields: dict[str, tuple[_Entry, ...]], query: Query) -> Hit | None:
-    score = 0.0
+    score = 0
     matched: set[str] = set()
     for term in query.terms:
-        term_matched = False
+        heaviest = 0
         for name, entries in fields.items():
-            count = sum(max(_count(text, term) for text in entry) for entry in entries)
-            if count:
-                score += FIELD_WEIGHTS[name] * (1 + math.log(count))
+            if any(_count(text, term) for entry in entries for text in entry):
                 matched.add(name)
-                term_matched = True
-        if not term_matched:
+                heaviest = max(heaviest, FIELD_WEIGHTS[name])
+        if not heaviest:
             return None
+        score += heaviest
     names = tuple(name for name in FIELD_WEIGHTS if name in matched)
     best = max(names, key=lambda name: FIELD_WEIGHTS[name])  # the first of the heaviest
     return Hit(record, score, names, _best_text(fields[best], query))
@@ -345,20 +349,67 @@ def _best_text(entries: tuple[_Entry, ...], query: Query) -> str:
     return max(texts, key=lambda text: sum(1 for term in query.terms if _count(text, term)))
 
 
-def candidate_terms(query: Query, topics: Sequence[Topic]) -> list[list[str]]:
-    """What a full-text index must find for a record to be worth ranking: for each query word,
-    the word itself or the id of a topic whose name or synonym it starts (a record found through
-    its topic has the topic's id, not the synonym, in its text). Each inner list is alternatives."""
-    groups: list[list[str]] = []
-    for term in query.terms:
-        for word in term.words:
-            tokens = [token for token in _words(word) if token]
-            if not tokens:
-                continue
-            alternatives = [" ".join(tokens)]
-            for topic in topics:
-                names = [fold(name) for name in (topic.name, *topic.synonyms)]
-                if any(any(w.startswith(word) for w in _words(name)) for name in names):
-                    alternatives.append(" ".join(_words(fold(topic.id.replace("-", " ")))))
-            groups.append(alternatives)
-    return groups
+# --- the full-text index ------------------------------------------------------------------
+#
+# The compiled store finds and ranks matches in an SQLite FTS5 index that holds, for each record,
+# three columns of the folded words of its fields: those of weight 3, 2 and 1. Texts in a column
+# are kept apart by a token no query can contain, so that no phrase reaches from one to the next;
+# a record's topics are tokens of their ids (their names live in the topic vocabulary, which can
+# change without the record changing), and a term's alternatives name the topics it matches. The
+# index's tokenizer splits on spaces and ASCII punctuation but the apostrophe, so it sees the
+# words `_words` makes: what the index finds is what `search` matches.
+
+INDEX_COLUMNS = ("heavy", "middle", "light")  # fields of weight 3, 2 and 1
+INDEX_TOKENIZER = "ascii tokenchars ''''"  # in FTS5's quoting: ASCII, and ' inside words
+INDEX_APART = "\ue000"  # between two texts of one column (private use: never a word character)
+_TOPIC_MARK = "\ue001"
+_ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+
+
+class IndexTerm(NamedTuple):
+    """What the index must find for a term: its words in a row (each one the start of a word),
+    or one of these topics."""
+
+    words: tuple[str, ...]
+    topics: tuple[str, ...]
+
+
+def index_columns(record: Record) -> tuple[str, str, str]:
+    """A record's three columns for the full-text index: its texts of weight 3, 2 and 1."""
+    columns: dict[int, list[str]] = {3: [], 2: [], 1: []}
+    for name, texts in _texts(record).items():
+        columns[FIELD_WEIGHTS[name]] += [" ".join(index_words(text)) for text in texts]
+    if isinstance(record, Event | Agreement | Figure):
+        columns[FIELD_WEIGHTS["topics"]] += [topic_token(topic) for topic in record.topics]
+    heavy, middle, light = (f" {INDEX_APART} ".join(columns[weight]) for weight in (3, 2, 1))
+    return heavy, middle, light
+
+
+def index_words(text: str) -> list[str]:
+    """The words of `text` as matching sees them, `_words(fold(text))`: quicker for text that is
+    ASCII once its apostrophes and dashes are plain, as most of a store is."""
+    plain = text.translate(_TYPOGRAPHY)
+    if plain.isascii():
+        return _ASCII_WORD.findall(plain.lower())
+    return list(_words(fold(text)))
+
+
+def topic_token(topic_id: str) -> str:
+    """A topic as one token of the index, which no word of a text or a query can be."""
+    return _TOPIC_MARK + _TOPIC_MARK.join(index_words(topic_id))
+
+
+def index_terms(query: Query, topics: Sequence[Topic]) -> list[IndexTerm]:
+    """For each term of the query, what the index must find: its words, or a topic whose name or
+    synonym has the term (a record carries its topics by id, not by name)."""
+    return [
+        IndexTerm(
+            term.words,
+            tuple(
+                topic.id
+                for topic in topics
+                if any(_count(name, term) for name in (topic.name, *topic.synonyms))
+            ),
+        )
+        for term in query.terms
+    ]
