@@ -8,7 +8,8 @@ before the operating system takes back the whole memory anyway. Here the collect
 store being compiled is freed by reference counting; it leaves no cycles) and the process ends with
 `os._exit` once its output is flushed. Commits are made and files closed before a command returns,
 so nothing is lost by skipping the teardown; only this module does it, never the CLI's code itself,
-which tests call in-process.
+which tests call in-process. The process also keeps pydantic's plugins away from pakru's models
+(see `run`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ import sys
 
 def run() -> None:
     gc.disable()  # before anything heavy is imported
+    # pakru's pydantic models are its own: plugins installed for other programs are not to observe
+    # their validation, nor to cost the 20 ms that finding them (reading every installed
+    # package's metadata) takes each time a file is validated. A setting of the user's stands.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from pakru.cli import main
 
     try:

@@ -82,3 +82,39 @@ def test_a_reader_that_goes_away_ends_pakru_quietly_with_status_1(tmp_path: Path
         os.close(write)
     assert process.returncode == 1
     assert err == ""
+
+
+def _plugin_on_path(folder: Path) -> Path:
+    """A pydantic plugin, installed as a distribution whose entry point pydantic finds; it leaves
+    a mark when it is loaded."""
+    mark = folder / "loaded"
+    (folder / "spy_plugin.py").write_text(
+        "import pathlib\n"
+        f"pathlib.Path({str(mark)!r}).write_text('yes')\n"
+        "class Plugin:\n"
+        "    def new_schema_validator(self, *args, **kwargs):\n"
+        "        return None, None, None\n"
+        "plugin = Plugin()\n",
+        encoding="utf-8",
+    )
+    info = folder / "spy_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n")
+    return mark
+
+
+@pytest.mark.parametrize(("setting", "loaded"), [(None, False), ("", True)])
+def test_pydantic_plugins_do_not_watch_pakru_unless_the_user_says_so(
+    tmp_path: Path, setting: str | None, loaded: bool
+) -> None:
+    mark = _plugin_on_path(tmp_path)
+    env = {**os.environ, "PAKRU_CACHE_DIR": str(tmp_path / "cache")}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(tmp_path)])
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting
+    args = [sys.executable, "-m", "pakru", "--facts", str(DATA_FACTS), "trade", "2023-24"]
+    done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr  # the store was compiled, so validated
+    assert mark.exists() == loaded
