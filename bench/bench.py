@@ -43,6 +43,12 @@ DEFAULT_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
 
 BASELINE_IMPORTS = "import typer, rich.console, rich.table"
+# The same imports the way the pakru process runs (pakru/__main__.py): the cyclic collector off
+# while importing, and an exit that skips the interpreter's teardown. Not a target, a reference:
+# the ratio to it is what pakru's own work costs, apart from what those two settings save.
+LEAN_IMPORTS = (
+    "import gc; gc.disable(); import typer, rich.console, rich.table; import os; os._exit(0)"
+)
 # Parse every store file with the C loader alone: the floor for anything that reads the YAML.
 YAML_PARSE = (
     "import pathlib, sys, yaml\n"
@@ -1267,16 +1273,22 @@ class Case:
     target: float
     memory_target: float | None
     prepare: Callable[[int], None] | None = None  # before each timed command, untimed
+    lean: list[str] | None = None  # a second, informative baseline (LEAN_IMPORTS)
 
 
 @dataclass
 class Round:
     baseline: Sample
     command: Sample
+    lean: Sample | None = None
 
     @property
     def ratio(self) -> float:
         return self.command.seconds / self.baseline.seconds
+
+    @property
+    def lean_ratio(self) -> float:
+        return self.command.seconds / self.lean.seconds if self.lean else math.nan
 
 
 @dataclass
@@ -1295,6 +1307,10 @@ class Result:
     @property
     def ratio(self) -> float:
         return self.median(lambda r: r.ratio)
+
+    @property
+    def lean_ratio(self) -> float:
+        return self.median(lambda r: r.lean_ratio)
 
     @property
     def peak_mib(self) -> float:
@@ -1335,6 +1351,7 @@ class Result:
                     "baseline_s": r.baseline.seconds,
                     "command_s": r.command.seconds,
                     "ratio": r.ratio,
+                    "lean_s": r.lean.seconds if r.lean else None,
                     "baseline_peak_kib": r.baseline.peak_kib,
                     "command_peak_kib": r.command.peak_kib,
                 }
@@ -1343,6 +1360,9 @@ class Result:
             "median_command_s": finite(self.median(lambda r: r.command.seconds)),
             "median_baseline_s": finite(self.median(lambda r: r.baseline.seconds)),
             "median_ratio": finite(self.ratio),
+            "lean_baseline_command": case.lean,
+            "median_lean_s": finite(self.median(lambda r: r.lean.seconds if r.lean else math.nan)),
+            "median_lean_ratio": finite(self.lean_ratio),
             "target": case.target,
             "pass": self.passed,
             "peak_mib": self.peak_mib,
@@ -1396,13 +1416,14 @@ class Runner:
             if baseline.exit_code != 0:
                 result.error = self.fail(case.baseline, baseline, f"baseline, round {number + 1}")
                 break
+            lean = self.run(case.lean) if case.lean else None
             if case.prepare is not None:
                 case.prepare(number)
             command = self.run(case.command)
             if command.exit_code != 0:
                 result.error = self.fail(case.command, command, f"round {number + 1}")
                 break
-            result.rounds.append(Round(baseline, command))
+            result.rounds.append(Round(baseline, command, lean))
             log(
                 f"  {label}: round {number + 1}/{case.rounds}  command {command.seconds:.3f} s, "
                 f"{case.baseline_name} {baseline.seconds:.3f} s",
@@ -1458,7 +1479,7 @@ def verdict(passed: bool | None, ok: bool) -> str:
 def table(results: Sequence[Result]) -> str:
     header = [
         "case", "store", "cmd s", "base s", "ratio", "target", "time",
-        "peak MiB", "base MiB", "mem×", "mem ≤", "memory",
+        "peak MiB", "base MiB", "mem×", "mem ≤", "memory", "lean s", "vs lean",
     ]  # fmt: skip
     rows = [header]
     for result in results:
@@ -1482,6 +1503,8 @@ def table(results: Sequence[Result]) -> str:
                 number(result.memory_ratio, 2),
                 f"≤ {case.memory_target:g}" if case.memory_target else "-",
                 verdict(result.memory_passed, ok),
+                number(result.median(lambda r: r.lean.seconds if r.lean else math.nan), 3),
+                number(result.lean_ratio, 2),
             ]
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -1616,6 +1639,7 @@ def bench(args: argparse.Namespace, launcher: Launcher) -> int:
 
     pakru = [python, "-m", "pakru"]
     baseline = [python, "-c", BASELINE_IMPORTS]
+    lean = [python, "-c", LEAN_IMPORTS]
     results: list[Result] = []
     stores: list[StoreInfo] = []
     topics_text = (shipped / "topics.yaml").read_text(encoding="utf-8")
@@ -1635,6 +1659,7 @@ def bench(args: argparse.Namespace, launcher: Launcher) -> int:
             args.rounds,
             SHIPPED_TARGET,
             MEMORY_TARGET,
+            lean=lean,
         )
         results.append(runner.measure(case))
 
@@ -1682,6 +1707,7 @@ def bench(args: argparse.Namespace, launcher: Launcher) -> int:
                 args.rounds,
                 QUERY_TARGET,
                 MEMORY_TARGET,
+                lean=lean,
             )
             results.append(runner.measure(case))
         edit = FileEdit(info.path / info.edit_file)
@@ -1697,6 +1723,7 @@ def bench(args: argparse.Namespace, launcher: Launcher) -> int:
                 AFTER_EDIT_TARGET,
                 MEMORY_TARGET,
                 prepare=edit,
+                lean=lean,
             )
             results.append(runner.measure(case))
         finally:
@@ -1718,6 +1745,7 @@ def bench(args: argparse.Namespace, launcher: Launcher) -> int:
             "timeout_s": args.timeout or None,
             "launcher_peak_kib": launcher.own_peak_kib(),
             "baseline": BASELINE_IMPORTS,
+            "lean_baseline": LEAN_IMPORTS,
             "yaml_parse": YAML_PARSE,
         },
         "stores": [{**info.__dict__, "path": str(info.path)} for info in stores],
@@ -1741,7 +1769,8 @@ def bench(args: argparse.Namespace, launcher: Launcher) -> int:
     print(
         "ratio: median over rounds of (command time / time of the baseline run just before it); "
         "baseline 'imports' = python -c 'import typer, rich.console, rich.table'; for check, "
-        "'C YAML parse' = every store file through yaml.CSafeLoader."
+        "'C YAML parse' = every store file through yaml.CSafeLoader. 'lean s', 'vs lean': the "
+        "same imports with the collector off and os._exit, as pakru's process runs (no target)."
     )
 
     print(f"results: {args.json}")

@@ -3,38 +3,40 @@
 Rich's `Text` carries styles and spans, and laying one out (splitting, wrapping, justifying, then
 cutting it into segments) is most of the time a table takes to print: a few milliseconds for the
 first fifty rows of an answer, as long as the rest of the answer. Nearly every cell pakru shows is
-plain text in one style. `Cell` draws such text as `Padding(Text(text), (0, 1))` draws it in a table
-cell, and `Prose` as `Text(text)` prints below a table, with the same breaks, widths and spaces;
-whatever is not plain enough to be sure of (a tab, a character that is not one cell wide, a word
-longer than the line) is handed to Rich's own `Text`. The tests hold both to Rich's output on
-random texts and widths.
+text in one style, or with a few words highlighted. `Cell` draws such text as
+`Padding(Text(text), (0, 1))` draws it in a table cell, and `Prose` as `Text(text)` prints below a
+table, with the same breaks, widths, spaces and styles; whatever is not plain enough to be sure of
+(a tab, a character that is not one cell wide, a word longer than the line) is handed to Rich's
+own `Text`. The tests hold both to Rich's output on random texts and widths, character by
+character and style by style.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.measure import Measurement
 from rich.padding import Padding
 from rich.segment import Segment
-from rich.text import Text
+from rich.text import Span, Text
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderResult
 
+CELL_PADDING = 1  # a table cell's spaces on each side, as Rich's tables pad by default
 # A word as Rich's wrapping sees one: any spaces before it, the word, the spaces after it.
 _WORD = re.compile(r"\s*\S+\s*")
 _TRAILING_SPACE = re.compile(r"\s+$")
 _NEWLINE = Segment.line()
-CELL_PADDING = 1  # a table cell's spaces on each side, as Rich's tables pad by default
-CELLCELL_PADDINGDING = 1  # a table cell's spaces on each side, as Rich's tables pad by default
-
 
 # Characters known to take exactly one cell, learnt as texts are checked ("\n" ends a line).
 _ONE_CELL = set(" \n")
+
+# A line of a laid-out text: where in the text it starts, and what it holds.
+Line = tuple[int, str]
 
 
 def _single_width(text: str) -> bool:
@@ -48,9 +50,10 @@ def _single_width(text: str) -> bool:
     return True
 
 
-def _wrapped(line: str, width: int) -> list[str] | None:
-    """The pieces Rich's word wrap cuts a line into at `width`, each with its trailing spaces cut
-    back as Rich cuts them; None when a word is longer than the width (Rich folds it)."""
+def _wrapped(line: str, start: int, width: int) -> list[Line] | None:
+    """The pieces Rich's word wrap cuts a line (at `start` in its text) into at `width`, each with
+    its trailing spaces cut back as Rich cuts them; None when a word is longer than the width
+    (Rich folds it)."""
     breaks = [0]
     used = 0
     for word in _WORD.finditer(line):
@@ -63,8 +66,8 @@ def _wrapped(line: str, width: int) -> list[str] | None:
         elif used and word.start():
             breaks.append(word.start())
             used = len(text)
-    pieces = [line[start:end] for start, end in zip(breaks, [*breaks[1:], len(line)], strict=True)]
-    return [_cut_back(piece, width) for piece in pieces]
+    ends = [*breaks[1:], len(line)]
+    return [(start + a, _cut_back(line[a:b], width)) for a, b in zip(breaks, ends, strict=True)]
 
 
 def _cut_back(piece: str, width: int) -> str:
@@ -76,32 +79,54 @@ def _cut_back(piece: str, width: int) -> str:
     return piece[: -min(len(spaces.group()), excess)] if spaces else piece
 
 
-def _lines(text: str, width: int, wrap: bool) -> list[str] | None:
+def _lines(text: str, width: int, wrap: bool) -> list[Line] | None:
     """The lines of `text` in `width` cells as Rich's Text makes them before justifying, or None
     when Rich must lay it out itself."""
     if width < 1 or not _single_width(text):
         return None
-    lines: list[str] = []
+    lines: list[Line] = []
+    start = 0
     for line in text.split("\n"):
         if not wrap:
             if len(line) > width:
                 return None
-            lines.append(line)
-            continue
-        pieces = _wrapped(line, width)
-        if pieces is None:
-            return None
-        lines += pieces
+            lines.append((start, line))
+        else:
+            pieces = _wrapped(line, start, width)
+            if pieces is None:
+                return None
+            lines += pieces
+        start += len(line) + 1
     return lines
 
 
+def _segments(
+    console: Console, line: Line, length: int, spans: Sequence[Span]
+) -> Iterator[Segment]:
+    """The first `length` characters of a line, cut where highlights begin and end."""
+    start, text = line
+    at = 0
+    for span in spans:
+        begin, end = max(span.start - start, at), min(span.end - start, length)
+        if begin >= end:
+            continue
+        if begin > at:
+            yield Segment(text[at:begin])
+        yield Segment(text[begin:end], console.get_style(span.style))
+        at = end
+    if at < length:
+        yield Segment(text[at:length])
+
+
 class Cell:
-    """A table cell of plain text: drawn as `Padding(Text(text), (0, 1))` would be."""
+    """A table cell of text, with highlighted spans (which must not overlap) or none: drawn as
+    `Padding(Text(text, spans=spans), (0, 1))` would be."""
 
-    __slots__ = ("text",)
+    __slots__ = ("spans", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, spans: Sequence[Span] = ()) -> None:
         self.text = text
+        self.spans = sorted(spans)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         width = options.max_width
@@ -121,15 +146,21 @@ class Cell:
         justify = options.justify
         lines = _lines(self.text, inner, not options.no_wrap)
         if lines is None or justify not in ("left", "right") or options.height is not None:
-            yield Padding(Text(self.text), (0, CELL_PADDING))
+            yield Padding(Text(self.text, spans=list(self.spans)), (0, CELL_PADDING))
             return
         side = " " * CELL_PADDING
         for line in lines:
-            if justify == "right":
-                line = line.rstrip()
-                yield Segment(f"{side}{' ' * (inner - len(line))}{line}{side}")
-            else:  # what is left past the width is spaces, which the cell's edge covers
-                yield Segment(f"{side}{line[:inner]}{' ' * (inner - len(line))}{side}")
+            # What a line holds past the width can only be spaces, which the cell's edge covers.
+            text = line[1]
+            shown = len(text.rstrip()) if justify == "right" else min(len(text), inner)
+            gap = " " * (inner - shown)
+            if not self.spans:  # the usual cell: one segment a line
+                filled = f"{gap}{text[:shown]}" if justify == "right" else f"{text[:shown]}{gap}"
+                yield Segment(f"{side}{filled}{side}")
+            else:
+                yield Segment(side + gap if justify == "right" else side)
+                yield from _segments(console, line, shown, self.spans)
+                yield Segment(side if justify == "right" else gap + side)
             yield _NEWLINE
 
 
@@ -146,10 +177,6 @@ class Prose:
         if lines is None or options.justify not in (None, "default"):
             yield Text(self.text)
             return
-        yield from _joined(lines)
-
-
-def _joined(lines: list[str]) -> Iterator[Segment]:
-    for line in lines:
-        yield Segment(line)
-        yield _NEWLINE
+        for _, line in lines:
+            yield Segment(line)
+            yield _NEWLINE

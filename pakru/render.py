@@ -342,10 +342,13 @@ def _plain(cell: str | Text) -> str:
 
 
 def _cell(cell: str | Text) -> RenderableType:
-    """A table cell: plain text drawn by pakru.cells, highlighted text by Rich."""
-    if isinstance(cell, Text):
+    """A table cell, drawn by pakru.cells when it is text with highlights at most, else by Rich
+    (a text in a style of its own, such as a section's label)."""
+    if not isinstance(cell, Text):
+        return Cell(literal(cell))
+    if cell.style:
         return Padding(cell, (0, CELL_PADDING))
-    return Cell(literal(cell))
+    return Cell(cell.plain, cell.spans)
 
 
 def _label_row(label: str, listing: Listing, widest: list[int]) -> list[RenderableType]:

@@ -11,7 +11,7 @@ from rich import box
 from rich.console import Console, RenderableType
 from rich.padding import Padding
 from rich.table import Table
-from rich.text import Text
+from rich.text import Span, Text
 
 from pakru.cells import Cell, Prose
 
@@ -56,8 +56,20 @@ def _printed(renderable: RenderableType, width: int) -> str:
     return output
 
 
+@st.composite
+def highlights(draw: st.DrawFn, text: str) -> list[Span]:
+    """Spans that do not overlap, as pakru highlights the words a search matched."""
+    cuts = sorted(set(draw(st.lists(st.integers(0, len(text)), max_size=6))))
+    pairs = list(zip(cuts[::2], cuts[1::2], strict=False))
+    style = draw(st.sampled_from(["bold reverse", "green", "underline"]))
+    return [Span(start, end, style) for start, end in pairs if start < end]
+
+
 def _tables(
-    cells: list[str], justify: Literal["left", "right"], no_wrap: bool, fixed: int | None
+    cells: list[tuple[str, list[Span]]],
+    justify: Literal["left", "right"],
+    no_wrap: bool,
+    fixed: int | None,
 ) -> tuple[Table, Table]:
     """The same column twice: cells as pakru draws them, and as Rich's Text in a padded table."""
     ours = Table(box=box.SIMPLE_HEAD, padding=0, title="T", caption="C")
@@ -73,22 +85,25 @@ def _tables(
             header_style="bold magenta",
         )
         table.add_column(Cell("Src") if padding else "Src", style="cyan")
-    for text in cells:
-        ours.add_row(Cell(text), Padding(Text("[1]", style="red"), (0, 1)))
-        rich.add_row(Text(text), Text("[1]", style="red"))
+    for text, spans in cells:
+        ours.add_row(Cell(text, spans), Padding(Text("[1]", style="red"), (0, 1)))
+        rich.add_row(Text(text, spans=spans), Text("[1]", style="red"))
     return ours, rich
+
+
+highlighted = texts().flatmap(lambda text: highlights(text).map(lambda spans: (text, spans)))
 
 
 @settings(max_examples=300, deadline=None)
 @given(
-    cells=st.lists(texts(), min_size=1, max_size=4),
+    cells=st.lists(st.one_of(texts().map(lambda t: (t, [])), highlighted), min_size=1, max_size=4),
     width=st.integers(min_value=1, max_value=70),
     justify=st.sampled_from(["left", "right"]),
     no_wrap=st.booleans(),
     fixed=st.one_of(st.none(), st.integers(min_value=0, max_value=30)),
 )
 def test_a_table_of_cells_looks_as_one_of_rich_texts(
-    cells: list[str],
+    cells: list[tuple[str, list[Span]]],
     width: int,
     justify: Literal["left", "right"],
     no_wrap: bool,
@@ -110,9 +125,9 @@ def test_the_cells_of_a_real_answer_take_the_quick_way() -> None:
     from pakru.cells import _lines
 
     assert _lines("Pakistan–Russia trade turnover", 16, True) == [
-        "Pakistan–Russia ",
-        "trade turnover",
+        (0, "Pakistan–Russia "),
+        (16, "trade turnover"),
     ]
-    assert _lines("FY2023-24\n(11 mo)", 12, False) == ["FY2023-24", "(11 mo)"]
+    assert _lines("FY2023-24\n(11 mo)", 12, False) == [(0, "FY2023-24"), (10, "(11 mo)")]
     assert _lines("中国", 10, True) is None  # wide characters: Rich's own layout
     assert _lines("supercalifragilistic", 8, True) is None  # folded by Rich
