@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 # earlier state of the code wrote.
 _LAYOUT = 4
 _WRITERS = (
-    "compiled.py", "build.py", "records.py", "consistency.py", "types.py", "models.py", "load.py"
+    "compiled.py", "build.py", "records.py", "consistency.py", "types.py", "models.py", "load.py",
+    "search.py",
 )  # fmt: skip
 
 
@@ -516,16 +517,18 @@ class Compiled:
     def _ranked_by_columns(
         self, terms: Sequence[IndexTerm], every: str, span: str, wanted: int
     ) -> list[int]:
-        score: dict[int, int] = {}
-        for term in terms:
-            for columns in ("", "{heavy middle} : ", "heavy : "):
-                rows = self.db.execute(
-                    f"SELECT rowid FROM fts WHERE fts MATCH ? {span}",
-                    (f"({every}) AND {columns}{_fts(term)}",),
-                )
-                for (place,) in rows:
-                    score[place] = score.get(place, 0) + 1
-        return sorted(score, key=lambda place: (-score[place], place))[:wanted]
+        """Every match scored from its heavy and middle columns, which the index keeps as the
+        words it holds, in one query."""
+        from pakru.search import index_weight
+
+        rows = self.db.execute(
+            f"SELECT rowid, heavy, middle FROM fts WHERE fts MATCH ? {span}", (every,)
+        )
+        scored = []
+        for place, heavy, middle in rows:
+            words = tuple(heavy.split()), tuple(middle.split())
+            scored.append((-sum(index_weight(term, *words) for term in terms), place))
+        return [place for _, place in sorted(scored)[:wanted]]
 
     def referring_ids(self, target: str) -> list[str]:
         # Naming every kind lets SQLite use the (wanted, target) index instead of reading refs.
@@ -651,10 +654,8 @@ def _type_span(types: Sequence[str] | None) -> str:
 
 def _fts(term: IndexTerm) -> str:
     """An FTS5 query for a term: its words in a row, each the start of a word, or a topic."""
-    from pakru.search import topic_token
-
     words = " + ".join(f'"{word}"*' for word in term.words)
-    topics = "".join(f' OR "{topic_token(topic)}"' for topic in term.topics)
+    topics = "".join(f' OR "{token}"' for token in term.topics)
     return f"({words}{topics})"
 
 

@@ -368,7 +368,7 @@ _ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
 
 class IndexTerm(NamedTuple):
     """What the index must find for a term: its words in a row (each one the start of a word),
-    or one of these topics."""
+    or one of these topics' tokens (`topic_token`)."""
 
     words: tuple[str, ...]
     topics: tuple[str, ...]
@@ -406,10 +406,27 @@ def index_terms(query: Query, topics: Sequence[Topic]) -> list[IndexTerm]:
         IndexTerm(
             term.words,
             tuple(
-                topic.id
+                topic_token(topic.id)
                 for topic in topics
                 if any(_count(name, term) for name in (topic.name, *topic.synonyms))
             ),
         )
         for term in query.terms
     ]
+
+
+def index_weight(term: IndexTerm, heavy: tuple[str, ...], middle: tuple[str, ...]) -> int:
+    """What a term found in a record weighs, from the words of its heavy and middle columns in the
+    index: 3 if they are in the heavy one, 2 in the middle one, else 1 (it is in the light one)."""
+    for weight, words in ((3, heavy), (2, middle)):
+        if _in_words(term, words):
+            return weight
+    return 1
+
+
+def _in_words(term: IndexTerm, words: tuple[str, ...]) -> bool:
+    if any(token in words for token in term.topics):
+        return True
+    if len(term.words) == 1:  # most terms: one word, which some word must start with
+        return any(word.startswith(term.words[0]) for word in words)
+    return next(_occurrences(words, term.words), None) is not None
