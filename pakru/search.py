@@ -359,9 +359,7 @@ def _best_text(entries: tuple[_Entry, ...], query: Query) -> str:
 # index's tokenizer splits on spaces and ASCII punctuation but the apostrophe, so it sees the
 # words `_words` makes: what the index finds is what `search` matches.
 
-INDEX_COLUMNS = ("heavy", "middle", "light")  # fields of weight 3, 2 and 1
-INDEX_TOKENIZER = "ascii tokenchars ''''"  # in FTS5's quoting: ASCII, and ' inside words
-INDEX_APART = "\ue000"  # between two texts of one column (private use: never a word character)
+_APART = "\ue000"  # between two texts of a column (private use: never a word character)
 _TOPIC_MARK = "\ue001"
 _ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
 
@@ -381,7 +379,7 @@ def index_columns(record: Record) -> tuple[str, str, str]:
         columns[FIELD_WEIGHTS[name]] += [" ".join(index_words(text)) for text in texts]
     if isinstance(record, Event | Agreement | Figure):
         columns[FIELD_WEIGHTS["topics"]] += [topic_token(topic) for topic in record.topics]
-    heavy, middle, light = (f" {INDEX_APART} ".join(columns[weight]) for weight in (3, 2, 1))
+    heavy, middle, light = (f" {_APART} ".join(columns[weight]) for weight in (3, 2, 1))
     return heavy, middle, light
 
 

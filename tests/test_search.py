@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, reject
+from hypothesis import assume, given, reject, settings
 from hypothesis import strategies as st
 
 from pakru import models
@@ -285,3 +285,19 @@ def test_every_word_is_found_where_it_stands(
     word = parts[index][0]
     start = sum(len(w) + len(s) for w, s in parts[:index])
     assert (start, start + len(word)) in match_spans(text, parse_query(word))
+
+
+@settings(max_examples=300)
+@given(
+    text=st.text(
+        alphabet=st.one_of(
+            st.sampled_from("abcXYZ019 '’-–—_.,\"“”\n\tÀéﬁİß½"), st.characters(codec="utf-8")
+        ),
+        max_size=40,
+    )
+)
+def test_the_index_holds_the_words_matching_sees(text: str) -> None:
+    """index_words is a quicker way to the same words, for text that is ASCII once plain."""
+    from pakru.search import _words, index_words
+
+    assert index_words(text) == list(_words(fold(text)))
