@@ -5,11 +5,11 @@ spend beyond its own work: the cyclic garbage collector, which walks every objec
 while Typer and Rich are imported (and finds nothing to free: modules, classes and functions live
 as long as the process), and the interpreter's teardown, which frees every object one by one just
 before the operating system takes back the whole memory anyway. Here the collector stays off (a
-store being compiled is freed by reference counting; it leaves no cycles) and the process ends with
-`os._exit` once its output is flushed. Commits are made and files closed before a command returns,
-so nothing is lost by skipping the teardown; only this module does it, never the CLI's code itself,
-which tests call in-process. The process also keeps pydantic's plugins away from pakru's models
-(see `run`).
+store being compiled is freed by reference counting: a 10,000-fact build leaves a few dozen
+cycles) and the process ends with `os._exit` once its output is flushed. Commits are made and
+files closed before a command returns, so nothing is lost by skipping the teardown; only this
+module does it, never the CLI's code itself, which tests call in-process. The process also keeps
+pydantic's plugins away from pakru's models (see `run`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ def run() -> None:
     gc.disable()  # before anything heavy is imported
     # pakru's pydantic models are its own: plugins installed for other programs are not to observe
     # their validation, nor to cost the 20 ms that finding them (reading every installed
-    # package's metadata) takes each time a file is validated. A setting of the user's stands.
+    # package's metadata) takes in each process that validates a file. A setting of the user's
+    # stands.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from pakru.cli import main
 
