@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from pakru import __version__, records
 from pakru.errors import Problem, StoreError
-from pakru.layout import StoreFile, fingerprints, store_files
+from pakru.layout import KINDS, StoreFile, fingerprints, store_files
 from pakru.records import FactStore, Figure, Record, Topic
 from pakru.types import Period
 
@@ -113,15 +113,7 @@ CREATE INDEX IF NOT EXISTS search_file ON search(file);
 """
 )
 
-_KIND_OF_TYPE = {
-    "source": "sources",
-    "actor": "actors",
-    "event": "events",
-    "agreement": "agreements",
-    "figure": "figures",
-    "topic": "topics",
-}
-KINDS_SQL = ", ".join(f"'{kind}'" for kind in _KIND_OF_TYPE.values())
+KINDS_SQL = ", ".join(f"'{kind}'" for kind in KINDS)
 
 
 def cache_dir() -> Path:
@@ -382,7 +374,7 @@ class Compiled:
 
     def counts_by_kind(self) -> dict[str, int]:
         rows = self.db.execute("SELECT type, COUNT(*) FROM records GROUP BY type")
-        return {_KIND_OF_TYPE[kind]: count for kind, count in rows}
+        return {records.KIND_OF_TYPE[kind]: count for kind, count in rows}
 
     def topics(self) -> list[Topic]:
         return [r for r in self.of_type("topic") if isinstance(r, Topic)]
@@ -677,7 +669,7 @@ def _score_levels(terms: Sequence[IndexTerm]) -> list[str]:
 
 
 def _store(found: Iterable[Record]) -> FactStore:
-    grouped: dict[str, list[Record]] = {kind: [] for kind in _KIND_OF_TYPE.values()}
+    grouped: dict[str, list[Record]] = {kind: [] for kind in KINDS}
     for record in found:
-        grouped[_KIND_OF_TYPE[record.record_type]].append(record)
+        grouped[records.KIND_OF_TYPE[record.record_type]].append(record)
     return FactStore(**{kind: tuple(items) for kind, items in grouped.items()})  # type: ignore[arg-type]

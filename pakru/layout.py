@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pakru.errors import Problem
+from pakru.records import KIND_OF_TYPE
 
-KINDS = ("sources", "actors", "events", "agreements", "figures", "topics")
+KINDS = tuple(KIND_OF_TYPE.values())
 
 
 class StoreFile(NamedTuple):

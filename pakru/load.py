@@ -31,12 +31,8 @@ from pakru.models import (
 from pakru.types import Period
 
 KINDS: dict[str, type[Model]] = {
-    "sources": Source,
-    "actors": Actor,
-    "events": Event,
-    "agreements": Agreement,
-    "figures": Figure,
-    "topics": Topic,
+    records.KIND_OF_TYPE[model.record_type]: model
+    for model in (Source, Actor, Event, Agreement, Figure, Topic)
 }
 
 # The only tags a store may use: the ones YAML gives plain scalars, lists and mappings by itself.

@@ -251,6 +251,8 @@ Fact = Event | Agreement | Figure
 RECORD_CLASSES: dict[str, Any] = {
     cls.record_type: cls for cls in (Source, Actor, Event, Agreement, Figure, Topic)
 }
+# Each record type and the kind of store file that holds it, in the order a store is read.
+KIND_OF_TYPE = {record_type: f"{record_type}s" for record_type in RECORD_CLASSES}
 
 
 class FactStore:
