@@ -23,17 +23,17 @@ from pakru.compiled import (
     FORMAT,
     INDEXES,
     KINDS_SQL,
-    SEARCH_TYPE_SPAN,
     chunks,
     figure_of,
     iso,
     pack,
+    search_span,
     unpack,
 )
 from pakru.errors import Problem
 from pakru.layout import StoreFile, fingerprints, stray_files
 from pakru.records import Figure, Record
-from pakru.search import RECORD_TYPES, index_columns
+from pakru.search import index_columns
 from pakru.types import Period
 
 
@@ -65,15 +65,10 @@ class IndexFull(sqlite3.DatabaseError):
     again (an edit rolls back, and the store is compiled afresh)."""
 
 
-# Places in search order: a span for each record type (in the order ties are broken), and a
-# full build's records spread out at this distance, leaving room for 32 records added between
-# two of them, or 2**24 after the last, before a rebuild.
-SEARCH_ORDER = RECORD_TYPES
+# A full build spreads each record type's records over its span of places (search_span) at this
+# distance, leaving room for 32 records added between two of them, or 2**24 after the last,
+# before a rebuild.
 _INDEX_GAP = 1 << 32
-
-
-def _type_start(record_type: str) -> int:
-    return SEARCH_ORDER.index(record_type) * SEARCH_TYPE_SPAN
 
 
 class Kept(NamedTuple):
@@ -363,12 +358,13 @@ class Builder:
         compiled store rebuilt."""
         unindexed, self.unindexed = self.unindexed, []
         if full:
-            unindexed.sort(key=lambda u: (SEARCH_ORDER.index(u.type), u.id))  # stable: file order
-            counts = dict.fromkeys(SEARCH_ORDER, 0)
+            starts = {u.type: search_span(u.type)[0] for u in unindexed}
+            unindexed.sort(key=lambda u: (starts[u.type], u.id))  # stable: file order for a tie
+            counts = dict.fromkeys(starts, 0)
             rows = []
             for u in unindexed:
                 counts[u.type] += 1
-                rows.append((_type_start(u.type) + counts[u.type] * _INDEX_GAP, u))
+                rows.append((starts[u.type] + counts[u.type] * _INDEX_GAP, u))
             self.db.executemany(
                 "INSERT INTO search VALUES (?, ?, ?, ?)",
                 [(place, u.type, u.id, u.file) for place, u in rows],
@@ -392,7 +388,7 @@ class Builder:
         return place
 
     def _free_place(self, record: Unindexed) -> int:
-        low, high = _type_start(record.type), _type_start(record.type) + SEARCH_TYPE_SPAN
+        low, high = search_span(record.type)
         (before,) = self.db.execute(
             "SELECT MAX(pos) FROM search WHERE type = ? AND id <= ?", (record.type, record.id)
         ).fetchone()

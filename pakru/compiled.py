@@ -82,7 +82,17 @@ CREATE VIRTUAL TABLE fts USING fts5(
 # rowid is the record's place in search order (`search`): each record type has a span of places,
 # in the order ties are broken, and places within it follow ids, so an index query in rowid order
 # meets its matches in the order ties are broken, and can stop at the first page.
-SEARCH_TYPE_SPAN = 1 << 56
+_TYPE_SPAN = 1 << 56
+
+
+def search_span(record_type: str) -> tuple[int, int]:
+    """The places in search order a record type has: from its first to just past its last."""
+    from pakru.search import RECORD_TYPES  # the order ties are broken in
+
+    start = RECORD_TYPES.index(record_type) * _TYPE_SPAN
+    return start, start + _TYPE_SPAN
+
+
 # Made after a full build has inserted every row: one sort each, instead of an update per row.
 # The questions asked on every answer (records by date, by metric, by what they name) are answered
 # from the indexes alone, without reading the rows with their bodies.
@@ -634,13 +644,7 @@ def _type_span(types: Sequence[str] | None) -> str:
     """The condition that keeps matches to these record types (their spans of places)."""
     if types is None:
         return ""
-    from pakru.search import RECORD_TYPES
-
-    spans = [
-        f"rowid BETWEEN {RECORD_TYPES.index(t) * SEARCH_TYPE_SPAN} "
-        f"AND {(RECORD_TYPES.index(t) + 1) * SEARCH_TYPE_SPAN - 1}"
-        for t in types
-    ]
+    spans = [f"rowid BETWEEN {low} AND {high - 1}" for low, high in (search_span(t) for t in types)]
     return "AND (" + " OR ".join(spans) + ")"
 
 

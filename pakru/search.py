@@ -260,6 +260,10 @@ def _analyse(text: str) -> _Analysed:
 
 def _occurrences(words: tuple[str, ...], wanted: tuple[str, ...]) -> Iterator[int]:
     """Where `wanted` starts in `words`: each of its words begins a word, consecutively."""
+    if len(wanted) == 1:  # most terms: one word (the general loop costs five times as much)
+        first = wanted[0]
+        yield from (start for start, word in enumerate(words) if word.startswith(first))
+        return
     for start in range(len(words) - len(wanted) + 1):
         if all(words[start + i].startswith(word) for i, word in enumerate(wanted)):
             yield start
@@ -425,6 +429,4 @@ def index_weight(term: IndexTerm, heavy: tuple[str, ...], middle: tuple[str, ...
 def _in_words(term: IndexTerm, words: tuple[str, ...]) -> bool:
     if any(token in words for token in term.topics):
         return True
-    if len(term.words) == 1:  # most terms: one word, which some word must start with
-        return any(word.startswith(term.words[0]) for word in words)
     return next(_occurrences(words, term.words), None) is not None
