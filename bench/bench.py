@@ -514,6 +514,8 @@ class StoreGenerator:
                 "publisher": publisher,
                 "author": self.person_name()[0] if self.rng.random() < 0.4 else None,
                 "published": self.date_value(when),
+                "kind": self.rng.choice(["news", "news", "news", "wire", "government", "opinion"]),
+                "language": "en",
                 "text_file": f"{i:05d}_{self.rng.getrandbits(64):016x}.txt",
             }
             if self.rng.random() < 0.2:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -79,6 +80,7 @@ class Kept(NamedTuple):
     figures: list[Figure]
     sources: list[Any]  # pakru.load.Row, with the lines of its fields
     citations: list[tuple[str, int | None, str, Any]]  # (file, line, field, Citation)
+    cited: Counter[str]  # citations by kind (quote, says), counted by a check
 
 
 class Read(NamedTuple):
@@ -152,7 +154,7 @@ def read_one(file: StoreFile, only_check: bool = False, quotes: bool = False) ->
     result = read_file(file)
     name = file.name
     size, mtime = file.fingerprint
-    kept = Kept([], [], [])
+    kept = Kept([], [], [], Counter())
     tables = Tables(
         (name, file.kind, size, mtime, int(result.readable)),
         [(p.file, p.line, p.field, p.message) for p in result.problems],
@@ -190,6 +192,8 @@ def read_one(file: StoreFile, only_check: bool = False, quotes: bool = False) ->
             kept.sources.append(row)
         if quotes:
             kept.citations.extend((name, line, field, c) for field, line, c in row.citations)
+        if only_check:
+            kept.cited.update(c.kind for _, _, c in row.citations)
     return Read(tables, kept)
 
 
@@ -222,12 +226,13 @@ class Builder:
         old_ids = self._ids_in(touched)
         old_numbers = self._figure_numbers(touched)
         freed = self._forget(touched)
-        kept = Kept([], [], [])
+        kept = Kept([], [], [], Counter())
         for read in read_all(changed, only_check=self.only_check, quotes=self.quotes):
             self._insert(read.tables)
             kept.figures.extend(read.kept.figures)
             kept.sources.extend(read.kept.sources)
             kept.citations.extend(read.kept.citations)
+            kept.cited.update(read.kept.cited)
         self._index(freed, full)
         if full:  # (not executescript: it would commit the transaction a rebuild runs in)
             indexes = CHECK_INDEXES if self.only_check else INDEXES

@@ -430,8 +430,8 @@ def _round_gap(gap: Decimal, unit: str) -> Decimal:
 
 
 def _who(a: Figure, b: Figure) -> ConflictKind:
-    quotes_a = {(c.source, c.quote) for c in a.sources}
-    quotes_b = {(c.source, c.quote) for c in b.sources}
+    quotes_a = {(c.source, c.text) for c in a.sources}
+    quotes_b = {(c.source, c.text) for c in b.sources}
     if quotes_a & quotes_b:
         return "same quote"
     if {c.source for c in a.sources} & {c.source for c in b.sources}:

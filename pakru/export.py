@@ -44,6 +44,10 @@ CREATE TABLE sources (
     published TEXT NOT NULL,
     published_first TEXT,
     published_last TEXT,
+    kind TEXT NOT NULL,
+    language TEXT NOT NULL,
+    url TEXT,
+    accessed TEXT,
     text_file TEXT,
     section TEXT,
     date_note TEXT,
@@ -107,6 +111,8 @@ CREATE TABLE figures (
     period_last TEXT,
     qualifier TEXT NOT NULL,
     basis TEXT NOT NULL,
+    reported_by TEXT REFERENCES actors(id),
+    commodity TEXT,
     date_note TEXT,
     note TEXT
 );
@@ -123,7 +129,15 @@ CREATE TABLE citations (
     role_position INTEGER,
     position INTEGER NOT NULL,
     source TEXT NOT NULL REFERENCES sources(id),
-    quote TEXT NOT NULL
+    quote TEXT,  -- verbatim, checked against the source's text
+    says TEXT  -- or what the source says, in the store's own words
+);
+-- A later report of a fact and the earlier one it supersedes (both kept).
+CREATE TABLE supersessions (
+    record_id TEXT NOT NULL,
+    record_type TEXT NOT NULL,
+    supersedes TEXT NOT NULL,
+    PRIMARY KEY (record_id, supersedes)
 );
 CREATE TABLE event_actors (
     event_id TEXT NOT NULL REFERENCES events(id),
@@ -207,6 +221,7 @@ def _write(store: FactStore, file: Path) -> dict[str, int]:
             "figures": _figure_rows(store),
             "topics": _topic_rows(store),
             "citations": _citation_rows(store),
+            "supersessions": _supersession_rows(store),
             "event_actors": _event_actor_rows(store),
             "agreement_parties": _party_rows(store),
             "record_topics": _record_topic_rows(store),
@@ -282,6 +297,10 @@ def _source_rows(store: FactStore) -> Iterator[Row]:
             "publisher": source.publisher,
             "author": source.author,
             **_period("published", source.published),
+            "kind": source.kind,
+            "language": source.language,
+            "url": source.url,
+            "accessed": None if source.accessed is None else str(source.accessed),
             "text_file": source.text_file,
             "section": source.section,
             "date_note": source.date_note,
@@ -356,6 +375,8 @@ def _figure_rows(store: FactStore) -> Iterator[Row]:
             **_period("period", figure.period),
             "qualifier": figure.qualifier,
             "basis": figure.basis,
+            "reported_by": figure.reported_by,
+            "commodity": figure.commodity,
             "date_note": figure.date_note,
             "note": figure.note,
         }
@@ -390,7 +411,14 @@ def _citation_rows(store: FactStore) -> Iterator[Row]:
                 "position": position,
                 "source": citation.source,
                 "quote": citation.quote,
+                "says": citation.says,
             }
+
+
+def _supersession_rows(store: FactStore) -> Iterator[Row]:
+    for fact in _facts(store):
+        for earlier in dict.fromkeys(fact.supersedes):
+            yield {"record_id": fact.id, "record_type": fact.record_type, "supersedes": earlier}
 
 
 # The loader does not refuse an id listed twice (`actors: [russia, russia]`); it says nothing
@@ -417,7 +445,7 @@ def _fts_rows(store: FactStore) -> Iterator[Row]:
     """A row per record and topic: what it is called in `title`, everything else said in `body`."""
     quotes: dict[str, list[str]] = {}
     for record, _, citations in _cited(store):
-        quotes.setdefault(record.id, []).extend(citation.quote for citation in citations)
+        quotes.setdefault(record.id, []).extend(citation.text for citation in citations)
 
     def row(record: Record, title: str, *body: str | None) -> Row:
         said = [*body, *quotes.get(record.id, ())]

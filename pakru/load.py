@@ -311,7 +311,7 @@ class Row(NamedTuple):
     refs: tuple[Ref, ...]
     # The date at which it says something already happened: (field, line, period).
     reported: tuple[str, int | None, Period] | None
-    citations: tuple[tuple[str, int | None, Citation], ...]  # (field, line, citation)
+    citations: tuple[tuple[str, int | None, records.Citation], ...]  # (field, line, citation)
     lines: dict[Location, int]
 
     def problem(self, location: Location, message: str) -> Problem:
@@ -348,8 +348,9 @@ def read_file(file: StoreFile) -> FileResult:
         _validate(entry, result.problems)
         if entry.record is None:
             continue
-        result.problems.extend(_content_problems(entry))
-        result.rows.append(_row(entry))
+        row = _row(entry)
+        result.problems.extend(_content_problems(entry, row.record))
+        result.rows.append(row)
     return result
 
 
@@ -363,16 +364,21 @@ def _row(entry: _Entry) -> Row:
     )
     dated = _reported_date(model)
     reported = (entry._field((dated[0],)), entry._line((dated[0],)), dated[1]) if dated else None
+    record = model.to_record()
     citations = tuple(
-        (entry._field((*location, "quote")), entry._line((*location, "quote")), citation)
-        for location, citation in _citations(model)
+        (
+            entry._field((*location, citation.kind)),
+            entry._line((*location, citation.kind)),
+            citation,
+        )
+        for location, citation in _citations(record)
     )
     return Row(
         entry.kind,
         entry.file,
         entry.index,
         entry._line(()),
-        model.to_record(),
+        record,
         refs,
         reported,
         citations,
@@ -396,6 +402,10 @@ def _references(record: Model) -> Iterator[tuple[Location, str, str]]:
                 yield (name, i), actor, "actors"
     if isinstance(record, Agreement) and record.event:
         yield ("event",), record.event, "events"
+    if isinstance(record, Figure) and record.reported_by:
+        yield ("reported_by",), record.reported_by, "actors"
+    for i, earlier in enumerate(getattr(record, "supersedes", ())):
+        yield ("supersedes", i), earlier, records.KIND_OF_TYPE[record.record_type]  # type: ignore[attr-defined]
     if isinstance(record, Actor):
         if record.country:
             yield ("country",), record.country, "actors"
@@ -406,24 +416,29 @@ def _references(record: Model) -> Iterator[tuple[Location, str, str]]:
                 yield ("roles", i, "sources", j, "source"), citation.source, "sources"
 
 
-def _content_problems(entry: _Entry) -> Iterator[Problem]:
-    """What a record says against its own quotes: its stated number, its names."""
-    record = entry.record
-    if isinstance(record, Figure) and not any(record.stated in c.quote for c in record.sources):
-        yield entry.problem(("stated",), f"{record.stated!r} does not occur in any of its quotes")
-    if isinstance(record, Actor):
-        quotes = [c.quote for c in record.sources]
+def _content_problems(entry: _Entry, record: records.Record) -> Iterator[Problem]:
+    """What a record says against its own citations: its stated number, its names, and that it
+    does not supersede itself."""
+    if isinstance(record, records.Figure) and not any(
+        record.stated in c.text for c in record.sources
+    ):
+        yield entry.problem(
+            ("stated",), f"{record.stated!r} does not occur in any of its citations"
+        )
+    if isinstance(record, records.Actor):
+        texts = [c.text for c in record.sources]
         for i, name in enumerate(record.names):
-            if not any(name in quote for quote in quotes):
+            if not any(name in text for text in texts):
                 location: Location = ("name",) if i == 0 else ("aliases", i - 1)
-                yield entry.problem(location, f"{name!r} does not occur in any of its quotes")
+                yield entry.problem(location, f"{name!r} does not occur in any of its citations")
+    for i, earlier in enumerate(getattr(record, "supersedes", ())):
+        if earlier == getattr(record, "id", None):
+            yield entry.problem(("supersedes", i), "a record cannot supersede itself")
 
 
 def _reported_date(record: Model | None) -> tuple[str, Any] | None:
     """The date a record says something already happened at, if it says so."""
-    if isinstance(record, Event) and record.status == "occurred":
-        return "date", record.date
-    if isinstance(record, Agreement) and record.status in ("signed", "agreed", "reaffirmed"):
+    if isinstance(record, Event | Agreement) and record.status in records.DONE_STATUSES:
         return "date", record.date
     if isinstance(record, Figure) and record.basis == "reported" and record.period is not None:
         return "period", record.period
@@ -432,36 +447,48 @@ def _reported_date(record: Model | None) -> tuple[str, Any] | None:
 
 def check_quotes(
     sources: Sequence[Row],
-    citations: Sequence[tuple[str, int | None, str, Citation]],
+    citations: Sequence[tuple[str, int | None, str, records.Citation]],
     sources_dir: Path,
 ) -> tuple[list[Problem], int]:
-    """Check that every quote stands, character for character, in its source's text file;
-    `citations` are (file, line, field, citation)."""
+    """Check that every quote stands, character for character, in its source's text file, and
+    cites a source whose text is kept; `citations` are (file, line, field, citation). Returns the
+    problems and how many quotes were checked."""
     if not sources_dir.is_dir():
         return [Problem(str(sources_dir), None, "", "the folder of source texts does not exist")], 0
     problems: list[Problem] = []
     texts: dict[str, str | None] = {}
+    textless: set[str] = set()
     for row in sources:
         source = row.record
         assert isinstance(source, records.Source)
-        texts[source.id] = _source_text(row, source, sources_dir, problems)
-    checked = 0
+        if source.text_file is None:
+            textless.add(source.id)
+        else:
+            texts[source.id] = _source_text(row, source, sources_dir, problems)
+    found = 0
     for file, line, field_name, citation in citations:
-        text = texts.get(citation.source)
-        if text is None:
+        if citation.quote is None:
             continue
-        checked += 1
+        if citation.source in textless:
+            message = (
+                f"a quote needs a source whose text is kept, and {citation.source!r} has no "
+                "text_file; cite it with `says`, in the store's own words"
+            )
+            problems.append(Problem(file, line, field_name, message))
+            continue
+        text = texts.get(citation.source)
+        if text is None:  # unreadable, or no such source (a problem said elsewhere)
+            continue
+        found += 1
         if citation.quote not in text:
             problems.append(Problem(file, line, field_name, _quote_mismatch(citation.quote, text)))
-    return problems, checked
+    return problems, found
 
 
 def _source_text(
     row: Row, source: records.Source, sources_dir: Path, problems: list[Problem]
 ) -> str | None:
-    if source.text_file is None:
-        problems.append(row.problem(("text_file",), "no text_file to check its quotes against"))
-        return None
+    assert source.text_file is not None
     folder = sources_dir.resolve()
     path = (folder / source.text_file).resolve()
     if path.parent != folder or not path.is_file():
@@ -476,11 +503,11 @@ def _source_text(
         return None
 
 
-def _citations(record: Model | None) -> Iterable[tuple[Location, Citation]]:
+def _citations(record: records.Record) -> Iterable[tuple[Location, records.Citation]]:
     for i, citation in enumerate(getattr(record, "sources", ())):
-        if isinstance(citation, Citation):
+        if isinstance(citation, records.Citation):
             yield ("sources", i), citation
-    if isinstance(record, Actor):
+    if isinstance(record, records.Actor):
         for i, role in enumerate(record.roles):
             for j, citation in enumerate(role.sources):
                 yield ("roles", i, "sources", j), citation
@@ -512,6 +539,7 @@ class CheckReport:
         self.problems: list[Problem] = problems or []
         self.quotes_checked = 0
         self.counts: dict[str, int] = {}
+        self.citations: dict[str, int] = {}  # how many citations are quotes, and how many `says`
 
     @property
     def store(self) -> records.FactStore | None:
@@ -530,6 +558,7 @@ def check_store(root: Path, sources_dir: Path | None = None) -> CheckReport:
     compiled, kept = compile_in_memory(root, only_check=True, quotes=sources_dir is not None)
     report.problems = compiled.problems()
     report.counts = compiled.counts_by_kind()
+    report.citations = dict(kept.cited)
     if sources_dir is not None:
         quote_problems, report.quotes_checked = check_quotes(
             kept.sources, kept.citations, sources_dir

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -21,6 +21,7 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from pakru import records
@@ -58,6 +59,18 @@ def _printable(text: str) -> str:
     return text
 
 
+def _one_of(values: tuple[str, ...]) -> AfterValidator:
+    """A check that a text is one of a vocabulary's words (the vocabularies live in records)."""
+    accepted = ", ".join(repr(value) for value in values[:-1]) + f" or {values[-1]!r}"
+
+    def check(value: str) -> str:
+        if value not in values:
+            raise ValueError(f"Input should be {accepted}")
+        return value
+
+    return AfterValidator(check)
+
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN)]
@@ -67,6 +80,19 @@ FileName = Annotated[str, StringConstraints(strict=True, pattern=r"^[^/\\.][^/\\
 PeriodValue = Annotated[
     Period, PlainValidator(_period), PlainSerializer(str, return_type=str, when_used="json")
 ]
+Url = Annotated[str, StringConstraints(strict=True, pattern=r"^https?://[^\s/]+\.[^\s]*$")]
+Language = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2,3}$")]
+SourceKind = Annotated[str, StringConstraints(strict=True), _one_of(records.SOURCE_KINDS)]
+ActorKind = Annotated[str, StringConstraints(strict=True), _one_of(records.ACTOR_KINDS)]
+EventStatus = Annotated[str, StringConstraints(strict=True), _one_of(records.EVENT_STATUSES)]
+AgreementKind = Annotated[str, StringConstraints(strict=True), _one_of(records.AGREEMENT_KINDS)]
+AgreementStatus = Annotated[
+    str, StringConstraints(strict=True), _one_of(records.AGREEMENT_STATUSES)
+]
+Metric = Annotated[str, StringConstraints(strict=True), _one_of(records.METRICS)]
+Unit = Annotated[str, StringConstraints(strict=True), _one_of(records.UNITS)]
+Qualifier = Annotated[str, StringConstraints(strict=True), _one_of(records.QUALIFIERS)]
+Basis = Annotated[str, StringConstraints(strict=True), _one_of(records.BASES)]
 Amount = Annotated[
     Decimal,
     BeforeValidator(parse_amount),
@@ -88,7 +114,7 @@ class Model(BaseModel):
 def _plain(value: Any) -> Any:
     """A validated value as the plain records hold it: citations and roles as their own tuples."""
     if isinstance(value, Citation):
-        return records.Citation(value.source, value.quote)
+        return records.Citation(value.source, value.quote, value.says)
     if isinstance(value, Role):
         return records.Role(
             value.title, value.organisation, value.attested, _plain(value.sources), value.date_note
@@ -99,10 +125,21 @@ def _plain(value: Any) -> Any:
 
 
 class Citation(Model):
-    """A verbatim quote from a source document."""
+    """What a source says for a fact: a verbatim `quote` from a source whose text is kept, or
+    `says`, the fact in the store's own words."""
 
     source: Slug
-    quote: Text
+    quote: Text | None = None
+    says: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Citation:
+        if (self.quote is None) == (self.says is None):
+            raise ValueError(
+                "a citation has either `quote` (verbatim, from a source whose text is kept) or "
+                "`says` (the fact in the store's own words), not both or neither"
+            )
+        return self
 
 
 Citations = Annotated[tuple[Citation, ...], Field(min_length=1)]
@@ -128,10 +165,26 @@ class Source(Record):
     publisher: Text | None
     author: Text | None
     published: PeriodValue
+    kind: SourceKind
+    language: Language  # ISO 639 code of the text's language
+    url: Url | None = None
+    accessed: PeriodValue | None = None  # when the curator read the page at `url`
     text_file: FileName | None = None  # the file's name in the folder of source texts
     section: Text | None = None
     date_note: Text | None = None
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _findable(self) -> Source:
+        # A reader must be able to find the source again: its text is kept beside the store, it is
+        # online, or it has a full reference (who wrote it and who published it).
+        if self.url is None and self.text_file is None and not (self.publisher and self.author):
+            raise ValueError(
+                "a source needs a `url`, a `text_file`, or both `publisher` and `author`"
+            )
+        if self.url is not None and self.accessed is None:
+            raise ValueError("a source with a `url` needs `accessed`: the date it was read")
+        return self
 
 
 class Role(Model):
@@ -149,7 +202,7 @@ class Actor(Record):
 
     record_type = "actor"
     name: Text
-    kind: Literal["person", "organisation", "government-body", "country", "grouping"]
+    kind: ActorKind
     aliases: tuple[Text, ...] = ()
     country: Slug | None = None
     roles: tuple[Role, ...] = ()
@@ -169,11 +222,12 @@ class Event(Record):
     title: Text
     place: Text | None
     actors: tuple[Slug, ...]
-    status: Literal["occurred", "scheduled", "expected", "proposed", "pending"]
+    status: EventStatus
     topics: tuple[Slug, ...]
     sources: Citations
     date_note: Text | None = None
     note: Text | None = None
+    supersedes: tuple[Slug, ...] = ()  # earlier reports of the same event, kept as its history
 
 
 class Agreement(Record):
@@ -181,54 +235,18 @@ class Agreement(Record):
 
     record_type = "agreement"
     title: Text
-    kind: Literal[
-        "protocol",
-        "agreement",
-        "mou",
-        "roadmap",
-        "commitment",
-        "resolution",
-        "proposal",
-        "offer",
-    ]
+    kind: AgreementKind
     date: PeriodValue
     place: Text | None
     parties: tuple[Slug, ...]
-    status: Literal["signed", "agreed", "reaffirmed", "planned", "expected", "proposed"]
+    status: AgreementStatus
     topics: tuple[Slug, ...]
     sources: Citations
     event: Slug | None = None  # the event it was signed or agreed at
     count: Annotated[int, Field(strict=True, ge=2)] | None = None  # one record for several texts
     date_note: Text | None = None
     note: Text | None = None
-
-
-Metric = Literal[
-    "trade_total",
-    "exports",
-    "imports",
-    "trade_growth",
-    "export_target",
-    "export_potential",
-    "steel_supply_gap",
-    "capacity",
-    "length",
-    "count",
-]
-Unit = Literal["USD", "percent", "tonnes", "MW", "km", "count"]
-
-UNIT_OF_METRIC: dict[str, str] = {
-    "trade_total": "USD",
-    "exports": "USD",
-    "imports": "USD",
-    "export_target": "USD",
-    "export_potential": "USD",
-    "trade_growth": "percent",
-    "steel_supply_gap": "tonnes",
-    "capacity": "MW",
-    "length": "km",
-    "count": "count",
-}
+    supersedes: tuple[Slug, ...] = ()
 
 
 class Figure(Record):
@@ -241,12 +259,15 @@ class Figure(Record):
     unit: Unit
     stated: Text  # the number exactly as the quote writes it, e.g. "$1.81 billion"
     period: PeriodValue | None  # null when the text gives none
-    qualifier: Literal["exact", "over", "more than", "about", "at least", "up to"]
-    basis: Literal["reported", "target", "estimate", "potential"]
+    qualifier: Qualifier
+    basis: Basis
     topics: tuple[Slug, ...]
     sources: Citations
+    reported_by: Slug | None = None  # the actor whose number it is, when not the source itself
+    commodity: Text | None = None  # the one good it covers, when not the whole flow
     date_note: Text | None = None
     note: Text | None = None
+    supersedes: tuple[Slug, ...] = ()
 
     # Field validators (not one model validator) so that a problem is reported at the field, and
     # its line, that is wrong; `metric` is declared first, so it is known when these run.
@@ -264,10 +285,9 @@ class Figure(Record):
     @classmethod
     def _unit_fits_metric(cls, unit: str, info: ValidationInfo) -> str:
         metric = info.data.get("metric")
-        if metric is not None and unit != UNIT_OF_METRIC[metric]:
-            raise ValueError(
-                f"a {metric} figure is measured in {UNIT_OF_METRIC[metric]}, not {unit}"
-            )
+        units = records.UNITS_OF_METRIC.get(metric) if metric is not None else None
+        if units is not None and unit not in units:
+            raise ValueError(f"a {metric} figure is measured in {' or '.join(units)}, not {unit}")
         return unit
 
 

@@ -13,16 +13,86 @@ from typing import Any, ClassVar, NamedTuple
 
 from pakru.types import Period
 
+# --- the store's vocabularies: written once here, checked by pakru.models, offered by the CLI ---
+
+SOURCE_KINDS = ("news", "wire", "government", "statistics", "opinion", "reference")
+ACTOR_KINDS = ("person", "organisation", "government-body", "country", "grouping")
+EVENT_STATUSES = (
+    "occurred",
+    "scheduled",
+    "expected",
+    "proposed",
+    "pending",
+    "postponed",
+    "cancelled",
+)
+AGREEMENT_KINDS = (
+    "protocol",
+    "agreement",
+    "mou",
+    "roadmap",
+    "commitment",
+    "resolution",
+    "proposal",
+    "offer",
+    "contract",
+    "declaration",
+)
+AGREEMENT_STATUSES = (
+    "signed",
+    "agreed",
+    "reaffirmed",
+    "implemented",
+    "planned",
+    "expected",
+    "proposed",
+    "declined",
+    "cancelled",
+)
+# Statuses that say the thing happened (at its date): anything else is marked in timelines, and a
+# date that lies after every source of a fact with one of these is a problem.
+DONE_STATUSES = ("occurred", "signed", "agreed", "reaffirmed", "implemented")
+QUALIFIERS = ("exact", "over", "more than", "about", "at least", "up to")
+BASES = ("reported", "target", "estimate", "potential")
+# Each metric and the units it may be measured in (the first is the one derived figures use).
+UNITS_OF_METRIC: dict[str, tuple[str, ...]] = {
+    "trade_total": ("USD",),
+    "exports": ("USD",),
+    "imports": ("USD",),
+    "trade_growth": ("percent",),
+    "export_target": ("USD",),
+    "export_potential": ("USD",),
+    "cost": ("USD",),
+    "investment": ("USD",),
+    "steel_supply_gap": ("tonnes",),
+    "capacity": ("MW", "tonnes", "cubic metres"),
+    "volume": ("tonnes", "barrels", "cubic metres"),
+    "length": ("km",),
+    "count": ("count",),
+}
+METRICS = tuple(UNITS_OF_METRIC)
+UNITS = tuple(dict.fromkeys(unit for units in UNITS_OF_METRIC.values() for unit in units))
+
 TRADE_METRICS = ("trade_total", "exports", "imports", "trade_growth")
 # What pakru derives about trade: the balance and shares besides the reported metrics.
 DERIVED_TRADE_METRICS = (*TRADE_METRICS, "trade_balance", "share")
 
 
 class Citation(NamedTuple):
-    """A verbatim quote from a source document."""
+    """What a source says for a fact: a verbatim `quote` (checked against the source's text), or
+    `says`, the fact in the store's own words for a source whose text is not kept."""
 
     source: str
-    quote: str
+    quote: str | None = None
+    says: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.quote if self.quote is not None else self.says or ""
+
+    @property
+    def kind(self) -> str:
+        return "quote" if self.quote is not None else "says"
 
 
 class Role(NamedTuple):
@@ -107,7 +177,9 @@ def _to_json(value: Any, *, exact: bool) -> Any:
         if value == value.to_integral_value():
             return int(value)
         return format(value, "f") if exact else float(value)
-    if isinstance(value, Citation | Role):  # before tuple: these are tuples too
+    if isinstance(value, Citation):  # before tuple: a citation is a tuple too
+        return {"source": value.source, value.kind: value.text}
+    if isinstance(value, Role):
         return {name: _to_json(getattr(value, name), exact=exact) for name in value._fields}
     if isinstance(value, tuple):
         return [_to_json(item, exact=exact) for item in value]
@@ -146,6 +218,7 @@ def _strings(value: Any) -> tuple[str, ...]:
 # How each stored field is read back; a field not named here is stored as it is.
 _READERS: dict[str, Callable[[Any], Any]] = {
     "published": _period,
+    "accessed": _period,
     "date": _period,
     "period": _period,
     "value": lambda text: Decimal(str(text)),
@@ -156,6 +229,7 @@ _READERS: dict[str, Callable[[Any], Any]] = {
     "parties": _strings,
     "topics": _strings,
     "synonyms": _strings,
+    "supersedes": _strings,
 }
 
 
@@ -166,6 +240,10 @@ class Source(Record):
     publisher: str | None
     author: str | None
     published: Period
+    kind: str
+    language: str
+    url: str | None = None
+    accessed: Period | None = None
     text_file: str | None = None
     section: str | None = None
     date_note: str | None = None
@@ -200,6 +278,7 @@ class Event(Record):
     sources: tuple[Citation, ...]
     date_note: str | None = None
     note: str | None = None
+    supersedes: tuple[str, ...] = ()
 
 
 class Agreement(Record):
@@ -217,6 +296,7 @@ class Agreement(Record):
     count: int | None = None
     date_note: str | None = None
     note: str | None = None
+    supersedes: tuple[str, ...] = ()
 
 
 class Figure(Record):
@@ -232,8 +312,11 @@ class Figure(Record):
     basis: str
     topics: tuple[str, ...]
     sources: tuple[Citation, ...]
+    reported_by: str | None = None
+    commodity: str | None = None
     date_note: str | None = None
     note: str | None = None
+    supersedes: tuple[str, ...] = ()
 
 
 class Topic(Record):

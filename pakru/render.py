@@ -19,7 +19,18 @@ from rich.text import Text
 
 from pakru.cells import CELL_PADDING, Cell, Prose
 from pakru.options import OutputFormat
-from pakru.records import Actor, Agreement, Event, FactStore, Figure, Record, Source, Topic
+from pakru.records import (
+    DONE_STATUSES,
+    Actor,
+    Agreement,
+    Citation,
+    Event,
+    FactStore,
+    Figure,
+    Record,
+    Source,
+    Topic,
+)
 from pakru.types import Period, Precision
 
 if TYPE_CHECKING:  # consistency is imported where its records are told apart: few answers need it
@@ -43,6 +54,7 @@ METRIC_LABELS = {
 _MAIN_MIN_WIDTH = 16
 _UNIT_SUFFIX = {"tonnes": " tonnes", "MW": " MW", "km": " km", "count": ""}
 _CONFLICT_MARK = "≠"
+SAYS_MARK = "†"
 _BAR_WIDTH = 12
 
 
@@ -187,16 +199,28 @@ class _Footnotes:
     def __init__(self, store: FactStore) -> None:
         self.store = store
         self.numbers: dict[str, int] = {}
+        self.said_only = False  # a row shown rests on `says` citations alone
 
     def number(self, source_id: str) -> int:
         return self.numbers.setdefault(source_id, len(self.numbers) + 1)
 
     def mark(self, item: Any) -> str:
-        cited = dict.fromkeys(c.source for c in getattr(item, "sources", ()))
-        return " ".join(f"[{self.number(s)}]" for s in cited)
+        citations = getattr(item, "sources", ())
+        cited = dict.fromkeys(c.source for c in citations)
+        marks = " ".join(f"[{self.number(s)}]" for s in cited)
+        if citations and not any(c.quote is not None for c in citations):
+            self.said_only = True
+            marks += f" {SAYS_MARK}"
+        return marks
 
     def lines(self) -> list[str]:
-        return [f"[{n}] {self._describe(s)}" for s, n in self.numbers.items()]
+        lines = [f"[{n}] {self._describe(s)}" for s, n in self.numbers.items()]
+        if self.said_only:
+            lines.append(
+                f"{SAYS_MARK} rests only on what its sources say, in pakru's words (no verbatim "
+                "quote is kept): check the source before quoting it."
+            )
+        return lines
 
     def _describe(self, source_id: str) -> str:
         source = self.store.by_id.get(source_id)
@@ -205,7 +229,37 @@ class _Footnotes:
 
 def describe_source(source: Source) -> str:
     by = ", ".join(part for part in (source.publisher, source.author) if part)
-    return f"{source.title} — {by + ', ' if by else ''}{source.published} ({source.id})"
+    where = f" {source.url}" if source.url else ""
+    return f"{source.title} — {by + ', ' if by else ''}{source.published}{where} ({source.id})"
+
+
+def citation_text(citation: Citation) -> str:
+    """A quote in quotation marks (unless it opens with its own); a `says` citation as what the
+    source says, in pakru's words."""
+    if citation.quote is None:
+        return f"says: {citation.says}"
+    quote = citation.quote
+    return quote if quote[:1] in "“‘\"'" else f"“{quote}”"
+
+
+def with_citation_details(data: Any, store: FactStore) -> Any:
+    """JSON data with each citation's source described (title, publisher, date, URL), so that
+    an answer can be cited without looking its sources up."""
+    if isinstance(data, list):
+        return [with_citation_details(item, store) for item in data]
+    if not isinstance(data, dict):
+        return data
+    out = {key: with_citation_details(value, store) for key, value in data.items()}
+    if "source" in data and ("quote" in data or "says" in data):
+        source = store.by_id.get(data["source"])
+        if isinstance(source, Source):
+            out |= {
+                "title": source.title,
+                "publisher": source.publisher,
+                "published": str(source.published),
+                "url": source.url,
+            }
+    return out
 
 
 def render(
@@ -215,7 +269,7 @@ def render(
     renderable for a table, text for the rest."""
     listing = first_rows(listing, limit)
     if fmt is OutputFormat.JSON:
-        return json_text(listing.to_json())
+        return json_text(with_citation_details(listing.to_json(), store))
     if fmt is OutputFormat.CSV:
         return _csv(listing)
     if not listing.items:
@@ -424,8 +478,10 @@ def _flatten(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        if value and isinstance(value[0], dict) and "quote" in value[0]:
-            return " | ".join(f"{c['source']}: {c['quote']}" for c in value)
+        if value and isinstance(value[0], dict) and "source" in value[0]:
+            return " | ".join(
+                f"{c['source']}: {c.get('quote') or 'says: ' + str(c.get('says'))}" for c in value
+            )
         return "; ".join(_flatten(v) for v in value)
     if isinstance(value, dict):
         return json_text(value, indent=None)
@@ -677,7 +733,7 @@ def agreements_listing(
 
 def _timeline_what(item: Event | Agreement) -> str:
     text = _with_place(item.title, item.place)
-    if item.status not in ("occurred", "signed", "agreed", "reaffirmed"):
+    if item.status not in DONE_STATUSES:
         text = f"[{item.status.upper()}] {text}"
     return text
 
@@ -788,7 +844,7 @@ def _figure_block(figure: AnyFigure, notes: _Footnotes) -> str:
         lines.append(f"= {figure.formula}")
         return "\n".join(lines)
     for citation in figure.sources:
-        lines.append(f"[{notes.number(citation.source)}] {quoted(citation.quote)}")
+        lines.append(f"[{notes.number(citation.source)}] {citation_text(citation)}")
     return "\n".join(lines)
 
 
@@ -806,7 +862,7 @@ def conflicts_view(
 ) -> RenderableType | str:
     """Each pair side by side with quotes, the gap and why; with --all, the agreeing pairs too."""
     if fmt is OutputFormat.JSON:
-        return json_text([_check_json(c) for c in checks])
+        return json_text(with_citation_details([_check_json(c) for c in checks], store))
     if fmt is OutputFormat.CSV:
         return csv_text(
             ("kind", "agrees", "figure", "value", "against", "against_value", "gap", "reason"),
@@ -872,7 +928,7 @@ def show_view(
     data = record.to_json()
     if fmt is OutputFormat.JSON:
         data["related"] = {name: [_brief_json(r) for r in items] for name, items in related.items()}
-        return json_text(data)
+        return json_text(with_citation_details(data, store))
     lines: list[tuple[str, str]] = []
     for key, value in data.items():
         if key in ("id", "type", "sources", "roles") or value in (None, [], ""):
@@ -883,8 +939,8 @@ def show_view(
     for role in getattr(record, "roles", ()):
         where = f", {_names(store, [role.organisation])}" if role.organisation else ""
         lines.append(("role", f"{role.title}{where}, attested {role.attested}"))
-        lines.extend(("  quote", _cite(c, store)) for c in role.sources)
-    lines.extend(("quote", _cite(c, store)) for c in getattr(record, "sources", ()))
+        lines.extend((f"  {c.kind}", _cite(c, store)) for c in role.sources)
+    lines.extend((c.kind, _cite(c, store)) for c in getattr(record, "sources", ()))
     for name, items in related.items():
         lines.extend((name, _brief(item)) for item in items)
     if fmt in (OutputFormat.MARKDOWN, OutputFormat.CSV):
@@ -902,14 +958,9 @@ def show_view(
     return Panel(grid, title=Text(f"{record.record_type} {literal(record.id)}"), title_align="left")
 
 
-def quoted(quote: str) -> str:
-    """A quote in quotation marks, unless it already opens with one of its own."""
-    return quote if quote[:1] in "“‘\"'" else f"“{quote}”"
-
-
-def _cite(citation: Any, store: FactStore) -> str:
+def _cite(citation: Citation, store: FactStore) -> str:
     source = store.source(citation.source)
-    return f"{quoted(citation.quote)} — {describe_source(source)}"
+    return f"{citation_text(citation)} — {describe_source(source)}"
 
 
 def _brief(item: Any) -> str:
@@ -950,12 +1001,14 @@ def check_summary(report: Any) -> list[str]:
         f"{report.counts.get(kind, 0)} {kind}"
         for kind in ("sources", "actors", "events", "agreements", "figures", "topics")
     )
-    quotes = (
-        f"; {report.quotes_checked} quotes found verbatim in their sources"
+    quotes = report.citations.get("quote", 0)
+    says = report.citations.get("says", 0)
+    verified = (
+        f"{report.quotes_checked} quotes found verbatim in their sources"
         if report.quotes_checked
-        else ""
+        else f"{quotes} quotes (give --sources-dir to check them verbatim)"
     )
-    return [f"OK: {counts}{quotes}."]
+    return [f"OK: {counts}; citations: {verified}, {says} in the store's own words (says)."]
 
 
 # --- search ------------------------------------------------------------------------------------

@@ -305,8 +305,8 @@ def _texts(record: Record) -> dict[str, tuple[str, ...]]:
         texts = {
             "name": (record.name,),
             "aliases": record.aliases,
-            "quotes": tuple(c.quote for c in record.sources)
-            + tuple(c.quote for role in record.roles for c in role.sources),
+            "quotes": tuple(c.text for c in record.sources)
+            + tuple(c.text for role in record.roles for c in role.sources),
             "note": (record.note,),
             "date_note": tuple(role.date_note for role in record.roles),
             "roles": tuple(role.title for role in record.roles),
@@ -320,7 +320,7 @@ def _texts(record: Record) -> dict[str, tuple[str, ...]]:
 
 def _fact_texts(record: Event | Agreement | Figure) -> dict[str, tuple[str | None, ...]]:
     return {
-        "quotes": tuple(citation.quote for citation in record.sources),
+        "quotes": tuple(citation.text for citation in record.sources),
         "note": (record.note,),
         "date_note": (record.date_note,),
     }

@@ -116,10 +116,17 @@ def test_json_contract_for_figures(invoke: Invoke) -> None:
             {
                 "source": "gazette-2025-03-14",
                 "quote": "Trade between Pakistan and Russia reached $1.5 billion in 2023–24",
+                "title": "Trade with Russia rises",
+                "publisher": "The Northern Gazette",
+                "published": "2025-03-14",
+                "url": None,
             }
         ],
+        "reported_by": None,
+        "commodity": None,
         "date_note": None,
         "note": None,
+        "supersedes": [],
         "disagrees_with": ["trade-total-fy2023-24-bulletin"],
     }
     assert isinstance(gazette["value"], int)
@@ -185,6 +192,10 @@ def test_json_contract_for_agreements(invoke: Invoke) -> None:
     assert row["sources"][0] == {
         "source": "gazette-2025-03-14",
         "quote": "Officials signed a protocol on steel cooperation in Moscow last month.",
+        "title": "Trade with Russia rises",
+        "publisher": "The Northern Gazette",
+        "published": "2025-03-14",
+        "url": None,
     }
     assert row["date_note"].startswith("‘last month’")
 
@@ -341,7 +352,8 @@ def test_check_passes_with_counts_and_verified_quotes(invoke: Invoke) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "OK: 2 sources, 3 actors, 2 events, 1 agreements, 5 figures, 3 topics; "
-        "12 quotes found verbatim in their sources.\n"
+        "citations: 12 quotes found verbatim in their sources, 0 in the store's own words "
+        "(says).\n"
     )
 
 

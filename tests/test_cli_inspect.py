@@ -19,6 +19,9 @@ SOURCES = """\
   publisher: null
   author: null
   published: 2025-01-10
+  kind: news
+  language: en
+  text_file: paper.txt
 """
 TOPICS = "- id: trade\n  name: Trade\n"
 

@@ -20,6 +20,8 @@ SOURCES = """\
   publisher: The Gazette
   author: null
   published: 2025-07-02
+  kind: news
+  language: en
   text_file: gazette.txt
 """
 
@@ -398,7 +400,7 @@ def test_unknown_unit(tmp_path):
 
     assert str(only_problem(root)) == (
         "facts/figures.yaml:5: figures[0].unit: Input should be 'USD', 'percent', 'tonnes', "
-        "'MW', 'km' or 'count' (got 'dollars')"
+        "'MW', 'cubic metres', 'barrels', 'km' or 'count' (got 'dollars')"
     )
 
 
@@ -478,7 +480,7 @@ def test_stated_number_must_occur_in_a_quote(tmp_path):
     )
 
     assert str(only_problem(root)) == (
-        "facts/figures.yaml:6: figures[0].stated: '$1.8 billion' does not occur in any of its quotes"
+        "facts/figures.yaml:6: figures[0].stated: '$1.8 billion' does not occur in any of its citations"
     )
 
 
@@ -488,7 +490,7 @@ def test_actor_alias_must_occur_in_a_quote(tmp_path):
     )
 
     assert str(only_problem(root)) == (
-        "facts/actors.yaml:10: actors[1].aliases[0]: 'Rossiya' does not occur in any of its quotes"
+        "facts/actors.yaml:10: actors[1].aliases[0]: 'Rossiya' does not occur in any of its citations"
     )
 
 
@@ -496,7 +498,7 @@ def test_actor_name_must_occur_in_a_quote(tmp_path):
     root = write_store(tmp_path, actors=ACTORS.replace("name: Pakistan", "name: Islamic Republic"))
 
     assert str(only_problem(root)) == (
-        "facts/actors.yaml:2: actors[0].name: 'Islamic Republic' does not occur in any of its quotes"
+        "facts/actors.yaml:2: actors[0].name: 'Islamic Republic' does not occur in any of its citations"
     )
 
 
@@ -893,9 +895,9 @@ BROKEN = [
     "2025-07-11, 2024-12, 2025, 197X, 1993/1995, 2025-06-30/.. or FY2023-24",
     "facts/events.yaml:14: events[1].place: Input should be a valid string (got 7)",
     "facts/agreements.yaml:3: agreements[0].kind: Input should be 'protocol', 'agreement', "
-    "'mou', 'roadmap', 'commitment', 'resolution', 'proposal' or 'offer' (got 'treaty')",
+    "'mou', 'roadmap', 'commitment', 'resolution', 'proposal', 'offer', 'contract' or 'declaration' (got 'treaty')",
     "facts/figures.yaml:5: figures[0].unit: Input should be 'USD', 'percent', 'tonnes', 'MW', "
-    "'km' or 'count' (got 'dollars')",
+    "'cubic metres', 'barrels', 'km' or 'count' (got 'dollars')",
     "facts/topics.yaml:6: topics[2].id: duplicate id 'trade' (first at facts/topics.yaml:1)",
 ]
 
@@ -1010,7 +1012,7 @@ def test_missing_text_file(tmp_path):
     report = check_store(root, write_sources(tmp_path, {"other.txt": GAZETTE}))
 
     assert messages(report.problems) == [
-        f"facts/sources.yaml:6: sources[0].text_file: no file 'gazette.txt' in {tmp_path / 'sources'}"
+        f"facts/sources.yaml:8: sources[0].text_file: no file 'gazette.txt' in {tmp_path / 'sources'}"
     ]
     assert report.quotes_checked == 0
 
@@ -1028,20 +1030,35 @@ def test_text_file_with_a_path_is_refused(tmp_path, text_file):
     report = check_store(root, sources_dir)
 
     assert messages(report.problems) == [
-        "facts/sources.yaml:6: sources[0].text_file: String should match pattern "
+        "facts/sources.yaml:8: sources[0].text_file: String should match pattern "
         f"'^[^/\\\\.][^/\\\\]*$' (got {text_file!r})"
     ]
     assert report.quotes_checked == 0
 
 
-def test_source_without_text_file_cannot_be_checked(tmp_path):
+def test_a_source_needs_a_way_to_find_it_again(tmp_path):
     root = write_store(tmp_path, sources=SOURCES.replace("  text_file: gazette.txt\n", ""))
+
+    report = check_store(root)
+
+    assert messages(report.problems)[0] == (
+        "facts/sources.yaml:1: sources[0]: a source needs a `url`, a `text_file`, or both "
+        "`publisher` and `author`"
+    )
+
+
+def test_a_quote_needs_a_source_whose_text_is_kept(tmp_path):
+    online = SOURCES.replace(
+        "  text_file: gazette.txt\n",
+        "  url: https://gazette.example/trade\n  accessed: 2026-12-03\n",
+    )
+    root = write_store(tmp_path, sources=online)
 
     report = check_store(root, write_sources(tmp_path))
 
-    assert messages(report.problems) == [
-        "facts/sources.yaml:1: sources[0].text_file: no text_file to check its quotes against"
-    ]
+    assert report.problems
+    assert all("has no text_file; cite it with `says`" in p.message for p in report.problems)
+    assert report.problems[0].field.endswith(".quote")
     assert report.quotes_checked == 0
 
 

@@ -23,6 +23,8 @@ SOURCE = {
     "publisher": "Arab News",
     "author": None,
     "published": "2025-07-02",
+    "kind": "news",
+    "language": "en",
     "text_file": "arab-news.txt",
 }
 ACTOR = {
@@ -234,7 +236,8 @@ def test_agreement_count_is_a_strict_int():
         ("trade_total", "percent"),
         ("trade_growth", "USD"),
         ("steel_supply_gap", "MW"),
-        ("capacity", "tonnes"),
+        ("capacity", "km"),
+        ("volume", "MW"),
         ("count", "km"),
     ],
 )
@@ -248,7 +251,7 @@ def test_figure_unit_must_match_its_metric(metric, unit):
 
 def test_figure_unknown_unit_is_refused():
     assert errors(Figure, FIGURE | {"unit": "EUR"}) == [
-        (("unit",), "Input should be 'USD', 'percent', 'tonnes', 'MW', 'km' or 'count'")
+        (("unit",), "Input should be 'USD', 'percent', 'tonnes', 'MW', 'cubic metres', 'barrels', 'km' or 'count'")
     ]
 
 
