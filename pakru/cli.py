@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from pakru import __version__
 from pakru.errors import ExitCode, PakruError, StoreError, UsageError, shown
 from pakru.options import (
+    AllReports,
     FactsDir,
     FormatOpt,
     OutputFormat,
@@ -27,6 +28,7 @@ from pakru.options import (
     default_facts_dir,
     row_limit,
 )
+from pakru.records import AGREEMENT_STATUSES, BASES, METRICS
 from pakru.types import date_window, parse_period_query
 
 if TYPE_CHECKING:
@@ -186,10 +188,17 @@ class _Dated(NamedTuple):
     window: Period | None
     topic: Topic | None
     actor: Actor | None
+    superseded: bool  # earlier reports that later ones supersede are asked for too
 
     def ids(self, record_type: str) -> list[str]:
         """Candidates of a type, for `pakru.query` to filter exactly."""
-        return self.compiled.dated_ids(record_type, self.window, _id(self.topic), _id(self.actor))
+        return self.compiled.dated_ids(
+            record_type,
+            self.window,
+            _id(self.topic),
+            _id(self.actor),
+            superseded=self.superseded,
+        )
 
     def first_ids(self, record_type: str, limit: int | None) -> tuple[list[str], int | None]:
         """The first `limit` candidates in date order and how many match in all, or (with no
@@ -197,7 +206,9 @@ class _Dated(NamedTuple):
         if limit is None:
             return self.ids(record_type), None
         topic, actor = _id(self.topic), _id(self.actor)
-        return self.compiled.first_dated_ids(record_type, self.window, topic, actor, limit)
+        return self.compiled.first_dated_ids(
+            record_type, self.window, topic, actor, limit, superseded=self.superseded
+        )
 
 
 def _dated(
@@ -207,12 +218,13 @@ def _dated(
     topic: str | None,
     actor: str | None,
     actor_option: str,
+    superseded: bool,
 ) -> _Dated:
     window = date_window(since, until)  # a bad date is refused before the store is read
     compiled = _compiled(ctx)
     chosen_topic = _topic(compiled, topic) if topic is not None else None
     chosen_actor = _actor(compiled, actor, actor_option) if actor is not None else None
-    return _Dated(compiled, window, chosen_topic, chosen_actor)
+    return _Dated(compiled, window, chosen_topic, chosen_actor, superseded)
 
 
 def _figures_named(derived: Iterable[Any], checks: Iterable[Any]) -> list[str]:
@@ -221,6 +233,14 @@ def _figures_named(derived: Iterable[Any], checks: Iterable[Any]) -> list[str]:
 
     sides = [*derived, *(side for c in checks for side in (c.a, c.b))]
     return [i for figure in sides for i in reported_ids(figure)]
+
+
+def _with_history(listing: Listing, compiled: Compiled, everything: bool) -> Listing:
+    """The listing with the rows that later reports supersede marked (only --all shows them)."""
+    superseded = (
+        compiled.superseded_among([item.id for item in listing.items]) if everything else set()
+    )
+    return listing._replace(superseded=frozenset(superseded))
 
 
 def _emit(listing: Listing, fmt: OutputFormat, store: FactStore, limit: int | None) -> None:
@@ -267,8 +287,6 @@ _METRICS = _completer(lambda store: sorted({f.metric for f in store.figures}))
 
 
 def _statuses(incomplete: str) -> list[str]:
-    from pakru.query import AGREEMENT_STATUSES
-
     return [s for s in AGREEMENT_STATUSES if s.startswith(incomplete.casefold())]
 
 
@@ -304,6 +322,7 @@ def trade(
             show_default=False,
         ),
     ] = None,
+    everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
 ) -> None:
@@ -318,14 +337,15 @@ def trade(
     compiled = _compiled(ctx)
     # Only the rows shown are read: they are chosen and counted in the index.
     shown = row_limit(limit, fmt)
-    ids, reported = compiled.first_figure_ids(asked, TRADE_METRICS, shown)
+    ids, reported = compiled.first_figure_ids(asked, TRADE_METRICS, shown, superseded=everything)
     room = None if shown is None else shown - len(ids)  # derived figures follow the reported
     derived, derivable = compiled.derived(asked, DERIVED_TRADE_METRICS, room)
     conflicts = compiled.checks([*ids, *(d.id for d in derived)], conflicts_only=True)
     store = compiled.subset([*ids, *_figures_named(derived, conflicts)])
     found = [figure for i in ids if isinstance(figure := store.by_id[i], Figure)]
     total = reported + derivable
-    _emit(render.trade_listing(found, asked, derived, conflicts, total), fmt, store, limit)
+    listing = render.trade_listing(found, asked, derived, conflicts, total)
+    _emit(_with_history(listing, compiled, everything), fmt, store, limit)
 
 
 @app.command(rich_help_panel="Query")
@@ -343,6 +363,7 @@ def figures(
     basis: Annotated[
         str | None, typer.Option(help="reported, target, estimate or potential.")
     ] = None,
+    everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
 ) -> None:
@@ -354,13 +375,13 @@ def figures(
     from pakru import query, render
 
     asked = parse_period_query(period, param="--period") if period is not None else None
-    chosen_metric = query.check_choice(metric, query.FIGURE_METRICS, "metric", "--metric")
-    chosen_basis = query.check_choice(basis, query.FIGURE_BASES, "basis", "--basis")
+    chosen_metric = query.check_choice(metric, METRICS, "metric", "--metric")
+    chosen_basis = query.check_choice(basis, BASES, "basis", "--basis")
     compiled = _compiled(ctx)
     chosen_topic = _topic(compiled, topic) if topic is not None else None
     metrics = (chosen_metric,) if chosen_metric else ()
     topic_id = chosen_topic.id if chosen_topic else None
-    ids = compiled.dated_ids("figure", asked, topic_id, metrics=metrics)
+    ids = compiled.dated_ids("figure", asked, topic_id, metrics=metrics, superseded=everything)
     conflicts = compiled.checks(ids, conflicts_only=True)
     store = compiled.subset([*ids, *_figures_named((), conflicts)])
     found = query.figures(store, chosen_metric, asked, chosen_topic, chosen_basis)
@@ -368,7 +389,7 @@ def figures(
         str(f) for f in (chosen_metric, chosen_basis, chosen_topic and chosen_topic.name) if f
     )
     listing = render.figures_listing(found, conflicts, asked, filters)
-    _emit(listing, fmt, store, limit)
+    _emit(_with_history(listing, compiled, everything), fmt, store, limit)
 
 
 @app.command(rich_help_panel="Query")
@@ -378,6 +399,7 @@ def events(
     until: Until = None,
     topic: TopicFilter = None,
     actor: ActorFilter = None,
+    everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
 ) -> None:
@@ -388,12 +410,12 @@ def events(
     """
     from pakru import query, render
 
-    asked = _dated(ctx, since, until, topic, actor, "--actor")
+    asked = _dated(ctx, since, until, topic, actor, "--actor", everything)
     ids, total = asked.first_ids("event", row_limit(limit, fmt))
     store = asked.compiled.subset(ids)
     found = query.events(store, asked.window, asked.topic, asked.actor)
     listing = render.events_listing(found, asked.window, asked.topic, asked.actor, total)
-    _emit(listing, fmt, store, limit)
+    _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit)
 
 
 @app.command(rich_help_panel="Query")
@@ -412,12 +434,13 @@ def agreements(
     status: Annotated[
         str | None,
         typer.Option(
-            help="signed, agreed, reaffirmed, planned, expected or proposed.",
+            help=", ".join(AGREEMENT_STATUSES) + ".",
             autocompletion=_statuses,
         ),
     ] = None,
     since: Since = None,
     until: Until = None,
+    everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
 ) -> None:
@@ -428,8 +451,8 @@ def agreements(
     """
     from pakru import query, render
 
-    chosen_status = query.check_choice(status, query.AGREEMENT_STATUSES, "status", "--status")
-    asked = _dated(ctx, since, until, topic, party, "--party")
+    chosen_status = query.check_choice(status, AGREEMENT_STATUSES, "status", "--status")
+    asked = _dated(ctx, since, until, topic, party, "--party", everything)
     # A status is known only to the records themselves: with one, every candidate is read.
     shown = row_limit(limit, fmt) if chosen_status is None else None
     ids, total = asked.first_ids("agreement", shown)
@@ -438,7 +461,7 @@ def agreements(
     listing = render.agreements_listing(
         found, asked.window, asked.topic, asked.actor, chosen_status, store, total
     )
-    _emit(listing, fmt, store, limit)
+    _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit)
 
 
 @app.command(rich_help_panel="Query")
@@ -448,6 +471,7 @@ def timeline(
     until: Until = None,
     topic: TopicFilter = None,
     actor: ActorFilter = None,
+    everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
 ) -> None:
@@ -458,7 +482,7 @@ def timeline(
     """
     from pakru import query, render
 
-    asked = _dated(ctx, since, until, topic, actor, "--actor")
+    asked = _dated(ctx, since, until, topic, actor, "--actor", everything)
     shown = row_limit(limit, fmt)
     event_ids, events_total = asked.first_ids("event", shown)
     agreement_ids, agreements_total = asked.first_ids("agreement", shown)
@@ -466,7 +490,7 @@ def timeline(
     found = query.timeline(store, asked.window, asked.topic, asked.actor)
     total = None if shown is None else (events_total or 0) + (agreements_total or 0)
     listing = render.timeline_listing(found, asked.window, asked.topic, asked.actor, total)
-    _emit(listing, fmt, store, limit)
+    _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit)
 
 
 @app.command(rich_help_panel="Query")
@@ -533,13 +557,15 @@ def show(
 
     compiled = _compiled(ctx)
     wanted = record_id.strip()
-    store = compiled.subset([wanted, *compiled.referring_ids(wanted)])
+    history = compiled.history_ids(wanted)
+    store = compiled.subset([wanted, *compiled.referring_ids(wanted), *history])
     if wanted not in store.by_id:
         store = compiled.everything()  # only to name the closest ids in the error
     record = query.find_record(store, wanted)
     derived = compiled.derived_from(record.id)
     checks = compiled.checks([record.id])
-    _print(render.show_view(record, query.related(store, record, derived, checks), fmt, store))
+    related = query.related(store, record, derived, checks, history)
+    _print(render.show_view(record, related, fmt, store))
 
 
 @app.command(rich_help_panel="Query")

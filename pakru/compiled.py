@@ -431,10 +431,13 @@ class Compiled:
         topic: str | None = None,
         actor: str | None = None,
         metrics: Sequence[str] = (),
+        *,
+        superseded: bool = False,
     ) -> list[str]:
         """Ids of records of a type whose date could fall in the window, on a topic, naming an
-        actor: the candidates that `pakru.query` then filters exactly."""
-        sql, parameters = _dated_sql(record_type, window, topic, actor, metrics)
+        actor (and, unless `superseded`, not superseded by a later report): the candidates that
+        `pakru.query` then filters exactly."""
+        sql, parameters = _dated_sql(record_type, window, topic, actor, metrics, superseded)
         return self.ids(f"SELECT DISTINCT r.id {sql}", parameters)
 
     def first_dated_ids(
@@ -444,11 +447,13 @@ class Compiled:
         topic: str | None,
         actor: str | None,
         limit: int,
+        *,
+        superseded: bool = False,
     ) -> tuple[list[str], int]:
         """The first `limit` of `dated_ids`, in date order (imprecise dates at the start of their
         span, as `Period.sort_key` orders them), and how many there are in all: a long answer is
         shown a page at a time, and reading the rest would cost more than showing it."""
-        sql, parameters = _dated_sql(record_type, window, topic, actor)
+        sql, parameters = _dated_sql(record_type, window, topic, actor, (), superseded)
         rows = self.db.execute(
             f"SELECT id, COUNT(*) OVER () FROM (SELECT DISTINCT r.id, r.first, r.last {sql}) "
             "ORDER BY COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), id "
@@ -458,14 +463,19 @@ class Compiled:
         return [row[0] for row in rows], rows[0][1] if rows else 0
 
     def first_figure_ids(
-        self, window: Period | None, metrics: Sequence[str], limit: int | None
+        self,
+        window: Period | None,
+        metrics: Sequence[str],
+        limit: int | None,
+        *,
+        superseded: bool = False,
     ) -> tuple[list[str], int]:
         """Figures of these metrics whose period could fall in the window, in the order a trade
         answer shows them: those for exactly the window first, then by where their period starts
         and ends (an open end sorting as far as it reaches), metric (in the order given), basis
         and id. The first `limit` of them (None: all), and how many there are: chosen and counted
         in the index, without reading any figure."""
-        sql, parameters = _dated_sql("figure", window, None, None, metrics)
+        sql, parameters = _dated_sql("figure", window, None, None, metrics, superseded)
         rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(metrics)))
         rows = self.db.execute(
             "SELECT id, COUNT(*) OVER () FROM "
@@ -539,6 +549,34 @@ class Compiled:
             (target,),
         )
 
+    def superseded_among(self, ids: Sequence[str]) -> set[str]:
+        """Which of these records a later report supersedes."""
+        rows = self._in(
+            f"SELECT DISTINCT target FROM refs WHERE wanted IN ({KINDS_SQL}) "
+            f"AND target IN ({{}}) AND field LIKE '{SUPERSEDES_FIELD}'",
+            list(ids),
+        )
+        return {target for (target,) in rows}
+
+    def history_ids(self, record_id: str) -> list[str]:
+        """Every report in a record's chain of supersession, earlier and later, itself included."""
+        seen = {record_id}
+        frontier = [record_id]
+        while frontier:
+            earlier = self._in(
+                "SELECT target FROM refs WHERE record IN ({}) "
+                f"AND field LIKE '{SUPERSEDES_FIELD}'",
+                frontier,
+            )
+            later = self._in(
+                f"SELECT record FROM refs WHERE wanted IN ({KINDS_SQL}) AND target IN ({{}}) "
+                f"AND field LIKE '{SUPERSEDES_FIELD}'",
+                frontier,
+            )
+            frontier = [i for (i,) in [*earlier, *later] if i not in seen]
+            seen.update(frontier)
+        return sorted(seen)
+
     def actors_named(self, folded: str) -> list[str]:
         return self.ids("SELECT DISTINCT actor FROM names WHERE folded = ?", (folded,))
 
@@ -610,8 +648,10 @@ def _dated_sql(
     topic: str | None,
     actor: str | None,
     metrics: Sequence[str] = (),
+    superseded: bool = False,
 ) -> tuple[str, list[Any]]:
-    """The FROM and WHERE of a question about dated records, and its parameters."""
+    """The FROM and WHERE of a question about dated records, and its parameters; a record that a
+    later report supersedes is left out unless `superseded`."""
     sql = ["FROM records r"]
     where = ["r.type = ?"]
     parameters: list[Any] = [record_type]
@@ -632,7 +672,17 @@ def _dated_sql(
     if metrics:
         where.append(f"r.metric IN ({','.join('?' * len(metrics))})")
         parameters.extend(metrics)
+    if not superseded:
+        where.append(
+            "NOT EXISTS (SELECT 1 FROM refs s WHERE s.wanted = ? AND s.target = r.id "
+            f"AND s.field LIKE '{SUPERSEDES_FIELD}')"
+        )
+        parameters.append(records.KIND_OF_TYPE[record_type])
     return " ".join(sql) + " WHERE " + " AND ".join(where), parameters
+
+
+# Where a reference to an earlier report stands, as `pakru.load` names it: events[3].supersedes[0].
+SUPERSEDES_FIELD = "%.supersedes[%"
 
 
 def _sql_limit(limit: int | None) -> int:

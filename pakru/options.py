@@ -82,3 +82,11 @@ Until = Annotated[
         help="Only what could have happened on or before this date: YYYY, YYYY-MM or YYYY-MM-DD."
     ),
 ]
+
+AllReports = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        help="Also list earlier reports that later ones supersede (hidden by default).",
+    ),
+]

@@ -19,7 +19,6 @@ from pakru.records import (
 )
 from pakru.types import Period
 
-AGREEMENT_STATUSES = ("signed", "agreed", "reaffirmed", "planned", "expected", "proposed")
 _WORD = re.compile(r"\w+")
 
 
@@ -141,13 +140,6 @@ def agreements(
     return tuple(sorted(matches, key=lambda a: (a.date.sort_key, a.id)))
 
 
-FIGURE_METRICS = (
-    "trade_total", "exports", "imports", "trade_growth", "export_target", "export_potential",
-    "steel_supply_gap", "capacity", "length", "count",
-)  # fmt: skip
-FIGURE_BASES = ("reported", "target", "estimate", "potential")
-
-
 def figures(
     store: FactStore,
     metric: str | None = None,
@@ -231,11 +223,19 @@ def find_record(store: FactStore, record_id: str) -> Record:
 
 
 def related(
-    store: FactStore, record: Record, derived: Sequence[Any] = (), checks: Sequence[Any] = ()
+    store: FactStore,
+    record: Record,
+    derived: Sequence[Any] = (),
+    checks: Sequence[Any] = (),
+    history: Sequence[str] = (),
 ) -> dict[str, list[Any]]:
     """Records that point at this one, or that it points at, for `pakru show`; for a figure, the
-    figures derived from it and the checks it takes part in, as the compiled store gives them."""
+    figures derived from it and the checks it takes part in, as the compiled store gives them;
+    and the reports in its chain of supersession (`history`, ids), earliest first."""
     found: dict[str, list[Any]] = {}
+    if len(history) > 1:
+        reports = [store.by_id[i] for i in history if i in store.by_id]
+        found["history"] = sorted(reports, key=lambda report: reported_when(store, report))
     if isinstance(record, Actor):
         found["event"] = [e for e in store.events if record.id in e.actors]
         found["agreement"] = [a for a in store.agreements if record.id in a.parties]
@@ -252,6 +252,18 @@ def related(
     elif isinstance(record, Source):
         found["cited by"] = [r for r in store.records() if record.id in _cited_sources(r)]
     return {name: items for name, items in found.items() if items}
+
+
+def reported_when(store: FactStore, record: Record) -> tuple[Any, ...]:
+    """When a report was made, to order a history: its latest source's publication, then the
+    date it gives."""
+    published = [
+        source.published.sort_key
+        for c in getattr(record, "sources", ())
+        if isinstance(source := store.by_id.get(c.source), Source)
+    ]
+    own = getattr(record, "date", None) or getattr(record, "period", None)
+    return (max(published, default=()), own.sort_key if own else (), record.id)
 
 
 def _cited_sources(record: Record) -> set[str]:

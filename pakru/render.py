@@ -55,6 +55,8 @@ _MAIN_MIN_WIDTH = 16
 _UNIT_SUFFIX = {"tonnes": " tonnes", "MW": " MW", "km": " km", "count": ""}
 _CONFLICT_MARK = "≠"
 SAYS_MARK = "†"
+SUPERSEDES_MARK = "⟳"
+SUPERSEDED_MARK = "⊘"
 _BAR_WIDTH = 12
 
 
@@ -178,6 +180,7 @@ class Listing(NamedTuple):
     bars: Mapping[str, Decimal] | None = None  # id → value, drawn as a bar
     conflicts: Sequence[Check] = ()  # a note follows the table for each conflict a row shows
     total: int | None = None  # how many rows matched, when the sections hold only the first ones
+    superseded: frozenset[str] = frozenset()  # ids of rows that later reports supersede (--all)
 
     @property
     def items(self) -> list[Any]:
@@ -187,6 +190,8 @@ class Listing(NamedTuple):
         rows = []
         for item in self.items:
             row = item.to_json()
+            if hasattr(item, "supersedes"):  # a reported fact, not one pakru derived
+                row["superseded"] = item.id in self.superseded
             if self.extra is not None:
                 row |= self.extra(item)
             rows.append(row)
@@ -284,6 +289,7 @@ def render(
         *_more_rows(listing),
         *(notes.lines() if listing.cites else []),
         *_conflict_notes(listing.conflicts, shown),
+        *_history_notes(listing),
         *listing.notes,
     ]
     if fmt is OutputFormat.MARKDOWN:
@@ -320,9 +326,28 @@ def _more_rows(listing: Listing) -> list[str]:
 def _row(listing: Listing, item: Any, notes: _Footnotes) -> list[str | Text]:
     cells: list[str | Text] = [column.cell(item) for column in listing.columns]
     if listing.cites:
-        mark = f" {_CONFLICT_MARK}" if item.id in listing.marked else ""
-        cells.append(notes.mark(item) + mark)
+        marks = [notes.mark(item)]
+        if item.id in listing.marked:
+            marks.append(_CONFLICT_MARK)
+        if getattr(item, "supersedes", ()):
+            marks.append(SUPERSEDES_MARK)
+        if item.id in listing.superseded:
+            marks.append(SUPERSEDED_MARK)
+        cells.append(" ".join(marks))
     return cells
+
+
+def _history_notes(listing: Listing) -> list[str]:
+    notes = []
+    if any(getattr(item, "supersedes", ()) for item in listing.items):
+        hidden = "" if listing.superseded else "; --all lists it too"
+        notes.append(
+            f"{SUPERSEDES_MARK} a later report that supersedes an earlier one{hidden}; "
+            "`pakru show ID` prints the history."
+        )
+    if listing.superseded:
+        notes.append(f"{SUPERSEDED_MARK} an earlier report, superseded by a later one.")
+    return notes
 
 
 def _headers(listing: Listing) -> list[str]:
@@ -942,7 +967,10 @@ def show_view(
         lines.extend((f"  {c.kind}", _cite(c, store)) for c in role.sources)
     lines.extend((c.kind, _cite(c, store)) for c in getattr(record, "sources", ()))
     for name, items in related.items():
-        lines.extend((name, _brief(item)) for item in items)
+        if name == "history":
+            lines.extend((name, _history_line(item, record, store)) for item in items)
+        else:
+            lines.extend((name, _brief(item)) for item in items)
     if fmt in (OutputFormat.MARKDOWN, OutputFormat.CSV):
         if fmt is OutputFormat.CSV:
             return csv_text(("field", "value"), lines)
@@ -961,6 +989,21 @@ def show_view(
 def _cite(citation: Citation, store: FactStore) -> str:
     source = store.source(citation.source)
     return f"{citation_text(citation)} — {describe_source(source)}"
+
+
+def _history_line(report: Any, shown: Record, store: FactStore) -> str:
+    """A report in a history: what it said, its status, who reported it when, and where it
+    stands (this record, superseded)."""
+    status = getattr(report, "status", None)
+    by = "; ".join(
+        f"{source.publisher or source.title}, {source.published}"
+        for c in report.sources
+        if isinstance(source := store.by_id.get(c.source), Source)
+    )
+    here = " (this record)" if report.id == shown.id else ""
+    later = any(report.id in getattr(r, "supersedes", ()) for r in store.records())
+    stands = " — superseded" if later else ""
+    return f"{_brief(report)}{f' [{status}]' if status else ''} — {by}{here}{stands}"
 
 
 def _brief(item: Any) -> str:

@@ -127,6 +127,7 @@ def test_json_contract_for_figures(invoke: Invoke) -> None:
         "date_note": None,
         "note": None,
         "supersedes": [],
+        "superseded": False,
         "disagrees_with": ["trade-total-fy2023-24-bulletin"],
     }
     assert isinstance(gazette["value"], int)
