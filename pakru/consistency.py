@@ -16,7 +16,7 @@ from typing import Any, Literal, NamedTuple
 
 from pakru.errors import PeriodError
 from pakru.records import Citation, Figure
-from pakru.types import Period, Precision, fiscal_year
+from pakru.types import Period, Precision, fiscal_year, format_amount
 
 Bound = Decimal | None
 Range = tuple[Bound, Bound]
@@ -41,7 +41,9 @@ def stated_precision(figure: Figure) -> Decimal:
         if written == 0:
             return Decimal(0)
         decimals = len(match[1] or "")
-        scale = figure.value / written  # 1e9 for "$1.81 billion", 1 for "287"
+        # 1e9 for "$1.81 billion", 1 for "287"; a magnitude, so that a fall ("12.4 percent" for
+        # −12.4) has the same tolerance as a rise.
+        scale = abs(figure.value / written)
         return Decimal("0.5") * Decimal(10) ** -decimals * scale
     if _NUMBER_WORDS.search(figure.stated):
         words = figure.stated.lower()
@@ -166,10 +168,16 @@ def ranges_meet(a: AnyFigure, b: AnyFigure) -> bool:
     return not (below or above)
 
 
+def commodity(figure: AnyFigure) -> str | None:
+    """The one good a figure covers (None: the whole flow; derived figures are of whole flows)."""
+    return getattr(figure, "commodity", None)
+
+
 def _same_thing(a: AnyFigure, b: AnyFigure) -> bool:
-    if a.metric != b.metric:
+    if a.metric != b.metric or commodity(a) != commodity(b):
         return False
-    return a.metric in _WHOLE_TRADE_METRICS or a.subject.casefold() == b.subject.casefold()
+    whole = a.metric in _WHOLE_TRADE_METRICS and commodity(a) is None
+    return whole or a.subject.casefold() == b.subject.casefold()
 
 
 def comparable(a: Figure, b: Figure) -> bool:
@@ -232,8 +240,15 @@ def _reported(figures: Iterable[Figure], metric: str) -> dict[str, list[Figure]]
     period disagree with it, that shows as a conflict between them, not as a second derivation.
     """
     by_period: dict[str, list[Figure]] = {}
+    superseded = {earlier for figure in figures for earlier in figure.supersedes}
     for figure in figures:
-        if figure.metric == metric and figure.basis == "reported" and figure.period is not None:
+        if (
+            figure.metric == metric
+            and figure.basis == "reported"
+            and figure.period is not None
+            and figure.commodity is None
+            and figure.id not in superseded
+        ):
             by_period.setdefault(str(figure.period), []).append(figure)
     return {period: [_reference(group)] for period, group in by_period.items()}
 
@@ -458,7 +473,8 @@ def _reported_pairs(figures: Sequence[Figure]) -> Iterator[Check]:
             groups.setdefault((figure.metric, str(figure.period)), []).append(figure)
     for group in groups.values():
         for a, b in _pairs(group):
-            if not comparable(a, b):
+            # A later report revising an earlier one is its history, not a disagreement.
+            if not comparable(a, b) or a.id in b.supersedes or b.id in a.supersedes:
                 continue
             agrees = ranges_meet(a, b)
             kind = _who(a, b)
@@ -515,8 +531,15 @@ def _against_derived(figures: Sequence[Figure], derived: Sequence[Derived]) -> I
 
 def _parts_and_wholes(figures: Sequence[Figure]) -> Iterator[Check]:
     """Exports plus imports against the total; a part of a year against the whole year."""
+    superseded = {earlier for figure in figures for earlier in figure.supersedes}
     totals = [
-        f for f in figures if f.metric == "trade_total" and f.basis == "reported" and f.period
+        f
+        for f in figures
+        if f.metric == "trade_total"
+        and f.basis == "reported"
+        and f.period
+        and f.commodity is None
+        and f.id not in superseded
     ]
     exports = _reported(figures, "exports")
     imports = _reported(figures, "imports")
@@ -549,12 +572,87 @@ def _parts_and_wholes(figures: Sequence[Figure]) -> Iterator[Check]:
                 excess = None
                 if inner_low is not None and outer_high is not None and inner_low > outer_high:
                     excess = _round_gap(inner_low - outer_high, "USD")
-                reason = (
-                    f"trade over {inner.period}, part of {outer.period}, is larger than the whole"
-                    if excess
-                    else f"trade over {inner.period} is part of {outer.period}, and no larger"
+                if excess:
+                    reason = (
+                        f"trade over {inner.period}, part of {outer.period}, is larger than "
+                        "the whole"
+                    )
+                    yield Check("part and whole", outer, inner, False, reason, excess)
+                    continue
+                lopsided = _lopsided_rest(inner, outer)
+                reason = lopsided or (
+                    f"trade over {inner.period} is part of {outer.period}, no larger, and leaves "
+                    "a plausible rest"
                 )
-                yield Check("part and whole", outer, inner, excess is None, reason, excess)
+                yield Check("part and whole", outer, inner, lopsided is None, reason)
+
+
+# Trade comes in shipments, so months differ; but a part of a year that leaves the rest of it
+# averaging more than this many times its own monthly rate (or less than the inverse) is not a
+# plausible pair of figures for one flow: one of them is likely wrong or of another scope.
+LOPSIDED = Decimal(4)
+
+
+def _lopsided_rest(part: Figure, whole: Figure) -> str | None:
+    """Why a part of a period and the whole cannot both be plausible, or None when they can.
+
+    Only a part that shares one end with the whole is judged (a part in the middle leaves two
+    rests, which may differ), in whole months."""
+    rest = _rest_of(part.period, whole.period)
+    months_part = _months(part.period)
+    if rest is None or months_part is None:
+        return None
+    months_rest = _months(rest)
+    if months_rest is None or part.value <= 0 or whole.value <= 0:
+        return None
+    left = whole.value - part.value
+    part_rate = part.value / months_part
+    rest_rate = left / months_rest
+    if part_rate / LOPSIDED <= rest_rate <= part_rate * LOPSIDED:
+        return None
+    share = _rounded(left / whole.value * _HUNDRED, "percent")
+    alone = " alone" if months_rest == 1 else ""
+    span = f"{months_rest} month{'s' if months_rest > 1 else ''}"
+    rate = format_amount(_rounded(part_rate, "USD"), "USD")
+    return (
+        f"{format_amount(part.value, 'USD')} over {part.period} implies "
+        f"{format_amount(left, 'USD')} in {_month_span(rest)}{alone}: {share}% of "
+        f"{whole.period} in {span}, against {rate} a month over {part.period}"
+    )
+
+
+def _rest_of(part: Period | None, whole: Period | None) -> Period | None:
+    """What is left of `whole` when `part`, which shares its start or its end, is taken away."""
+    from datetime import timedelta
+
+    if part is None or whole is None or None in (part.first, part.last, whole.first, whole.last):
+        return None
+    assert part.first and part.last and whole.first and whole.last
+    if part.first == whole.first and part.last < whole.last:
+        first, last = part.last + timedelta(days=1), whole.last
+    elif part.last == whole.last and part.first > whole.first:
+        first, last = whole.first, part.first - timedelta(days=1)
+    else:
+        return None
+    return Period(first, last, Precision.DAY, f"{first.isoformat()}/{last.isoformat()}")
+
+
+def _months(period: Period | None) -> int | None:
+    """How many whole calendar months a period spans, or None when it does not span whole ones."""
+    from datetime import timedelta
+
+    if period is None or period.first is None or period.last is None:
+        return None
+    if period.first.day != 1 or (period.last + timedelta(days=1)).day != 1:
+        return None
+    return (period.last.year - period.first.year) * 12 + period.last.month - period.first.month + 1
+
+
+def _month_span(period: Period) -> str:
+    assert period.first is not None and period.last is not None
+    first = period.first.strftime("%B %Y")
+    last = period.last.strftime("%B %Y")
+    return first if first == last else f"{first} to {last}"
 
 
 def _years_holding(period: Period) -> list[str]:

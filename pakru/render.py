@@ -31,7 +31,7 @@ from pakru.records import (
     Source,
     Topic,
 )
-from pakru.types import Period, Precision
+from pakru.types import Period, Precision, format_amount, plain_number
 
 if TYPE_CHECKING:  # consistency is imported where its records are told apart: few answers need it
     from pakru.consistency import AnyFigure, Check, Derived
@@ -52,7 +52,6 @@ METRIC_LABELS = {
 }
 # Below this a prose column is unreadable; on a very narrow terminal the others give way instead.
 _MAIN_MIN_WIDTH = 16
-_UNIT_SUFFIX = {"tonnes": " tonnes", "MW": " MW", "km": " km", "count": ""}
 _CONFLICT_MARK = "≠"
 SAYS_MARK = "†"
 SUPERSEDES_MARK = "⟳"
@@ -76,28 +75,6 @@ def literal(text: str) -> str:
 
 
 # --- numbers and dates ---------------------------------------------------------------------------
-
-
-def _plain_number(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    whole, _, fraction = text.partition(".")
-    grouped = f"{int(whole):,}" if whole.lstrip("-").isdigit() else whole
-    return f"{grouped}.{fraction}" if fraction else grouped
-
-
-def format_amount(value: Decimal, unit: str) -> str:
-    """A value as people read it: $1.81 bn, $287 m, −$559 m, 100%, 640 MW, 3,000,000 tonnes."""
-    sign = "−" if value < 0 else ""
-    size = abs(value)
-    if unit == "USD":
-        if size >= 1_000_000_000:
-            return f"{sign}${_plain_number(size / 1_000_000_000)} bn"
-        if size >= 1_000_000:
-            return f"{sign}${_plain_number(size / 1_000_000)} m"
-        return f"{sign}${_plain_number(size)}"
-    if unit == "percent":
-        return f"{sign}{_plain_number(size)}%"
-    return f"{sign}{_plain_number(size)}{_UNIT_SUFFIX.get(unit, ' ' + unit)}"
 
 
 def format_figure_value(figure: AnyFigure) -> str:
@@ -875,10 +852,10 @@ def _figure_block(figure: AnyFigure, notes: _Footnotes) -> str:
 
 def _gap_text(check: Check) -> str:
     if check.gap is None:
-        return "none"
+        return "none" if check.agrees else "—"
     unit = check.a.unit
     if unit == "percent":
-        return f"≥ {_plain_number(check.gap)} points"
+        return f"≥ {plain_number(check.gap)} points"
     return f"≥ {format_amount(check.gap, unit)}"
 
 

@@ -323,3 +323,30 @@ def parse_amount(value: object) -> Decimal:
     if not amount.is_finite():
         raise ValueError(f"{shown(value)} is not a finite number")
     return amount
+
+
+# --- amounts as people read them ---
+
+UNIT_SUFFIX = {"tonnes": " tonnes", "MW": " MW", "km": " km", "count": ""}
+
+
+def plain_number(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    whole, _, fraction = text.partition(".")
+    grouped = f"{int(whole):,}" if whole.lstrip("-").isdigit() else whole
+    return f"{grouped}.{fraction}" if fraction else grouped
+
+
+def format_amount(value: Decimal, unit: str) -> str:
+    """A value as people read it: $1.81 bn, $287 m, −$559 m, 100%, 640 MW, 3,000,000 tonnes."""
+    sign = "−" if value < 0 else ""
+    size = abs(value)
+    if unit == "USD":
+        if size >= 1_000_000_000:
+            return f"{sign}${plain_number(size / 1_000_000_000)} bn"
+        if size >= 1_000_000:
+            return f"{sign}${plain_number(size / 1_000_000)} m"
+        return f"{sign}${plain_number(size)}"
+    if unit == "percent":
+        return f"{sign}{plain_number(size)}%"
+    return f"{sign}{plain_number(size)}{UNIT_SUFFIX.get(unit, ' ' + unit)}"

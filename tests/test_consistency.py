@@ -7,7 +7,14 @@ from decimal import Decimal
 import pytest
 
 from pakru import models
-from pakru.consistency import comparable, disagreements, ranges_meet, stated_precision, value_range
+from pakru.consistency import (
+    checks,
+    comparable,
+    disagreements,
+    ranges_meet,
+    stated_precision,
+    value_range,
+)
 from pakru.records import Figure
 
 USD = {"metric": "trade_total", "unit": "USD"}
@@ -24,6 +31,7 @@ def figure(
     subject: str = "Pakistan–Russia trade",
     basis: str = "reported",
     id: str = "figure",
+    **more: str,
 ) -> Figure:
     return models.Figure.model_validate(
         {
@@ -38,6 +46,7 @@ def figure(
             "sources": [{"source": "some-source", "quote": f"trade was {stated}"}],
         }
         | kind
+        | more
     ).to_record()  # type: ignore[return-value]
 
 
@@ -192,3 +201,63 @@ def test_every_disagreeing_pair_is_listed_once_in_order():
     c = figure("$1.0 billion", 1000000000, id="c")
 
     assert [(x.id, y.id) for x, y in disagreements([a, b, c])] == [("a", "c"), ("b", "c")]
+
+
+# --- at the scale of real data ------------------------------------------------------------------
+
+
+def test_two_equal_falls_do_not_conflict() -> None:
+    # "12.4 percent" stated for a fall of 12.4: the tolerance is a magnitude, never negative.
+    falls = [
+        figure("12.4 percent", "-12.4", kind=PERCENT, id=f"fall-{n}", period="FY2022-23")
+        for n in (1, 2)
+    ]
+    assert stated_precision(falls[0]) == Decimal("0.05")
+    assert disagreements(falls) == []
+    assert disagreements([*falls, figure("12.0 percent", "-12.0", kind=PERCENT, id="fall-3",
+                                         period="FY2022-23")])  # fmt: skip
+
+
+def test_a_commodity_figure_is_not_the_whole_flow() -> None:
+    exports = {"metric": "exports", "unit": "USD"}
+    store = [
+        figure("$920 million", 920_000_000, id="total", period="FY2022-23"),
+        figure("$74 million", 74_000_000, kind=exports, id="exports", period="FY2022-23"),
+        figure("$846 million", 846_000_000, kind={"metric": "imports", "unit": "USD"},
+               id="imports", period="FY2022-23"),
+        figure("$400 million", 400_000_000, kind={"metric": "imports", "unit": "USD"},
+               id="wheat", period="FY2022-23", commodity="wheat"),
+        figure("$20 million", 20_000_000, kind=exports, id="kinnow", period="FY2022-23",
+               commodity="kinnow"),
+    ]  # fmt: skip
+    found = checks(store)
+    assert [c for c in found if not c.agrees] == []
+    assert {c.reason for c in found} == {"the total equals exports plus imports"}
+
+
+def test_a_part_of_a_year_must_leave_a_plausible_rest() -> None:
+    year = figure("$1.81 billion", 1_810_000_000, id="year", period="FY2023-24")
+    eleven_months = figure("$1.04 billion", 1_040_000_000, id="part", period="2023-07/2024-05")
+    (check,) = [c for c in checks([year, eleven_months]) if c.kind == "part and whole"]
+    assert not check.agrees
+    assert check.reason == (
+        "$1.04 bn over 2023-07/2024-05 implies $770 m in June 2024 alone: 42.5% of FY2023-24 "
+        "in 1 month, against $95 m a month over 2023-07/2024-05"
+    )
+    steady = figure("$1.65 billion", 1_650_000_000, id="steady", period="2023-07/2024-05")
+    (fine,) = [c for c in checks([year, steady]) if c.kind == "part and whole"]
+    assert fine.agrees
+
+
+def test_a_calendar_year_and_a_fiscal_year_are_different_periods() -> None:
+    calendar = figure("$1.1 billion", 1_100_000_000, id="calendar", period="2023")
+    fiscal = figure("$1.81 billion", 1_810_000_000, id="fiscal", period="FY2023-24")
+    assert not comparable(calendar, fiscal)
+    assert [c for c in checks([calendar, fiscal]) if not c.agrees] == []
+
+
+def test_a_revised_figure_is_not_a_disagreement() -> None:
+    first = figure("$1.0 billion", 1_000_000_000, id="first", period="FY2023-24")
+    revised = figure("$1.81 billion", 1_810_000_000, id="revised", period="FY2023-24",
+                     supersedes=["first"])  # type: ignore[arg-type]  # fmt: skip
+    assert disagreements([first, revised]) == []
