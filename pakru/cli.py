@@ -344,7 +344,7 @@ def trade(
     store = compiled.subset([*ids, *_figures_named(derived, conflicts)])
     found = [figure for i in ids if isinstance(figure := store.by_id[i], Figure)]
     total = reported + derivable
-    listing = render.trade_listing(found, asked, derived, conflicts, total)
+    listing = render.trade_listing(store, found, asked, derived, conflicts, total)
     _emit(_with_history(listing, compiled, everything), fmt, store, limit)
 
 
@@ -388,7 +388,7 @@ def figures(
     filters = ", ".join(
         str(f) for f in (chosen_metric, chosen_basis, chosen_topic and chosen_topic.name) if f
     )
-    listing = render.figures_listing(found, conflicts, asked, filters)
+    listing = render.figures_listing(store, found, conflicts, asked, filters)
     _emit(_with_history(listing, compiled, everything), fmt, store, limit)
 
 

@@ -525,12 +525,28 @@ def _with_place(title: str, place: str | None) -> str:
     return f"{title} — {place}" if place and place.casefold() not in title.casefold() else title
 
 
-FIGURE_COLUMNS = (
-    Column("Period", _period_cell),
-    Column("Measure", lambda f: METRIC_LABELS[f.metric]),
-    Column("Subject", lambda f: f.subject, wrap=True),
-    Column("Value", _value_cell, "right"),
-)
+def _figure_columns(store: FactStore) -> tuple[Column, ...]:
+    return (
+        Column("Period", _period_cell),
+        Column("Measure", lambda f: METRIC_LABELS.get(f.metric, f.metric)),
+        Column("Subject", lambda f: _subject_cell(f, store), wrap=True),
+        Column("Value", _value_cell, "right"),
+    )
+
+
+def _subject_cell(figure: AnyFigure, store: FactStore) -> str:
+    """What a figure measures, the one good it covers, and whose number it is (when the figure
+    names a body or person besides the sources in the Src column)."""
+    text = figure.subject
+    good = getattr(figure, "commodity", None)
+    if good and good.casefold() not in text.casefold():
+        text += f" ({good})"
+    by = getattr(figure, "reported_by", None)
+    if by is not None:
+        text += f", per {_names(store, [by])}"
+    return text
+
+
 EVENT_COLUMNS = (
     Column("Date", lambda e: str(e.date)),
     Column("Event", lambda e: _with_place(e.title, e.place), wrap=True),
@@ -554,15 +570,16 @@ def _agreement_columns(store: FactStore) -> tuple[Column, ...]:
 
 FIGURE_FIELDS = (
     "id", "type", "metric", "subject", "value", "unit", "stated", "period", "qualifier", "basis",
-    "topics", "sources", "formula", "inputs", "date_note", "note",
+    "reported_by", "commodity", "topics", "sources", "formula", "inputs", "date_note", "note",
+    "supersedes", "superseded",
 )  # fmt: skip
 EVENT_FIELDS = (
     "id", "type", "date", "title", "place", "actors", "status", "topics", "sources", "date_note",
-    "note",
+    "note", "supersedes", "superseded",
 )  # fmt: skip
 AGREEMENT_FIELDS = (
     "id", "type", "date", "title", "kind", "place", "parties", "status", "topics", "event", "count",
-    "sources", "date_note", "note",
+    "sources", "date_note", "note", "supersedes", "superseded",
 )  # fmt: skip
 
 
@@ -623,6 +640,7 @@ def _conflict_extra(checks: Sequence[Check]) -> Callable[[Any], dict[str, Any]]:
 
 
 def figure_listing(
+    store: FactStore,
     title: str,
     empty: str,
     figures: Sequence[Figure],
@@ -648,7 +666,7 @@ def figure_listing(
     return Listing(
         title,
         empty,
-        FIGURE_COLUMNS,
+        _figure_columns(store),
         [s for s in sections if s.items],
         FIGURE_FIELDS,
         caption=caption,
@@ -661,6 +679,7 @@ def figure_listing(
 
 
 def trade_listing(
+    store: FactStore,
     figures: Sequence[Figure],
     period: Period | None,
     derived: Sequence[Derived] = (),
@@ -669,6 +688,7 @@ def trade_listing(
 ) -> Listing:
     if period is None:
         return figure_listing(
+            store,
             "Trade, every period",
             "No trade figures in the store.",
             figures,
@@ -679,6 +699,7 @@ def trade_listing(
             total=total,
         )
     return figure_listing(
+        store,
         f"Trade, {period}",
         f"No trade figures overlap {describe_period(period)}.",
         figures,
@@ -692,13 +713,14 @@ def trade_listing(
 
 
 def figures_listing(
+    store: FactStore,
     figures: Sequence[Figure],
     conflicts: Sequence[Check],
     period: Period | None,
     filters: str,
 ) -> Listing:
     title, empty = _titled("Figures", ", ".join(p for p in (filters, str(period or "")) if p))
-    return figure_listing(title, empty, figures, (), conflicts, period=period)
+    return figure_listing(store, title, empty, figures, (), conflicts, period=period)
 
 
 # --- events, agreements, timeline ----------------------------------------------------------------

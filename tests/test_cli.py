@@ -244,7 +244,7 @@ def test_nothing_matched_in_csv_is_the_header_alone(invoke: Invoke) -> None:
     result = invoke("events", "--since", "2030", "-f", "csv")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "id,type,date,title,place,actors,status,topics,sources,date_note,note"
+        "id,type,date,title,place,actors,status,topics,sources,date_note,note,supersedes,superseded"
     ]
 
 
