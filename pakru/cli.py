@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from pakru.compiled import Compiled
-    from pakru.records import Actor, FactStore, Topic
+    from pakru.records import Actor, FactStore, Record, Topic
     from pakru.render import Listing
     from pakru.types import Period
 
@@ -227,6 +227,28 @@ def _dated(
     return _Dated(compiled, window, chosen_topic, chosen_actor, superseded)
 
 
+def _among(ids: Iterable[str], found: Sequence[Any]) -> list[Any]:
+    """The records found that are among those asked for: a subset of the store also holds the
+    records those name (an earlier report a later one supersedes, an event an agreement was
+    signed at), which are there to be named, not listed."""
+    wanted = set(ids)
+    return [record for record in found if record.id in wanted]
+
+
+def _one_record(
+    compiled: Compiled, record_id: str, around: Sequence[str] = ()
+) -> tuple[Record, FactStore]:
+    """The record with this id, with the records `around` it and those they name; a usage error
+    naming the closest ids when there is none."""
+    from pakru import query
+
+    wanted = record_id.strip()
+    store = compiled.subset([wanted, *around])
+    if wanted not in store.by_id:
+        store = compiled.everything()  # only to name the closest ids in the error
+    return query.find_record(store, wanted), store
+
+
 def _figures_named(derived: Iterable[Any], checks: Iterable[Any]) -> list[str]:
     """Every reported figure that derived figures and checks rest on: their sources are cited."""
     from pakru.consistency import reported_ids
@@ -384,7 +406,7 @@ def figures(
     ids = compiled.dated_ids("figure", asked, topic_id, metrics=metrics, superseded=everything)
     conflicts = compiled.checks(ids, conflicts_only=True)
     store = compiled.subset([*ids, *_figures_named((), conflicts)])
-    found = query.figures(store, chosen_metric, asked, chosen_topic, chosen_basis)
+    found = _among(ids, query.figures(store, chosen_metric, asked, chosen_topic, chosen_basis))
     filters = ", ".join(
         str(f) for f in (chosen_metric, chosen_basis, chosen_topic and chosen_topic.name) if f
     )
@@ -413,7 +435,7 @@ def events(
     asked = _dated(ctx, since, until, topic, actor, "--actor", everything)
     ids, total = asked.first_ids("event", row_limit(limit, fmt))
     store = asked.compiled.subset(ids)
-    found = query.events(store, asked.window, asked.topic, asked.actor)
+    found = _among(ids, query.events(store, asked.window, asked.topic, asked.actor))
     listing = render.events_listing(found, asked.window, asked.topic, asked.actor, total)
     _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit)
 
@@ -457,7 +479,9 @@ def agreements(
     shown = row_limit(limit, fmt) if chosen_status is None else None
     ids, total = asked.first_ids("agreement", shown)
     store = asked.compiled.subset(ids)
-    found = query.agreements(store, asked.window, asked.topic, asked.actor, chosen_status)
+    found = _among(
+        ids, query.agreements(store, asked.window, asked.topic, asked.actor, chosen_status)
+    )
     listing = render.agreements_listing(
         found, asked.window, asked.topic, asked.actor, chosen_status, store, total
     )
@@ -487,7 +511,9 @@ def timeline(
     event_ids, events_total = asked.first_ids("event", shown)
     agreement_ids, agreements_total = asked.first_ids("agreement", shown)
     store = asked.compiled.subset([*event_ids, *agreement_ids])
-    found = query.timeline(store, asked.window, asked.topic, asked.actor)
+    found = _among(
+        [*event_ids, *agreement_ids], query.timeline(store, asked.window, asked.topic, asked.actor)
+    )
     total = None if shown is None else (events_total or 0) + (agreements_total or 0)
     listing = render.timeline_listing(found, asked.window, asked.topic, asked.actor, total)
     _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit)
@@ -496,6 +522,16 @@ def timeline(
 @app.command(rich_help_panel="Query")
 def conflicts(
     ctx: typer.Context,
+    record_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help="Only the disagreements this figure takes part in (or, for a source or actor, "
+            "the figures that cite or name it).",
+            autocompletion=_IDS,
+            show_default=False,
+        ),
+    ] = None,
     everything: Annotated[
         bool, typer.Option("--all", help="Also list the checks that passed.")
     ] = False,
@@ -503,12 +539,16 @@ def conflicts(
 ) -> None:
     """Where the store disagrees with itself: figures that cannot all be true, with the gap.
 
-    Examples: pakru conflicts · pakru conflicts --all · pakru conflicts --format json
+    Examples: pakru conflicts · pakru conflicts fig-trade-total-fy2023-24 · pakru conflicts --all
     """
     from pakru import render
 
     compiled = _compiled(ctx)
-    chosen = compiled.checks(conflicts_only=not everything)
+    figures = None
+    if record_id is not None:
+        record, _ = _one_record(compiled, record_id)
+        figures = [record.id, *compiled.referring_ids(record.id)]
+    chosen = compiled.checks(figures, conflicts_only=not everything)
     store = compiled.subset(_figures_named((), chosen))
     _print(render.conflicts_view(chosen, fmt, store, everything=everything))
 
@@ -558,10 +598,7 @@ def show(
     compiled = _compiled(ctx)
     wanted = record_id.strip()
     history = compiled.history_ids(wanted)
-    store = compiled.subset([wanted, *compiled.referring_ids(wanted), *history])
-    if wanted not in store.by_id:
-        store = compiled.everything()  # only to name the closest ids in the error
-    record = query.find_record(store, wanted)
+    record, store = _one_record(compiled, wanted, [*compiled.referring_ids(wanted), *history])
     derived = compiled.derived_from(record.id)
     checks = compiled.checks([record.id])
     related = query.related(store, record, derived, checks, history)
