@@ -37,7 +37,11 @@ from pathlib import Path
 from typing import Any
 
 # Bump whenever the generated stores change, so that stores kept in a work dir are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
+COMMODITIES = {
+    "exports": ["kinnow", "rice", "textiles", "surgical instruments"],
+    "imports": ["wheat", "crude oil", "coal", "fertiliser"],
+}
 DEFAULT_SEED = 20250711
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000, 10_000)
@@ -316,6 +320,7 @@ class StoreGenerator:
         self.source_lasts: list[date] = []
         self.source_ids: list[str] = []
         self.source_years: dict[str, int] = {}
+        self.read_online: set[str] = set()  # sources without a kept text: cited with `says`
         self.names: dict[str, str] = {}  # actor id → name
         self.countries: list[str] = []
         self.bodies: list[str] = []  # organisations, government bodies and groupings
@@ -450,7 +455,8 @@ class StoreGenerator:
                 source = self.source_before(before)
             else:
                 source = self.source_any()[0]
-            cited.append({"source": source, "quote": single_quoted(quote)})
+            kind = "says" if source in self.read_online else "quote"
+            cited.append({"source": source, kind: single_quoted(quote)})
         return cited
 
     def add(self, kind: str, record: dict[str, Any], when: When | None, stem: str) -> None:
@@ -518,6 +524,12 @@ class StoreGenerator:
                 "language": "en",
                 "text_file": f"{i:05d}_{self.rng.getrandbits(64):016x}.txt",
             }
+            # As in the real store, most sources are read online: a URL, and `says` citations.
+            if i > 0 and self.rng.random() < 0.7:
+                del record["text_file"]
+                record["url"] = f"https://news.example/{when.text}/{source_id}"
+                record["accessed"] = "2026-12-03"
+                self.read_online.add(source_id)
             if self.rng.random() < 0.2:
                 record["date_note"] = f"The date {when.text} is the one printed with the article."
             if self.rng.random() < 0.15:
@@ -880,17 +892,25 @@ class StoreGenerator:
         floor = qualifier in ("more than", "over")
         true = self.trade.value(metric, period)
         if metric == "trade_growth" and true <= 0:
-            metric, true = "trade_total", self.trade.value("trade_total", period)
+            qualifier, floor = "exact", False  # a fall, stated as its size: "fell 12.4 percent"
+        # Real reporting also gives one good's share of a flow (wheat, crude oil), and names
+        # the body whose number it is.
+        good = None
+        if metric in ("exports", "imports") and rng.random() < 0.25:
+            good = rng.choice(COMMODITIES[metric])
+            true *= rng.uniform(0.05, 0.4)
         if rng.random() < 0.01:  # a source that disagrees with the others
             true *= rng.uniform(1.2, 1.6)
         hedge = "" if qualifier == "exact" else f"{qualifier} "
         if metric == "trade_growth":
             decimals = rng.choice((0, 1))
-            number = quantize(Decimal(true), decimals, floor)
+            number = quantize(Decimal(abs(true)), decimals, floor)
             unit_word = rng.choice(("percent", "per cent", "%"))
             stated = f"{number}{unit_word}" if unit_word == "%" else f"{number} {unit_word}"
-            value: int | str = int(number) if decimals == 0 else str(number)
-            quote = f"Pakistan–Russia trade grew by {hedge}{stated} in {words} over the year before"
+            signed = number if true > 0 else -number
+            value: int | str = int(signed) if decimals == 0 else str(signed)
+            verb = "grew by" if true > 0 else "fell by"
+            quote = f"Pakistan–Russia trade {verb} {hedge}{stated} in {words} over the year before"
             subject = "Pakistan–Russia trade, on the previous year"
             unit = "percent"
         else:
@@ -914,6 +934,9 @@ class StoreGenerator:
                     f"Imports from Russia reached {hedge}{stated} in {words}",
                 ),
             }[metric]
+            if good is not None:
+                subject = f"{subject}, {good}"
+                quote = f"{quote}, in {good} alone"
         record: dict[str, Any] = {
             "id": self.unique(f"fig-{metric}-{period.text}"),
             "metric": metric,
@@ -927,6 +950,10 @@ class StoreGenerator:
             "topics": ["trade", "oil-and-gas"] if metric == "imports" and roll < 0.2 else ["trade"],
             "sources": self.citations(period.anchor, [quote + "."]),
         }
+        if good is not None:
+            record["commodity"] = good
+        if self.bodies and rng.random() < 0.3:
+            record["reported_by"] = rng.choice(self.bodies)
         if rng.random() < 0.3:
             record["sources"] += self.citations(
                 period.anchor, [f"according to central bank data, the figure was {stated}"]
@@ -934,6 +961,12 @@ class StoreGenerator:
         if rng.random() < 0.15:
             record["date_note"] = f"‘{words}’ read as {period.text}."
         self.add("figures", record, period, str(period.year))
+        if metric == "trade_total" and good is None and rng.random() < 0.05:
+            # A later report revises the figure: both stay, the later supersedes the earlier.
+            revised = dict(record, id=self.unique(f"{record['id']}-revised"))
+            revised["supersedes"] = [record["id"]]
+            revised["sources"] = self.citations(period.anchor, [quote + ", revised figures show."])
+            self.add("figures", revised, period, str(period.year))
 
     def other_figure(self) -> None:
         rng = self.rng
