@@ -351,8 +351,8 @@ def test_check_passes_with_counts_and_verified_quotes(invoke: Invoke) -> None:
     result = invoke("check", "--sources-dir", str(DATA_SOURCES))
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "OK: 2 sources, 3 actors, 2 events, 1 agreements, 5 figures, 3 topics; "
-        "citations: 12 quotes found verbatim in their sources, 0 in the store's own words "
+        "OK: 3 sources, 3 actors, 2 events, 1 agreements, 5 figures, 3 topics; "
+        "citations: 12 quotes found verbatim in their sources, 1 in the store's own words "
         "(says).\n"
     )
 
