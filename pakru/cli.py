@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from pakru import __version__
 from pakru.errors import ExitCode, PakruError, StoreError, UsageError, shown
 from pakru.options import (
+    CiteFormat,
     FactsDir,
     FormatOpt,
     OutputFormat,
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from pakru.compiled import Compiled
-    from pakru.records import Actor, FactStore, Topic
+    from pakru.records import Actor, FactStore, Record, Topic
     from pakru.render import Listing
     from pakru.types import Period
 
@@ -173,6 +174,18 @@ def _topic(compiled: Compiled, wanted: str) -> Topic:
     from pakru.records import FactStore
 
     return query.find_topic(FactStore(topics=tuple(compiled.topics())), wanted)
+
+
+def _record(compiled: Compiled, record_id: str, *, referring: bool) -> tuple[Record, FactStore]:
+    """The record with this id, in a store with what it names (and, if `referring`, the records
+    that name it); an unknown id is a usage error naming the closest ids."""
+    from pakru import query
+
+    wanted = record_id.strip()
+    store = compiled.subset([wanted, *(compiled.referring_ids(wanted) if referring else ())])
+    if wanted not in store.by_id:
+        store = compiled.everything()  # only to name the closest ids in the error
+    return query.find_record(store, wanted), store
 
 
 def _id(record: Actor | Topic | None) -> str | None:
@@ -532,11 +545,7 @@ def show(
     from pakru import query, render
 
     compiled = _compiled(ctx)
-    wanted = record_id.strip()
-    store = compiled.subset([wanted, *compiled.referring_ids(wanted)])
-    if wanted not in store.by_id:
-        store = compiled.everything()  # only to name the closest ids in the error
-    record = query.find_record(store, wanted)
+    record, store = _record(compiled, record_id, referring=True)
     derived = compiled.derived_from(record.id)
     checks = compiled.checks([record.id])
     _print(render.show_view(record, query.related(store, record, derived, checks), fmt, store))
@@ -610,6 +619,41 @@ def topics(ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE, limit: RowLi
     compiled = _compiled(ctx)
     store = compiled.subset(())
     _emit(render.topics_listing(store.topics, compiled.counts("topics")), fmt, store, limit)
+
+
+@app.command(rich_help_panel="Inspect")
+def cite(
+    ctx: typer.Context,
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="A fact (event, agreement, figure), an actor or a source.",
+            autocompletion=_IDS,
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        CiteFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="text (a reference per source, with what it backs), csl-json (Zotero, Pandoc) "
+            "or bibtex (biblatex).",
+            rich_help_panel="Output",
+        ),
+    ] = CiteFormat.TEXT,
+) -> None:
+    """References for the sources behind a fact or an actor, or for one source.
+
+    Examples: pakru cite protocol-psm-2025-07-11 · pakru cite andrey-fedorov -f csl-json ·
+    pakru cite arab-news-2025-07-02-fedorov -f bibtex
+    """
+    from pakru import cite as references
+
+    record, store = _record(_compiled(ctx), record_id, referring=False)
+    _print(references.cite(record, store, fmt))
 
 
 @app.command(rich_help_panel="Data")

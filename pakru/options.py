@@ -16,6 +16,14 @@ class OutputFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
+class CiteFormat(StrEnum):
+    """How `pakru cite` writes references: prose, CSL-JSON (Zotero, Pandoc), BibTeX (biblatex)."""
+
+    TEXT = "text"
+    CSL_JSON = "csl-json"
+    BIBTEX = "bibtex"
+
+
 def default_facts_dir() -> Path:
     """The store shipped inside the installed package, or `facts/` beside it in a checkout."""
     package = Path(__file__).resolve().parent
