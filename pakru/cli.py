@@ -24,6 +24,7 @@ from pakru.options import (
     OutputFormat,
     RowLimit,
     Since,
+    Span,
     Until,
     default_facts_dir,
     row_limit,
@@ -654,6 +655,42 @@ def cite(
 
     record, store = _record(_compiled(ctx), record_id, referring=False)
     _print(references.cite(record, store, fmt))
+
+
+@app.command(rich_help_panel="Inspect")
+def coverage(
+    ctx: typer.Context,
+    by: Annotated[
+        Span,
+        typer.Option(
+            "--by", case_sensitive=False, help="Count facts and sources by year or decade."
+        ),
+    ] = Span.YEAR,
+    fmt: FormatOpt = OutputFormat.TABLE,
+) -> None:
+    """What the store covers per year, topic and type, and the gaps a curator should fill first.
+
+    Examples: pakru coverage · pakru coverage --by decade · pakru coverage -f json
+    """
+    from pakru import coverage as measure
+    from pakru import render
+    from pakru.records import TRADE_METRICS
+
+    compiled = _compiled(ctx)
+    names = {topic.id: topic.name for topic in compiled.topics()}
+    # Only events that may name a session are read, for their titles.
+    sessions = compiled.titled_ids("event", measure.IGC_TOPIC, "session")
+    report = measure.coverage(
+        compiled.counts_by_start((*measure.FACT_TYPES, "source")),
+        compiled.topic_counts_by_type(list(names), measure.FACT_TYPES),
+        names,
+        compiled.earliest_start("figure", TRADE_METRICS),
+        compiled.fiscal_years_with("trade_total", "reported"),
+        compiled.subset(sessions, named=False).events,
+        by=by.value,
+        on=measure.today(),
+    )
+    _print(render.coverage_view(report, fmt))
 
 
 @app.command(rich_help_panel="Data")

@@ -24,6 +24,13 @@ class CiteFormat(StrEnum):
     BIBTEX = "bibtex"
 
 
+class Span(StrEnum):
+    """What `pakru coverage` counts facts by."""
+
+    YEAR = "year"
+    DECADE = "decade"
+
+
 def default_facts_dir() -> Path:
     """The store shipped inside the installed package, or `facts/` beside it in a checkout."""
     package = Path(__file__).resolve().parent

@@ -397,7 +397,7 @@ def test_version(invoke: Invoke) -> None:
 @pytest.mark.parametrize(
     "command",
     ["trade", "figures", "events", "agreements", "timeline", "conflicts", "search", "actors",
-     "show", "sources", "topics", "cite", "check", "export"],
+     "show", "sources", "topics", "cite", "coverage", "check", "export"],
 )  # fmt: skip
 def test_every_command_has_help_with_an_example(invoke: Invoke, command: str) -> None:
     result = invoke(command, "--help", facts=None)
