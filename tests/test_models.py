@@ -251,7 +251,10 @@ def test_figure_unit_must_match_its_metric(metric, unit):
 
 def test_figure_unknown_unit_is_refused():
     assert errors(Figure, FIGURE | {"unit": "EUR"}) == [
-        (("unit",), "Input should be 'USD', 'percent', 'tonnes', 'MW', 'cubic metres', 'barrels', 'km' or 'count'")
+        (
+            ("unit",),
+            "Input should be 'USD', 'percent', 'tonnes', 'MW', 'cubic metres', 'barrels', 'km' or 'count'",
+        )
     ]
 
 
