@@ -19,11 +19,13 @@ from pakru import __version__
 from pakru.errors import ExitCode, PakruError, StoreError, UsageError, shown
 from pakru.options import (
     AllReports,
+    CiteFormat,
     FactsDir,
     FormatOpt,
     OutputFormat,
     RowLimit,
     Since,
+    Span,
     Until,
     default_facts_dir,
     row_limit,
@@ -673,6 +675,77 @@ def topics(ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE, limit: RowLi
     compiled = _compiled(ctx)
     store = compiled.subset(())
     _emit(render.topics_listing(store.topics, compiled.counts("topics")), fmt, store, limit)
+
+
+@app.command(rich_help_panel="Inspect")
+def cite(
+    ctx: typer.Context,
+    record_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="A fact (event, agreement, figure), an actor or a source.",
+            autocompletion=_IDS,
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        CiteFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="text (a reference per source, with what it backs), csl-json (Zotero, Pandoc) "
+            "or bibtex (biblatex).",
+            rich_help_panel="Output",
+        ),
+    ] = CiteFormat.TEXT,
+) -> None:
+    """References for the sources behind a fact or an actor, or for one source.
+
+    Examples: pakru cite protocol-psm-2025-07-11 · pakru cite andrey-fedorov -f csl-json ·
+    pakru cite arab-news-2025-07-02-fedorov -f bibtex
+    """
+    from pakru import cite as references
+
+    record, store = _one_record(_compiled(ctx), record_id)
+    _print(references.cite(record, store, fmt))
+
+
+@app.command(rich_help_panel="Inspect")
+def coverage(
+    ctx: typer.Context,
+    by: Annotated[
+        Span,
+        typer.Option(
+            "--by", case_sensitive=False, help="Count facts and sources by year or decade."
+        ),
+    ] = Span.YEAR,
+    fmt: FormatOpt = OutputFormat.TABLE,
+) -> None:
+    """What the store covers per year, topic and type, and the gaps a curator should fill first.
+
+    Examples: pakru coverage · pakru coverage --by decade · pakru coverage -f json
+    """
+    from pakru import coverage as measure
+    from pakru import render
+    from pakru.records import TRADE_METRICS
+
+    compiled = _compiled(ctx)
+    names = {topic.id: topic.name for topic in compiled.topics()}
+    # Only events that may name a session are read, for their titles.
+    sessions = compiled.titled_ids("event", measure.IGC_TOPIC, "session")
+    report = measure.coverage(
+        compiled.counts_by_start((*measure.FACT_TYPES, "source")),
+        compiled.topic_counts_by_type(list(names), measure.FACT_TYPES),
+        names,
+        compiled.earliest_start("figure", TRADE_METRICS),
+        compiled.fiscal_years_with("trade_total", "reported"),
+        compiled.subset(sessions, named=False).events,
+        by=by.value,
+        on=measure.today(),
+    )
+    _print(render.coverage_view(report, fmt))
 
 
 @app.command(rich_help_panel="Data")

@@ -587,6 +587,88 @@ class Compiled:
         )
         return {target: count for target, count in rows}
 
+    def counts_by_start(self, types: Sequence[str]) -> list[tuple[str, str | None, int]]:
+        """How many records of each type start in each year: (type, year as YYYY or None when
+        undated, count), a type and year possibly in several rows. A record starts where its
+        date, period or publication does; one open at its start, where it ends (as timelines
+        place it). The (type, first) index is walked a year at a time, one range counted per
+        year that has records: on 100,000 facts a quarter of the time of grouping them all."""
+        rows: list[tuple[str, str | None, int]] = []
+        for kind in types:
+            (year,) = self.db.execute(
+                "SELECT substr(MIN(first), 1, 4) FROM records WHERE type = ?", (kind,)
+            ).fetchone()
+            while year is not None:
+                # Every day of a year sorts between "YYYY-" and "YYYY." ("." follows "-").
+                (count,) = self.db.execute(
+                    "SELECT COUNT(*) FROM records WHERE type = ? AND first >= ? AND first < ?",
+                    (kind, f"{year}-", f"{year}."),
+                ).fetchone()
+                rows.append((kind, year, count))
+                (year,) = self.db.execute(
+                    "SELECT substr(MIN(first), 1, 4) FROM records WHERE type = ? AND first >= ?",
+                    (kind, f"{year}."),
+                ).fetchone()
+            rows += self.db.execute(
+                "SELECT type, substr(last, 1, 4), COUNT(*) FROM records "
+                "WHERE type = ? AND first IS NULL GROUP BY 2",
+                (kind,),
+            ).fetchall()
+        return rows
+
+    def topic_counts_by_type(
+        self, topics: Sequence[str], types: Sequence[str]
+    ) -> list[tuple[str, str, int]]:
+        """How many records of each type carry each topic: (topic id, record type, count).
+        Counted in the full-text index, which holds a record's topics as tokens and each record
+        type in a span of its own: joining the topics' references to the records' types reads
+        every reference and costs fifteen times as long."""
+        from pakru.search import topic_token
+
+        rows = []
+        for kind in types:
+            span = _type_span([kind])
+            for topic in topics:
+                (count,) = self.db.execute(
+                    f"SELECT COUNT(*) FROM fts WHERE fts MATCH ? {span}",
+                    (f'"{topic_token(topic)}"',),
+                ).fetchone()
+                rows.append((topic, kind, count))
+        return rows
+
+    def titled_ids(self, record_type: str, topic: str, word: str) -> list[str]:
+        """Ids of records of a type, on a topic, with a word starting with `word` in their
+        title, name or subject (the index's heavy column)."""
+        from pakru.search import index_words, topic_token
+
+        words = " + ".join(f'"{w}"*' for w in index_words(word))
+        rows = self.db.execute(
+            "SELECT s.id FROM search s JOIN (SELECT rowid AS place FROM fts "
+            f"WHERE fts MATCH ? {_type_span([record_type])}) m ON s.pos = m.place ORDER BY s.pos",
+            (f'(heavy : {words}) AND "{topic_token(topic)}"',),
+        )
+        return [record_id for (record_id,) in rows]
+
+    def earliest_start(self, record_type: str, metrics: Sequence[str]) -> str | None:
+        """The first day (ISO) on which any record of this type and these metrics starts."""
+        marks = ",".join("?" * len(metrics))
+        (first,) = self.db.execute(
+            f"SELECT MIN(first) FROM records WHERE type = ? AND metric IN ({marks})",
+            (record_type, *metrics),
+        ).fetchone()
+        return str(first) if first is not None else None
+
+    def fiscal_years_with(self, metric: str, basis: str) -> set[int]:
+        """The fiscal years (by the calendar year they start in) for which a figure of this
+        metric and basis covers exactly the year, 1 July to 30 June, however it is written."""
+        # No DISTINCT: with it SQLite reads every figure in date order instead of this metric's.
+        rows = self.db.execute(
+            "SELECT first FROM records WHERE type = 'figure' AND metric = ? AND basis = ? "
+            "AND substr(first, 6) = '07-01' AND last = date(first, '+1 year', '-1 day')",
+            (metric, basis),
+        )
+        return {int(first[:4]) for (first,) in rows}
+
     def derived(
         self,
         window: Period | None,

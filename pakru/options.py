@@ -16,6 +16,21 @@ class OutputFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
+class CiteFormat(StrEnum):
+    """How `pakru cite` writes references: prose, CSL-JSON (Zotero, Pandoc), BibTeX (biblatex)."""
+
+    TEXT = "text"
+    CSL_JSON = "csl-json"
+    BIBTEX = "bibtex"
+
+
+class Span(StrEnum):
+    """What `pakru coverage` counts facts by."""
+
+    YEAR = "year"
+    DECADE = "decade"
+
+
 def default_facts_dir() -> Path:
     """The store shipped inside the installed package, or `facts/` beside it in a checkout."""
     package = Path(__file__).resolve().parent

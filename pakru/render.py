@@ -35,6 +35,7 @@ from pakru.types import Period, Precision, format_amount, plain_number
 
 if TYPE_CHECKING:  # consistency is imported where its records are told apart: few answers need it
     from pakru.consistency import AnyFigure, Check, Derived
+    from pakru.coverage import Coverage
 
 METRIC_LABELS = {
     "trade_total": "total",
@@ -1101,3 +1102,135 @@ def search_listing(rows: Sequence[SearchRow], text: str, total: int | None = Non
         cites=False,
         total=total,
     )
+
+
+# --- coverage ----------------------------------------------------------------------------------
+
+
+def coverage_view(report: Coverage, fmt: OutputFormat) -> RenderableType | str:
+    """What the store covers, table by table (facts per year or decade, per topic, per type;
+    sources per year; the gaps to fill first), with a bar for each count of facts or sources."""
+    from pakru.coverage import ROW_FIELDS
+
+    if fmt is OutputFormat.JSON:
+        return json_text(report.rows())
+    if fmt is OutputFormat.CSV:
+        cells = ([_flatten(row.get(name)) for name in ROW_FIELDS] for row in report.rows())
+        return csv_text(ROW_FIELDS, cells)
+    tables = _coverage_tables(report)
+    if fmt is OutputFormat.MARKDOWN:
+        parts = []
+        for title, headers, rows, _bars, notes in tables:
+            aligns = ["---:" if h in _COUNT_HEADERS else "---" for h in headers]
+            lines = [f"**{title}**", "", "| " + " | ".join(headers) + " |"]
+            lines.append("| " + " | ".join(aligns) + " |")
+            lines += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in rows]
+            if notes:
+                lines += ["", *(f"- {literal(note)}" for note in notes)]
+            parts.append("\n".join(lines))
+        return "\n\n".join(parts)
+    rendered: list[RenderableType] = []
+    for title, headers, rows, bars, notes in tables:
+        if rendered:
+            rendered.append(Text(""))
+        rendered.append(_count_table(title, headers, rows, bars))
+        if notes:
+            rendered.append(Prose("\n".join(literal(note) for note in notes)))
+    return Group(*rendered)
+
+
+# Columns of counts are right-justified.
+_COUNT_HEADERS = ("Events", "Agreements", "Figures", "Facts", "Sources")
+
+_CoverageTable = tuple[str, list[str], list[list[str]], list[int] | None, list[str]]
+
+
+def _coverage_tables(report: Coverage) -> list[_CoverageTable]:
+    """Each table of the report: title, headers, rows, the values to draw as bars, notes."""
+    span = report.by.capitalize()
+    facts = ["Events", "Agreements", "Figures", "Facts"]
+
+    def counts(count: Any) -> list[str]:
+        return [f"{n:,}" for n in (count.events, count.agreements, count.figures, count.facts)]
+
+    periods = [[count.key or "no date", *counts(count)] for count in report.periods]
+    topics = [[count.key or "", count.name or "", *counts(count)] for count in report.topics]
+    types = [[f"{kind}s", f"{n:,}"] for kind, n in report.types.items()]
+    types.append(["all facts", f"{sum(report.types.values()):,}"])
+    sources = [[key or "no date", f"{n:,}"] for key, n in report.sources]
+    gaps = [
+        [_GAP_LABELS[gap.kind].format(gap.key), gap.detail + "".join(f"\n({i})" for i in gap.ids)]
+        for gap in report.gaps
+    ]
+    return [
+        (
+            f"Facts by {report.by}",
+            [span, *facts],
+            periods,
+            [count.facts for count in report.periods],
+            [
+                f"Each fact counts in the {report.by} its date or period starts (an interval "
+                "open at its start, where it ends); a figure with no period, under no date."
+            ],
+        ),
+        ("Facts by topic", ["Topic", "Name", *facts], topics, None, []),
+        ("Facts by type", ["Type", "Facts"], types, None, []),
+        (
+            f"Sources by {report.by} of publication",
+            [span, "Sources"],
+            sources,
+            [n for _, n in report.sources],
+            [],
+        ),
+        (
+            "Gaps to fill first",
+            ["Gap", "Missing"],
+            gaps or [["none", "no gap found"]],
+            None,
+            list(report.notes),
+        ),
+    ]
+
+
+_GAP_LABELS = {
+    "trade_total": "trade total, {}",
+    "igc_session": "IGC session {}",
+    "igc_date": "IGC session {} date",
+}
+
+
+def _count_table(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], bars: Sequence[int] | None
+) -> Table:
+    """A table of counts, laid out as `_table` lays out listings: each column that does not wrap
+    as wide as its widest cell, and cells that pad themselves (see pakru.cells)."""
+    table = Table(title=literal(title), box=box.SIMPLE_HEAD, title_justify="left", padding=0)
+    for i, header in enumerate(headers):
+        counts = header in _COUNT_HEADERS
+        widest = max(
+            cell_len(line)
+            for cell in (header, *(row[i] for row in rows))
+            for line in literal(cell).split("\n")
+        )
+        last = i == len(headers) - 1 and not counts and bars is None  # prose: it may wrap
+        table.add_column(
+            Cell(header),
+            justify="right" if counts else "left",
+            no_wrap=not last,
+            overflow="fold",
+            width=None if last else widest + 2 * CELL_PADDING,
+            min_width=_MAIN_MIN_WIDTH + 2 * CELL_PADDING if last else None,
+        )
+    if bars is not None:
+        table.add_column("", width=_BAR_WIDTH + 2 * CELL_PADDING, no_wrap=True)
+    largest = max(bars, default=0) if bars is not None else 0
+    for index, row in enumerate(rows):
+        cells: list[RenderableType] = [Cell(literal(cell)) for cell in row]
+        if bars is not None:
+            from rich.bar import Bar
+
+            value = bars[index]
+            bar = Bar(largest, 0, value, width=_BAR_WIDTH) if value and largest else None
+            cells.append(Padding(bar, (0, CELL_PADDING)) if bar else Cell(""))
+        table.add_row(*cells)
+    return table

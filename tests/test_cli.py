@@ -352,8 +352,8 @@ def test_check_passes_with_counts_and_verified_quotes(invoke: Invoke) -> None:
     result = invoke("check", "--sources-dir", str(DATA_SOURCES))
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "OK: 2 sources, 3 actors, 2 events, 1 agreements, 5 figures, 3 topics; "
-        "citations: 12 quotes found verbatim in their sources, 0 in the store's own words "
+        "OK: 3 sources, 3 actors, 2 events, 1 agreements, 5 figures, 3 topics; "
+        "citations: 12 quotes found verbatim in their sources, 1 in the store's own words "
         "(says).\n"
     )
 
@@ -398,7 +398,7 @@ def test_version(invoke: Invoke) -> None:
 @pytest.mark.parametrize(
     "command",
     ["trade", "figures", "events", "agreements", "timeline", "conflicts", "search", "actors",
-     "show", "sources", "topics", "check", "export"],
+     "show", "sources", "topics", "cite", "coverage", "check", "export"],
 )  # fmt: skip
 def test_every_command_has_help_with_an_example(invoke: Invoke, command: str) -> None:
     result = invoke(command, "--help", facts=None)
