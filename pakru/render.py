@@ -1154,7 +1154,8 @@ def _coverage_tables(report: Coverage) -> list[_CoverageTable]:
         return [f"{n:,}" for n in (count.events, count.agreements, count.figures, count.facts)]
 
     periods = [[count.key or "no date", *counts(count)] for count in report.periods]
-    topics = [[count.key or "", count.name or "", *counts(count)] for count in report.topics]
+    # The topic's name only: its id is the name folded, and two columns of it crop the counts.
+    topics = [[count.name or count.key or "", *counts(count)] for count in report.topics]
     types = [[f"{kind}s", f"{n:,}"] for kind, n in report.types.items()]
     types.append(["all facts", f"{sum(report.types.values()):,}"])
     sources = [[key or "no date", f"{n:,}"] for key, n in report.sources]
@@ -1173,7 +1174,7 @@ def _coverage_tables(report: Coverage) -> list[_CoverageTable]:
                 "open at its start, where it ends); a figure with no period, under no date."
             ],
         ),
-        ("Facts by topic", ["Topic", "Name", *facts], topics, None, []),
+        ("Facts by topic", ["Topic", *facts], topics, None, []),
         ("Facts by type", ["Type", "Facts"], types, None, []),
         (
             f"Sources by {report.by} of publication",
