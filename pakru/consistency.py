@@ -234,11 +234,8 @@ def _div(a: Bound, b: Bound) -> Bound:
 
 
 def _reported(figures: Iterable[Figure], metric: str) -> dict[str, list[Figure]]:
-    """Per period, the most precisely stated reported figure for the metric.
-
-    Derivations start from the best-stated figure only; where other reported figures for the same
-    period disagree with it, that shows as a conflict between them, not as a second derivation.
-    """
+    """Per period, the reported figures of a metric for the whole flow (no commodity), leaving
+    out those a later report supersedes."""
     by_period: dict[str, list[Figure]] = {}
     superseded = {earlier for figure in figures for earlier in figure.supersedes}
     for figure in figures:
@@ -250,32 +247,83 @@ def _reported(figures: Iterable[Figure], metric: str) -> dict[str, list[Figure]]
             and figure.id not in superseded
         ):
             by_period.setdefault(str(figure.period), []).append(figure)
-    return {period: [_reference(group)] for period, group in by_period.items()}
+    return by_period
+
+
+def _same_report(a: Figure, b: Figure) -> bool:
+    """Whether two figures come from one report: a source in common, or the same named body."""
+    if a.reported_by is not None and a.reported_by == b.reported_by:
+        return True
+    return not {c.source for c in a.sources}.isdisjoint(c.source for c in b.sources)
+
+
+def _agreeing(group: Sequence[Figure]) -> bool:
+    reference = _reference(group)
+    return all(ranges_meet(reference, figure) for figure in group)
+
+
+def _matched(left: Sequence[Figure], right: Sequence[Figure]) -> list[tuple[Figure, Figure]]:
+    """The pairs to derive from: figures from one report (a total and its parts, two years of
+    one series). Where no report gives both, the best-stated figure of each side, if every
+    figure on that side agrees with it; where bodies disagree, a figure is derived only from
+    figures of one report, never from one body's total and another's parts."""
+    if not left or not right:
+        return []
+    by_report: dict[str, list[Figure]] = {}
+    for figure in right:
+        for key in _report_keys(figure):
+            by_report.setdefault(key, []).append(figure)
+    pairs: dict[tuple[str, str], tuple[Figure, Figure]] = {}
+    for a in left:
+        for key in _report_keys(a):
+            for b in by_report.get(key, ()):
+                pairs.setdefault((a.id, b.id), (a, b))
+    if pairs:
+        return list(pairs.values())
+    if _agreeing(left) and _agreeing(right):
+        return [(_reference(left), _reference(right))]
+    return []
+
+
+def _report_keys(figure: Figure) -> list[str]:
+    keys = [f"source:{c.source}" for c in figure.sources]
+    if figure.reported_by is not None:
+        keys.append(f"by:{figure.reported_by}")
+    return keys
 
 
 def derive(figures: Sequence[Figure]) -> list[Derived]:
-    """Balances, growth between comparable totals, totals implied by growth, and shares."""
+    """Balances, growth between comparable totals, totals implied by growth, and shares, each
+    from figures of one report (see `_matched`)."""
     totals = _reported(figures, "trade_total")
     exports = _reported(figures, "exports")
     imports = _reported(figures, "imports")
     growths = _reported(figures, "trade_growth")
     derived: list[Derived] = []
     for period, outs in exports.items():
-        for out in outs:
-            for into in imports.get(period, []):
-                derived.append(_balance(out, into))
-                derived.extend(
-                    _share(part, total) for part in (out, into) for total in totals.get(period, [])
-                )
+        for out, into in _matched(outs, imports.get(period, [])):
+            derived.append(_balance(out, into))
+        for part_group in (outs, imports.get(period, [])):
+            derived.extend(
+                _share(part, total) for part, total in _matched(part_group, totals.get(period, []))
+            )
+    for period, outs in imports.items():
+        if period not in exports:
+            derived.extend(
+                _share(part, total) for part, total in _matched(outs, totals.get(period, []))
+            )
     for period, later in totals.items():
-        for late in later:
-            earlier = year_before(late.period) if late.period else None
-            for early in totals.get(str(earlier), []) if earlier else []:
-                derived.append(_growth(early, late))
-            for growth in growths.get(period, []):
-                implied = _implied_previous(growth, late)
-                if implied is not None:
-                    derived.append(implied)
+        late_period = later[0].period
+        earlier = year_before(late_period) if late_period else None
+        if earlier is not None:
+            derived.extend(
+                _growth(early, late)
+                for early, late in _matched(totals.get(str(earlier), []), later)
+            )
+        for growth, late in _matched(growths.get(period, []), later):
+            implied = _implied_previous(growth, late)
+            if implied is not None:
+                derived.append(implied)
     return derived
 
 
@@ -543,10 +591,18 @@ def _parts_and_wholes(figures: Sequence[Figure]) -> Iterator[Check]:
     ]
     exports = _reported(figures, "exports")
     imports = _reported(figures, "imports")
+    by_period: dict[str, list[Figure]] = {}
     for total in totals:
-        period = str(total.period)
-        for out in exports.get(period, []):
-            for into in imports.get(period, []):
+        by_period.setdefault(str(total.period), []).append(total)
+    for period, group in by_period.items():
+        for out, into in _matched(exports.get(period, []), imports.get(period, [])):
+            # A total is held to the parts of its own report; parts that no one report gives
+            # together are held to the best-stated total, when the totals agree among themselves.
+            if _same_report(out, into):
+                held_to = [t for t in group if _same_report(t, out) and _same_report(t, into)]
+            else:
+                held_to = [_reference(group)] if _agreeing(group) else []
+            for total in held_to:
                 parts = _sum(out, into)
                 agrees = ranges_meet(total, parts)
                 verdict = "equals" if agrees else "is not"

@@ -261,3 +261,39 @@ def test_a_revised_figure_is_not_a_disagreement() -> None:
     revised = figure("$1.81 billion", 1_810_000_000, id="revised", period="FY2023-24",
                      supersedes=["first"])  # type: ignore[arg-type]  # fmt: skip
     assert disagreements([first, revised]) == []
+
+
+def _cited(figure_: Figure, *sources: str) -> Figure:
+    """The figure as cited by these sources (each citation says the stated number)."""
+    from pakru.records import Citation
+
+    cited = tuple(Citation(s, says=f"it was {figure_.stated}") for s in sources)
+    return figure_.replace(sources=cited)
+
+
+def test_figures_are_derived_within_one_report_when_bodies_disagree() -> None:
+    # FY2022-23 as the store has it: an opinion piece, the commerce ministry and the chambers.
+    exports = {"metric": "exports", "unit": "USD"}
+    imports = {"metric": "imports", "unit": "USD"}
+    store = [
+        _cited(figure("$1.13 billion", 1_130_000_000, id="total-op", period="FY2022-23"), "op"),
+        _cited(figure("$920 million", 920_000_000, id="total-moc", period="FY2022-23"), "nation"),
+        _cited(figure("$666.85 million", 666_850_000, id="total-fp", period="FY2022-23"), "fp"),
+        _cited(figure("$287 million", 287_000_000, kind=exports, id="out-op", period="FY2022-23"),
+               "op"),
+        _cited(figure("$74 million", 74_000_000, kind=exports, id="out-moc", period="FY2022-23"),
+               "nation"),
+        _cited(figure("$846 million", 846_000_000, kind=imports, id="in", period="FY2022-23"),
+               "op", "nation"),
+    ]  # fmt: skip
+    from pakru.consistency import derive
+
+    shares = {d.formula: d.value for d in derive(store) if d.metric == "share"}
+    assert shares == {
+        "out-op ÷ total-op × 100": Decimal("25.4"),
+        "out-moc ÷ total-moc × 100": Decimal("8.0"),
+        "in ÷ total-op × 100": Decimal("74.9"),
+        "in ÷ total-moc × 100": Decimal("92.0"),
+    }
+    sums = [c for c in checks(store) if c.reason.startswith("the total")]
+    assert {(c.a.id, c.agrees) for c in sums} == {("total-op", True), ("total-moc", True)}
