@@ -250,46 +250,59 @@ def _reported(figures: Iterable[Figure], metric: str) -> dict[str, list[Figure]]
     return by_period
 
 
-def _same_report(a: Figure, b: Figure) -> bool:
-    """Whether two figures come from one report: a source in common, or the same named body."""
-    if a.reported_by is not None and a.reported_by == b.reported_by:
-        return True
-    return not {c.source for c in a.sources}.isdisjoint(c.source for c in b.sources)
+class Reading(NamedTuple):
+    """Figures for one measure and period that agree among themselves (one reading of it), and
+    the best-stated of them, which stands for them in derivations."""
+
+    reference: Figure
+    members: list[Figure]
+
+    def reports(self) -> set[str]:
+        return {key for figure in self.members for key in _report_keys(figure)}
 
 
-def _agreeing(group: Sequence[Figure]) -> bool:
-    reference = _reference(group)
-    return all(ranges_meet(reference, figure) for figure in group)
-
-
-def _matched(left: Sequence[Figure], right: Sequence[Figure]) -> list[tuple[Figure, Figure]]:
-    """The pairs to derive from: figures from one report (a total and its parts, two years of
-    one series). Where no report gives both, the best-stated figure of each side, if every
-    figure on that side agrees with it; where bodies disagree, a figure is derived only from
-    figures of one report, never from one body's total and another's parts."""
-    if not left or not right:
-        return []
-    by_report: dict[str, list[Figure]] = {}
-    for figure in right:
-        for key in _report_keys(figure):
-            by_report.setdefault(key, []).append(figure)
-    pairs: dict[tuple[str, str], tuple[Figure, Figure]] = {}
-    for a in left:
-        for key in _report_keys(a):
-            for b in by_report.get(key, ()):
-                pairs.setdefault((a.id, b.id), (a, b))
-    if pairs:
-        return list(pairs.values())
-    if _agreeing(left) and _agreeing(right):
-        return [(_reference(left), _reference(right))]
-    return []
+def readings(group: Sequence[Figure]) -> list[Reading]:
+    """The group split into readings: best-stated figures first, each joining the first reading
+    whose reference it agrees with. Many reports of one figure are one reading; a body that
+    disagrees is another."""
+    found: list[Reading] = []
+    for figure in sorted(group, key=_precision_order):
+        for reading in found:
+            if ranges_meet(reading.reference, figure):
+                reading.members.append(figure)
+                break
+        else:
+            found.append(Reading(figure, [figure]))
+    return found
 
 
 def _report_keys(figure: Figure) -> list[str]:
+    """What ties a figure to a report: each source it cites, and the body it names."""
     keys = [f"source:{c.source}" for c in figure.sources]
     if figure.reported_by is not None:
         keys.append(f"by:{figure.reported_by}")
     return keys
+
+
+def _linked(a: Reading, b: Reading) -> bool:
+    """Whether one report gives both readings (a source in common, or the same named body)."""
+    return not a.reports().isdisjoint(b.reports())
+
+
+def _matched(left: Sequence[Figure], right: Sequence[Figure]) -> list[tuple[Figure, Figure]]:
+    """The pairs to derive from, one per pair of readings that one report gives together (a
+    total and its parts, two years of one series), each reading standing in by its best-stated
+    figure. Where no report gives both sides, the one reading of each, if each side has only
+    one: one body's total is never divided by another's exports."""
+    if not left or not right:
+        return []
+    lefts, rights = readings(left), readings(right)
+    pairs = [(a.reference, b.reference) for a in lefts for b in rights if _linked(a, b)]
+    if pairs:
+        return pairs
+    if len(lefts) == 1 and len(rights) == 1:
+        return [(lefts[0].reference, rights[0].reference)]
+    return []
 
 
 def derive(figures: Sequence[Figure]) -> list[Derived]:
@@ -557,7 +570,11 @@ def _pairs(group: Sequence[Figure]) -> Iterator[tuple[Figure, Figure]]:
 
 def _reference(group: Sequence[Figure]) -> Figure:
     """The most precisely stated figure of a group, an exact one before a qualified one."""
-    return min(group, key=lambda f: (stated_precision(f), f.qualifier != "exact", f.id))
+    return min(group, key=_precision_order)
+
+
+def _precision_order(figure: Figure) -> tuple[Decimal, bool, str]:
+    return stated_precision(figure), figure.qualifier != "exact", figure.id
 
 
 def _against_derived(figures: Sequence[Figure], derived: Sequence[Derived]) -> Iterator[Check]:
@@ -595,19 +612,25 @@ def _parts_and_wholes(figures: Sequence[Figure]) -> Iterator[Check]:
     for total in totals:
         by_period.setdefault(str(total.period), []).append(total)
     for period, group in by_period.items():
-        for out, into in _matched(exports.get(period, []), imports.get(period, [])):
-            # A total is held to the parts of its own report; parts that no one report gives
-            # together are held to the best-stated total, when the totals agree among themselves.
-            if _same_report(out, into):
-                held_to = [t for t in group if _same_report(t, out) and _same_report(t, into)]
-            else:
-                held_to = [_reference(group)] if _agreeing(group) else []
-            for total in held_to:
-                parts = _sum(out, into)
-                agrees = ranges_meet(total, parts)
-                verdict = "equals" if agrees else "is not"
-                reason = f"the total {verdict} exports plus imports"
-                yield Check("derived", total, parts, agrees, reason, gap_between(total, parts))
+        outs, intos = exports.get(period, []), imports.get(period, [])
+        if not outs or not intos:
+            continue
+        sums = readings(group)
+        for out_reading in readings(outs):
+            for into_reading in readings(intos):
+                # A total is held to the parts its own report gives; parts that no one report
+                # gives together, to the one reading of the total, when there is only one.
+                if _linked(out_reading, into_reading):
+                    held = [t for t in sums if _linked(t, out_reading) and _linked(t, into_reading)]
+                else:
+                    held = sums if len(sums) == 1 else []
+                for whole in held:
+                    parts = _sum(out_reading.reference, into_reading.reference)
+                    agrees = ranges_meet(whole.reference, parts)
+                    verdict = "equals" if agrees else "is not"
+                    reason = f"the total {verdict} exports plus imports"
+                    gap = gap_between(whole.reference, parts)
+                    yield Check("derived", whole.reference, parts, agrees, reason, gap)
     # A whole is a fiscal or calendar year; look each part up under the years that hold it.
     wholes: dict[str, list[Figure]] = {}
     for total in totals:
