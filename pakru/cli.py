@@ -793,12 +793,12 @@ def export(
     Examples: pakru export --sqlite pakru.db · pakru export --sqlite pakru.db --force
     """
     from pakru.export import export_sqlite
-    from pakru.render import make_console
+    from pakru.render import literal, make_console
 
     store = _compiled(ctx).everything()
     counts = export_sqlite(store, sqlite, force=force)
     rows = ", ".join(f"{n} {table}" for table, n in counts.items() if table not in ("meta",))
-    make_console(stderr=True).out(f"Wrote {sqlite}: {rows}.", highlight=False)
+    make_console(stderr=True).out(f"Wrote {literal(str(sqlite))}: {rows}.", highlight=False)
 
 
 def main() -> None:
