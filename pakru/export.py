@@ -176,6 +176,8 @@ def export_sqlite(store: FactStore, path: Path, *, force: bool = False) -> dict[
     symbolic link) ever is. `search_fts` counts 0 when this SQLite has no FTS5, in which case the
     full-text index is left out.
     """
+    from pakru.compiled import _sweep
+
     folder, named = path.parent, shown(str(path), limit=200)
     if not stat.S_ISDIR(_mode(folder, follow=True) or 0):
         raise UsageError(f"the folder {shown(str(folder), limit=200)} does not exist", "--sqlite")
@@ -193,6 +195,7 @@ def export_sqlite(store: FactStore, path: Path, *, force: bool = False) -> dict[
                 "--force replaces only a regular file",
                 "--sqlite",
             )
+    _sweep(folder, prefix=_PREFIX)  # what earlier exports, killed mid-write, left here
     try:
         handle, name = tempfile.mkstemp(dir=folder, prefix=_PREFIX, suffix=".tmp")
     except OSError as error:

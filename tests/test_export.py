@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import UTC, datetime
@@ -355,6 +356,23 @@ def test_force_replaces_only_a_regular_file(
     assert {name: (s.st_mode, s.st_ino) for name, s in after.items()} == {
         name: (s.st_mode, s.st_ino) for name, s in before.items()
     }
+
+
+def test_leftovers_of_killed_exports_are_swept(tmp_path: Path) -> None:
+    """An export killed mid-write leaves its temporary file and SQLite's journal beside it; the
+    next export into the folder removes those of runs long gone, and nothing that may be a running
+    export's or that pakru did not name."""
+    gone = [tmp_path / ".pakru-k1ll3d_a.tmp", tmp_path / ".pakru-k1ll3d_a.tmp-journal"]
+    kept = [tmp_path / ".pakru-notes.tmp", tmp_path / "notes.tmp"]  # not names mkstemp gives
+    an_hour_ago = time.time() - 3600
+    for path in [*gone, *kept]:
+        path.write_bytes(b"x" * 1000)
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    running = tmp_path / ".pakru-wr1t1ng_.tmp"  # an export writing now, in another process
+    running.write_bytes(b"being written")
+    export_sqlite(TINY, tmp_path / "pakru.db")
+    left = {path.name for path in tmp_path.iterdir()}
+    assert left == {"pakru.db", running.name, *(path.name for path in kept)}
 
 
 def test_a_file_name_of_100_000_characters_is_one_short_line(
