@@ -178,9 +178,9 @@ def export_sqlite(store: FactStore, path: Path, *, force: bool = False) -> dict[
     """
     from pakru.compiled import _sweep
 
-    folder, named = path.parent, shown(str(path), limit=200)
+    folder, named = path.parent, _named(path)
     if not stat.S_ISDIR(_mode(folder, follow=True) or 0):
-        raise UsageError(f"the folder {shown(str(folder), limit=200)} does not exist", "--sqlite")
+        raise UsageError(f"the folder {_named(folder)} does not exist", "--sqlite")
     mode = _mode(path)
     if mode is not None:
         if stat.S_ISDIR(mode):
@@ -200,7 +200,7 @@ def export_sqlite(store: FactStore, path: Path, *, force: bool = False) -> dict[
         handle, name = tempfile.mkstemp(dir=folder, prefix=_PREFIX, suffix=".tmp")
     except OSError as error:
         raise UsageError(
-            f"cannot write in {shown(str(folder), limit=200)}: {error.strerror}", "--sqlite"
+            f"cannot write in {_named(folder)}: {error.strerror}", "--sqlite"
         ) from None
     os.close(handle)
     temporary = Path(name)
@@ -229,6 +229,12 @@ _KINDS = {
 }
 
 
+def _named(path: Path) -> str:
+    """A path quoted for a message: escapes shown, and cut past any real path's length (a name
+    of 100,000 characters is refused by the system, and echoed whole it would fill the screen)."""
+    return shown(str(path), limit=200)
+
+
 def _mode(path: Path, *, follow: bool = False) -> int | None:
     """The type and mode of `path` (of a link itself unless `follow`); None if nothing is there.
 
@@ -239,9 +245,7 @@ def _mode(path: Path, *, follow: bool = False) -> int | None:
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as error:
-        raise UsageError(
-            f"cannot write {shown(str(path), limit=200)}: {error.strerror}", "--sqlite"
-        ) from None
+        raise UsageError(f"cannot write {_named(path)}: {error.strerror}", "--sqlite") from None
 
 
 def _umask() -> int:
