@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from contextlib import suppress
 
 
 def run() -> None:
@@ -45,12 +46,20 @@ def _status(code: object) -> int:
 
 def _flushed(code: int) -> int:
     """Write out what is still buffered; a reader that has gone away (`pakru … | head`) makes the
-    exit status 1, silently, as Rich does when the pipe closes while it prints."""
+    exit status 1, silently, as Rich does when the pipe closes while it prints. A device that
+    refuses the rest of the answer (a full disk) is said on stderr, as the CLI says it."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe, or a stream already closed
+        except (BrokenPipeError, ValueError):  # a closed pipe, or a stream already closed
             code = code or 1
+        except OSError as error:
+            code = code or 1
+            if stream is sys.stdout:
+                from pakru.errors import OutputError
+
+                with suppress(OSError):
+                    print(f"pakru: {OutputError(error)}", file=sys.stderr, flush=True)
     return code
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
@@ -16,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from pakru import __version__
-from pakru.errors import ExitCode, PakruError, StoreError, UsageError, shown
+from pakru.errors import ExitCode, OutputError, PakruError, StoreError, UsageError, shown
 from pakru.options import (
     AllReports,
     CiteFormat,
@@ -137,7 +138,8 @@ class Settings(NamedTuple):
 
 def _version(value: bool) -> None:
     if value:
-        print(f"pakru {__version__}")
+        with _stdout():
+            print(f"pakru {__version__}")
         raise typer.Exit()
 
 
@@ -277,10 +279,35 @@ def _print(output: RenderableType | str) -> None:
     from pakru.render import make_console
 
     console = make_console()
-    if isinstance(output, str):
-        console.out(output, highlight=False)
-    else:
-        console.print(output)
+    with _stdout():
+        if isinstance(output, str):
+            console.out(output, highlight=False)
+        else:
+            console.print(output)
+
+
+@contextmanager
+def _stdout() -> Iterator[None]:
+    """Writing the answer: a device that refuses it (a full disk) is the user's to know about, in
+    one line. A reader that has gone away is not a failure to report: Rich ends that quietly."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        _discard_stdout()
+        raise OutputError(error) from None
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, as Rich does for a closed pipe: what is still buffered
+    would fail again at the exit, and the failure is said once."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # a stream without a descriptor (a test's), nothing to point
+        pass
 
 
 def _facts_for_completion(ctx: typer.Context) -> Path:
@@ -766,13 +793,11 @@ def check(
     Examples: pakru check · pakru check --sources-dir ../shared/sources
     """
     from pakru.load import check_store
-    from pakru.render import check_summary, make_console
+    from pakru.render import check_summary
 
     settings: Settings = ctx.obj
     report = check_store(settings.facts, sources_dir)
-    console = make_console()
-    for line in check_summary(report):
-        console.out(line, highlight=False)
+    _print("\n".join(check_summary(report)))
     if report.problems:
         raise typer.Exit(ExitCode.STORE_INVALID)
 
@@ -793,12 +818,12 @@ def export(
     Examples: pakru export --sqlite pakru.db · pakru export --sqlite pakru.db --force
     """
     from pakru.export import export_sqlite
-    from pakru.render import make_console
+    from pakru.render import literal, make_console
 
     store = _compiled(ctx).everything()
     counts = export_sqlite(store, sqlite, force=force)
     rows = ", ".join(f"{n} {table}" for table, n in counts.items() if table not in ("meta",))
-    make_console(stderr=True).out(f"Wrote {sqlite}: {rows}.", highlight=False)
+    make_console(stderr=True).out(f"Wrote {literal(str(sqlite))}: {rows}.", highlight=False)
 
 
 def main() -> None:

@@ -290,11 +290,13 @@ def _rebuild(path: Path, root: Path, files: Sequence[StoreFile]) -> sqlite3.Conn
     return sqlite3.connect(path, isolation_level=None, timeout=30)
 
 
-def _sweep(folder: Path, older_than: float = 600.0) -> None:
-    """Remove what builds killed before their rename left behind (never trusted, only litter)."""
+def _sweep(folder: Path, older_than: float = 600.0, prefix: str = ".store-") -> None:
+    """Remove what builds killed before their rename left behind (never trusted, only litter):
+    a temporary file named as mkstemp names them, and SQLite's journal beside it. The export
+    sweeps its own with this rule, under its own prefix."""
     import time
 
-    for leftover in folder.glob(".store-*.tmp"):
+    for leftover in folder.glob(f"{prefix}????????.tmp*"):
         with suppress(OSError):
             if time.time() - leftover.stat().st_mtime > older_than:
                 leftover.unlink()

@@ -47,6 +47,16 @@ class UsageError(PakruError):
         return f"{self.param}: {self.message}" if self.param else self.message
 
 
+class OutputError(PakruError):
+    """The answer could not be written where stdout goes (a full disk, `pakru events > /dev/full`).
+
+    A reader that has gone away (`pakru … | head`) is not one: that ends quietly.
+    """
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(f"cannot write the answer to stdout: {error.strerror or error}")
+
+
 class PeriodError(UsageError):
     """A date or period that cannot be parsed, or an impossible one."""
 

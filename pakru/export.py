@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pakru import __version__
-from pakru.errors import UsageError
+from pakru.errors import UsageError, shown
 
 if TYPE_CHECKING:  # pydantic stays out of `import pakru.export`; cli imports it lazily anyway
     from pakru.records import Agreement, Citation, Event, Fact, FactStore, Record
@@ -171,19 +172,36 @@ _FTS_TABLE = "search_fts"
 def export_sqlite(store: FactStore, path: Path, *, force: bool = False) -> dict[str, int]:
     """Write `store` to a new SQLite database at `path`; return the number of rows per table.
 
-    An existing file is replaced only with `force`. `search_fts` counts 0 when this SQLite has no
-    FTS5, in which case the full-text index is left out.
+    An existing regular file is replaced only with `force`; nothing else (a device, a FIFO, a
+    symbolic link) ever is. `search_fts` counts 0 when this SQLite has no FTS5, in which case the
+    full-text index is left out.
     """
-    if not path.parent.is_dir():
-        raise UsageError(f"the folder {path.parent} does not exist", "--sqlite")
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; give a file name inside it", "--sqlite")
-    if path.exists() and not force:
-        raise UsageError(f"{path} already exists; pass --force to replace it", "--sqlite")
+    from pakru.compiled import _sweep
+
+    folder, named = path.parent, _named(path)
+    if not stat.S_ISDIR(_mode(folder, follow=True) or 0):
+        raise UsageError(f"the folder {_named(folder)} does not exist", "--sqlite")
+    mode = _mode(path)
+    if mode is not None:
+        if stat.S_ISDIR(mode):
+            raise UsageError(f"{named} is a folder; give a file name inside it", "--sqlite")
+        if not force:
+            raise UsageError(f"{named} already exists; pass --force to replace it", "--sqlite")
+        if not stat.S_ISREG(mode):
+            # Renaming onto it would put a file where a device, a FIFO or a link was (run as root,
+            # onto /dev/null); a link is not followed either, as its target may be anyone's.
+            raise UsageError(
+                f"{named} is {_KINDS.get(stat.S_IFMT(mode), 'not a regular file')}; "
+                "--force replaces only a regular file",
+                "--sqlite",
+            )
+    _sweep(folder, prefix=_PREFIX)  # what earlier exports, killed mid-write, left here
     try:
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".pakru-", suffix=".tmp")
+        handle, name = tempfile.mkstemp(dir=folder, prefix=_PREFIX, suffix=".tmp")
     except OSError as error:
-        raise UsageError(f"cannot write in {path.parent}: {error.strerror}", "--sqlite") from None
+        raise UsageError(
+            f"cannot write in {_named(folder)}: {error.strerror}", "--sqlite"
+        ) from None
     os.close(handle)
     temporary = Path(name)
     try:
@@ -194,11 +212,40 @@ def export_sqlite(store: FactStore, path: Path, *, force: bool = False) -> dict[
     except (OSError, sqlite3.Error) as error:  # a full disk, a file system refusing the rename
         temporary.unlink(missing_ok=True)
         reason = getattr(error, "strerror", None) or error
-        raise UsageError(f"cannot write {path}: {reason}", "--sqlite") from None
+        raise UsageError(f"cannot write {named}: {reason}", "--sqlite") from None
     except BaseException:  # Ctrl-C too: leave nothing behind
         temporary.unlink(missing_ok=True)
         raise
     return counts
+
+
+_PREFIX = ".pakru-"
+_KINDS = {
+    stat.S_IFLNK: "a symbolic link",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFIFO: "a FIFO",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _named(path: Path) -> str:
+    """A path quoted for a message: escapes shown, and cut past any real path's length (a name
+    of 100,000 characters is refused by the system, and echoed whole it would fill the screen)."""
+    return shown(str(path), limit=200)
+
+
+def _mode(path: Path, *, follow: bool = False) -> int | None:
+    """The type and mode of `path` (of a link itself unless `follow`); None if nothing is there.
+
+    Any other failure (a name too long, a folder that cannot be searched) is the user's to fix.
+    """
+    try:
+        return os.stat(path, follow_symlinks=follow).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as error:
+        raise UsageError(f"cannot write {_named(path)}: {error.strerror}", "--sqlite") from None
 
 
 def _umask() -> int:

@@ -62,7 +62,15 @@ _BAR_WIDTH = 12
 
 def make_console(stderr: bool = False) -> Console:
     """The one place consoles are made; Rich itself detects terminals, pipes and NO_COLOR."""
-    return Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+    console = Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+    if console.width < 1:
+        # Rich takes `COLUMNS=0` at its word and prints nothing at all, which reads as "nothing
+        # matched"; a width of 0 means "unknown", as when a terminal reports 0, and the standard
+        # library's rule for that (the terminal's own width, else 80) applies.
+        import shutil
+
+        console.width = shutil.get_terminal_size().columns
+    return console
 
 
 def literal(text: str) -> str:

@@ -247,6 +247,17 @@ def test_nothing_matched_in_csv_is_the_header_alone(invoke: Invoke) -> None:
     ]
 
 
+@pytest.mark.parametrize("columns", ["0", "00", "-5", "eighty", ""])
+def test_a_width_of_zero_or_nonsense_is_no_width_not_an_empty_answer(
+    invoke: Invoke, columns: str
+) -> None:
+    """Rich printed nothing at all for `COLUMNS=0`, which read as "nothing matched"."""
+    result = invoke("events", "--topic", "diplomacy", env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.output
+    assert "Ministerial visit to Karachi" in _unwrapped(result.stdout)
+    assert max(len(line) for line in result.stdout.splitlines()) >= 40
+
+
 # --- bad input ---------------------------------------------------------------------------------
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterator
+import stat
+import time
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -19,6 +22,7 @@ from pakru.export import export_sqlite
 from pakru.load import load_store
 from pakru.options import default_facts_dir
 from pakru.records import FactStore
+from tests.conftest import Invoke
 
 TINY = load_store(Path(__file__).parent / "data" / "facts")
 SHIPPED = load_store(default_facts_dir())
@@ -250,7 +254,7 @@ def test_an_existing_file_is_kept_without_force(tmp_path: Path) -> None:
     with pytest.raises(UsageError) as caught:
         export_sqlite(TINY, path)
     assert caught.value.param == "--sqlite"
-    assert caught.value.message == f"{path} already exists; pass --force to replace it"
+    assert caught.value.message == f"'{path}' already exists; pass --force to replace it"
     assert path.read_bytes() == b"not yours to replace"
     assert list(tmp_path.iterdir()) == [path]
 
@@ -302,3 +306,93 @@ def test_a_folder_is_not_a_database_even_with_force(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is a folder"):
         export_sqlite(TINY, tmp_path, force=True)
     assert list(tmp_path.iterdir()) == []
+
+
+def _fifo(folder: Path) -> Path:
+    os.mkfifo(folder / "pakru.db")
+    return folder / "pakru.db"
+
+
+def _link(folder: Path) -> Path:
+    (folder / "theirs.db").write_bytes(b"someone else's file")
+    (folder / "pakru.db").symlink_to(folder / "theirs.db")
+    return folder / "pakru.db"
+
+
+def _dangling_link(folder: Path) -> Path:
+    (folder / "pakru.db").symlink_to(folder / "nowhere.db")
+    return folder / "pakru.db"
+
+
+def _device(folder: Path) -> Path:
+    if os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    os.mknod(folder / "pakru.db", stat.S_IFCHR | 0o666, os.makedev(1, 3))  # /dev/null's
+    return folder / "pakru.db"
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (_fifo, "a FIFO"),
+        (_link, "a symbolic link"),
+        (_dangling_link, "a symbolic link"),
+        (_device, "a device"),
+    ],
+    ids=["fifo", "link", "dangling-link", "device"],
+)
+def test_force_replaces_only_a_regular_file(
+    tmp_path: Path, invoke: Invoke, make: Callable[[Path], Path], kind: str
+) -> None:
+    """Renamed onto, a device, a FIFO or a link became a regular file (run as root: /dev/null)."""
+    target = make(tmp_path)
+    before = {path.name: os.lstat(path) for path in tmp_path.iterdir()}
+    result = invoke("export", "--sqlite", str(target), "--force")
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"pakru: --sqlite: '{target}' is {kind}; --force replaces only a regular file\n"
+    )
+    after = {path.name: os.lstat(path) for path in tmp_path.iterdir()}
+    assert {name: (s.st_mode, s.st_ino) for name, s in after.items()} == {
+        name: (s.st_mode, s.st_ino) for name, s in before.items()
+    }
+
+
+def test_leftovers_of_killed_exports_are_swept(tmp_path: Path) -> None:
+    """An export killed mid-write leaves its temporary file and SQLite's journal beside it; the
+    next export into the folder removes those of runs long gone, and nothing that may be a running
+    export's or that pakru did not name."""
+    gone = [tmp_path / ".pakru-k1ll3d_a.tmp", tmp_path / ".pakru-k1ll3d_a.tmp-journal"]
+    kept = [tmp_path / ".pakru-notes.tmp", tmp_path / "notes.tmp"]  # not names mkstemp gives
+    an_hour_ago = time.time() - 3600
+    for path in [*gone, *kept]:
+        path.write_bytes(b"x" * 1000)
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    running = tmp_path / ".pakru-wr1t1ng_.tmp"  # an export writing now, in another process
+    running.write_bytes(b"being written")
+    export_sqlite(TINY, tmp_path / "pakru.db")
+    left = {path.name for path in tmp_path.iterdir()}
+    assert left == {"pakru.db", running.name, *(path.name for path in kept)}
+
+
+def test_a_file_name_of_100_000_characters_is_one_short_line(
+    tmp_path: Path, invoke: Invoke
+) -> None:
+    target = str(tmp_path / ("a" * 100_000))
+    result = invoke("export", "--sqlite", target)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"pakru: --sqlite: cannot write '{tmp_path}/aaa")
+    assert result.stderr.endswith(f"aaa' ({len(target)} characters): File name too long\n")
+    assert len(result.stderr) < 300
+
+
+def test_escapes_in_a_file_name_reach_no_message_raw(tmp_path: Path, invoke: Invoke) -> None:
+    target = tmp_path / "x\x1b[2J\x1b]0;owned\x07.db"
+    written = invoke("export", "--sqlite", str(target))
+    assert written.exit_code == 0, written.output
+    assert written.stderr.startswith(f"Wrote {tmp_path}/x\\x1b[2J\\x1b]0;owned\\x07.db: ")
+    refused = invoke("export", "--sqlite", str(target))
+    assert refused.exit_code == 2, refused.output
+    assert "x\\x1b[2J\\x1b]0;owned\\x07.db' already exists" in refused.stderr
+    for output in (written.stderr, refused.stderr):
+        assert "\x1b" not in output and "\x07" not in output

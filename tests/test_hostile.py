@@ -220,5 +220,5 @@ def test_a_text_file_outside_the_sources_folder_is_never_read(
 def test_export_into_a_folder_that_cannot_be_written_is_one_line(invoke: Invoke) -> None:
     result = invoke("export", "--sqlite", "/proc/pakru.db")
     assert result.exit_code == 2, result.output
-    assert result.stderr.startswith("pakru: --sqlite: cannot write in /proc")
+    assert result.stderr.startswith("pakru: --sqlite: cannot write in '/proc'")
     assert len(result.stderr.strip().splitlines()) == 1

@@ -15,10 +15,14 @@ from tests.conftest import DATA_FACTS, Invoke
 ROOT = Path(__file__).parent.parent
 
 
-def _pakru(*args: str, cache: Path, stdout: int | None = subprocess.PIPE) -> subprocess.Popen[str]:
+def _pakru(
+    *args: str, cache: Path, stdout: int | None = subprocess.PIPE, unbuffered: bool = False
+) -> subprocess.Popen[str]:
     env = {**os.environ, "PAKRU_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
     env.pop("PAKRU_FACTS", None)
     env.pop("PYTHONUNBUFFERED", None)  # buffered, as most shells have it: the exit must flush
+    if unbuffered:  # each write reaches the device while pakru prints
+        env["PYTHONUNBUFFERED"] = "1"
     return subprocess.Popen(
         [sys.executable, "-m", "pakru", *args],
         stdout=stdout,
@@ -82,6 +86,23 @@ def test_a_reader_that_goes_away_ends_pakru_quietly_with_status_1(tmp_path: Path
         os.close(write)
     assert process.returncode == 1
     assert err == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device always full")
+@pytest.mark.parametrize("buffered", [True, False], ids=["buffered", "unbuffered"])
+@pytest.mark.parametrize(
+    "args", [("trade", "2023-24"), ("events", "-n", "0"), ("check",), ("--version",)]
+)
+def test_an_answer_that_cannot_be_written_is_one_line_on_stderr(
+    tmp_path: Path, args: tuple[str, ...], buffered: bool
+) -> None:
+    """`> /dev/full` was an internal error while printing, or, when the answer was still in the
+    buffer at the exit, an exit status 1 with nothing said."""
+    with open("/dev/full", "w") as full:
+        process = _pakru(*args, cache=tmp_path, stdout=full.fileno(), unbuffered=not buffered)
+        _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert err == "pakru: cannot write the answer to stdout: No space left on device\n"
 
 
 def _plugin_on_path(folder: Path) -> Path:
