@@ -342,6 +342,10 @@ class FileResult:
 def read_file(file: StoreFile) -> FileResult:
     """Parse and validate one file, record by record."""
     result = FileResult(file)
+    if file.refused is not None:  # found, but not to be read (see `pakru.layout`)
+        result.problems.append(Problem(file.name, None, "", file.refused))
+        result.readable = False
+        return result
     entries = _read_file(file.kind, file.path, file.name, result.problems)
     if entries is None:
         result.readable = False

@@ -65,7 +65,80 @@ def deny(monkeypatch: pytest.MonkeyPatch) -> Iterator[Deny]:
         path.chmod(mode)
 
 
-# --- files that cannot be read --------------------------------------------------------------------
+def assert_refused(invoke: Invoke, store: Path, line: str) -> None:
+    """`check` lists the problem, and an answer says it in its one line, exit 1 both."""
+    result = invoke("check", facts=store)
+    assert result.exit_code == 1, result.output
+    assert line in result.stdout.splitlines()
+    answer = invoke("trade", "2023-24", facts=store)
+    assert answer.exit_code == 1, answer.output
+    assert answer.stdout == ""
+    assert f"({line}" in answer.stderr and "pakru check" in answer.stderr
+    assert len(answer.stderr.strip().splitlines()) == 1
+
+
+# --- links and files that cannot be read ---------------------------------------------------------
+
+
+def test_a_link_to_nothing_is_a_problem(invoke: Invoke, store: Path) -> None:
+    (store / "figures.yaml").unlink()
+    (store / "figures.yaml").symlink_to("missing")
+    assert_refused(
+        invoke,
+        store,
+        "facts/figures.yaml: cannot read the file: No such file or directory "
+        "(a symbolic link to 'missing')",
+    )
+
+
+def test_a_loop_of_links_is_a_problem(invoke: Invoke, store: Path) -> None:
+    (store / "figures.yaml").rename(store / "all.yaml")
+    (store / "figures").mkdir()
+    (store / "figures" / "a.yaml").symlink_to("b.yaml")
+    (store / "figures" / "b.yaml").symlink_to("a.yaml")
+    (store / "all.yaml").rename(store / "figures" / "all.yaml")
+    assert_refused(
+        invoke,
+        store,
+        "facts/figures/a.yaml: cannot read the file: Too many levels of symbolic links "
+        "(a symbolic link to 'b.yaml')",
+    )
+
+
+def test_a_link_to_a_folder_it_is_in_is_a_problem(invoke: Invoke, store: Path) -> None:
+    (store / "events").mkdir()
+    (store / "events" / "again").symlink_to("..")
+    assert_refused(
+        invoke,
+        store,
+        "facts/events/again: a symbolic link to a folder the store reads already (facts)",
+    )
+    (store / "events" / "again").unlink()
+    (store / "events" / "again").symlink_to(".")
+    assert_refused(
+        invoke,
+        store,
+        "facts/events/again: a symbolic link to a folder the store reads already (facts/events)",
+    )
+
+
+def test_a_linked_folder_inside_the_store_is_read(invoke: Invoke, store: Path) -> None:
+    (store / "archive").mkdir()
+    (store / "events.yaml").rename(store / "archive" / "2025.yaml")
+    (store / "events").mkdir()
+    (store / "events" / "2025").symlink_to("../archive")
+    result = invoke("events", "-f", "csv", facts=store)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("\n") == 3  # the header and both events
+    assert invoke("check", facts=store).stdout.startswith("OK: 3 sources, 3 actors, 2 events")
+
+
+def test_a_pipe_named_as_a_store_file_is_a_problem_not_a_wait(invoke: Invoke, store: Path) -> None:
+    (store / "events").mkdir()
+    os.mkfifo(store / "events" / "later.yaml")
+    assert_refused(
+        invoke, store, "facts/events/later.yaml: not a regular file; a store file must be one"
+    )
 
 
 def test_a_file_made_readable_again_is_read_again(invoke: Invoke, store: Path, deny: Deny) -> None:
@@ -78,3 +151,59 @@ def test_a_file_made_readable_again_is_read_again(invoke: Invoke, store: Path, d
     assert result.exit_code == 0, result.output
     assert result.stdout.count("\n") == 3
     assert invoke("check", facts=store).exit_code == 0
+
+
+def test_an_unreadable_folder_is_a_problem_with_its_path(
+    invoke: Invoke, store: Path, deny: Deny
+) -> None:
+    (store / "events").mkdir()
+    (store / "events.yaml").rename(store / "events" / "2025.yaml")
+    readable_again = deny(store / "events")
+    assert_refused(invoke, store, "facts/events: cannot read the folder: Permission denied")
+    readable_again()
+    assert invoke("events", facts=store).exit_code == 0
+
+
+# --- links out of the store ----------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/etc/passwd").is_file(), reason="needs a file outside any store")
+def test_a_link_to_a_file_outside_the_store_is_refused(invoke: Invoke, store: Path) -> None:
+    (store / "topics.yaml").unlink()
+    (store / "topics.yaml").symlink_to("/etc/passwd")
+    assert_refused(
+        invoke,
+        store,
+        "facts/topics.yaml: a symbolic link out of the store (to '/etc/passwd'); "
+        "pakru reads only what is inside the store's folder",
+    )
+
+
+def test_a_link_to_a_store_file_elsewhere_is_refused(
+    invoke: Invoke, store: Path, tmp_path: Path
+) -> None:
+    """Even a valid store file: nobody reviewing the store sees what it says."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (store / "events.yaml").rename(elsewhere / "events.yaml")
+    (store / "events").mkdir()
+    (store / "events" / "2025.yaml").symlink_to(elsewhere / "events.yaml")
+    (store / "figures").symlink_to(elsewhere)
+    real = os.path.realpath(elsewhere)
+    assert_refused(
+        invoke,
+        store,
+        f"facts/events/2025.yaml: a symbolic link out of the store (to '{real}/events.yaml'); "
+        "pakru reads only what is inside the store's folder",
+    )
+    assert f"facts/figures: a symbolic link out of the store (to '{real}')" in (
+        invoke("check", facts=store).stdout
+    )
+
+
+def test_a_store_reached_through_a_link_is_read(
+    invoke: Invoke, store: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "linked").symlink_to(store)
+    result = invoke("check", facts=tmp_path / "linked")
+    assert result.exit_code == 0, result.output
