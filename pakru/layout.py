@@ -44,7 +44,7 @@ _UNREAD = (-1, -1)
 
 def store_files(root: Path) -> list[StoreFile]:
     """Each store file with its kind and fingerprint, in a stable order; raises `UsageError` when
-    the folder cannot be read."""
+    the folder cannot be read, or has none of a store's files and folders (it is not a store)."""
     # Walked with os.scandir and plain strings: this runs before every answer, over every file of
     # a large store.
     top = os.fspath(root)
@@ -53,6 +53,13 @@ def store_files(root: Path) -> list[StoreFile]:
             laid_out = {entry.name: entry for entry in scan if entry.name in _LAID_OUT}
     except OSError as error:
         raise UsageError(f"cannot read {shown(top, 200)}: {error.strerror}", "--facts") from None
+    if not laid_out:
+        raise UsageError(
+            f"{shown(top, 200)} is not a fact store: a store holds at least one of "
+            f"{', '.join(f'{kind}.yaml' for kind in KINDS)}, or a folder named as one of them "
+            "without .yaml (such as events/) holding *.yaml files",
+            "--facts",
+        )
     walk = _Walk(os.path.realpath(top), root.name)
     for kind in KINDS:
         if (entry := laid_out.get(f"{kind}.yaml")) is not None:

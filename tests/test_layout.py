@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from pakru.compiled import cache_path
 from tests.conftest import DATA_FACTS, Invoke
 
 Deny = Callable[[Path], Callable[[], None]]
@@ -207,3 +208,37 @@ def test_a_store_reached_through_a_link_is_read(
     (tmp_path / "linked").symlink_to(store)
     result = invoke("check", facts=tmp_path / "linked")
     assert result.exit_code == 0, result.output
+
+
+# --- folders that are not stores -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("folder", ["empty", "other files", "/"])
+@pytest.mark.parametrize("args", [("check",), ("events",), ("trade", "2023-24")], ids=" ".join)
+def test_a_folder_that_is_not_a_store_is_a_usage_error(
+    invoke: Invoke, tmp_path: Path, folder: str, args: tuple[str, ...]
+) -> None:
+    root = tmp_path / folder
+    if folder == "other files":
+        root.mkdir()
+        (root / "notes.yaml").write_text("- id: x\n", encoding="utf-8")
+        (root / "README.md").write_text("Not a store.\n", encoding="utf-8")
+        (root / "sub").mkdir()
+    elif folder == "empty":
+        root.mkdir()
+    result = invoke(*args, facts=root)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"pakru: --facts: {str(root)!r} is not a fact store: a store holds at least one of "
+        "sources.yaml, actors.yaml, events.yaml, agreements.yaml, figures.yaml, topics.yaml, or "
+        "a folder named as one of them without .yaml (such as events/) holding *.yaml files\n"
+    )
+    assert not cache_path(root).exists()  # and nothing was compiled for it
+
+
+def test_a_store_of_one_empty_kind_folder_is_a_store(invoke: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "facts" / "events").mkdir(parents=True)
+    result = invoke("events", "-f", "json", facts=tmp_path / "facts")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "[]"
