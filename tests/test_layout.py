@@ -165,6 +165,15 @@ def test_an_unreadable_folder_is_a_problem_with_its_path(
     assert invoke("events", facts=store).exit_code == 0
 
 
+def test_an_unreadable_store_folder_is_a_usage_error(
+    invoke: Invoke, store: Path, deny: Deny
+) -> None:
+    deny(store)
+    result = invoke("events", facts=store)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == f"pakru: --facts: cannot read {str(store)!r}: Permission denied\n"
+
+
 # --- links out of the store ----------------------------------------------------------------------
 
 
