@@ -42,7 +42,7 @@ class Tables(NamedTuple):
     """One file's rows for each table of the compiled store, ready to insert (records without
     their rowid; the full-text index's columns by the index of their record)."""
 
-    file: tuple[str, str, int, int, int]
+    file: tuple[str, str, int | None, int | None, int]
     problems: list[tuple[str, int | None, str, str]]
     ids: list[tuple[str, int, str, str | None, str, int | None, int]]
     records: list[tuple[Any, ...]]
@@ -153,7 +153,9 @@ def read_one(file: StoreFile, only_check: bool = False, quotes: bool = False) ->
 
     result = read_file(file)
     name = file.name
-    size, mtime = file.fingerprint
+    # A file that could not be read keeps no fingerprint, so that it is read again next time: a
+    # file made readable again (chmod) keeps its size and modification time.
+    size, mtime = file.fingerprint if result.readable else (None, None)
     kept = Kept([], [], [], Counter())
     tables = Tables(
         (name, file.kind, size, mtime, int(result.readable)),
@@ -262,16 +264,20 @@ class Builder:
         valid = (
             not store_problems and not db.execute("SELECT 1 FROM file_problems LIMIT 1").fetchone()
         )
-        self._set_meta(valid, files)
+        unread = db.execute("SELECT 1 FROM files WHERE readable = 0 LIMIT 1").fetchone()
+        self._set_meta(valid, None if unread else files)
         return kept
 
-    def _set_meta(self, valid: bool, files: Sequence[StoreFile]) -> None:
+    def _set_meta(self, valid: bool, files: Sequence[StoreFile] | None) -> None:
+        """`files`: None when some could not be read: no list of files reads "unread", so the next
+        reader updates the store, and reads them again."""
         values = {
             "format": FORMAT,
             "root": str(self.root.resolve()),
             "valid": "1" if valid else "0",
             "complete": "1",
-            "files": fingerprints(files),  # what a reader compares the store's files with
+            # what a reader compares the store's files with
+            "files": "unread" if files is None else fingerprints(files),
         }
         self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
 

@@ -160,6 +160,9 @@ _NODE_WORDS = {
 }
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+# The deepest a value may stand in an item: the deepest field goes 5 levels (roles[0].sources[0].
+# quote); far deeper nesting (`[[[[…]]]]`) would exhaust Python's stack while it is built.
+_MAX_DEPTH = 16
 
 
 class _Builder:
@@ -187,6 +190,10 @@ class _Builder:
     def build(self, node: yaml.Node, path: Location, lines: dict[Location, int]) -> Any:
         line = node.start_mark.line + 1
         lines[path] = line
+        if len(path) > _MAX_DEPTH:  # named by the item's field it is in: the full path is long
+            message = f"nested more than {_MAX_DEPTH} levels deep; no field of a store goes so deep"
+            self._problem(line, path[:1], message)
+            return None
         tag = node.tag
         scalar = isinstance(node, yaml.ScalarNode)
         if tag == _STR and scalar:
@@ -335,6 +342,10 @@ class FileResult:
 def read_file(file: StoreFile) -> FileResult:
     """Parse and validate one file, record by record."""
     result = FileResult(file)
+    if file.refused is not None:  # found, but not to be read (see `pakru.layout`)
+        result.problems.append(Problem(file.name, None, "", file.refused))
+        result.readable = False
+        return result
     entries = _read_file(file.kind, file.path, file.name, result.problems)
     if entries is None:
         result.readable = False

@@ -184,6 +184,38 @@ def test_terminal_escapes_in_a_store_are_refused_with_their_place(
     assert query.exit_code == 1 and "pakru check" in query.stderr
 
 
+def _nested(depth: int, form: str) -> str:
+    if form == "lists":
+        return "[" * depth + "]" * depth
+    if form == "mappings":
+        return "{a: " * depth + "x" + "}" * depth
+    return "\n    " + "- " * depth + "x"  # block style: a list in a list …, on the next line
+
+
+@pytest.mark.parametrize("form", ["lists", "mappings", "block"])
+@pytest.mark.parametrize("depth", [500, 990])
+def test_deep_nesting_is_a_problem_with_its_place(
+    invoke: Invoke, store: Path, depth: int, form: str
+) -> None:
+    """Deeper than Python's stack goes, not so deep that YAML's own limit (1,000) speaks first."""
+    events = store / "events.yaml"
+    text = events.read_text(encoding="utf-8")
+    nested = _nested(depth, form)
+    events.write_text(text.replace("title: Steel talks in Moscow", f"title: {nested}"), "utf-8")
+    result = invoke("check", facts=store)
+    assert result.exit_code == 1, result.output
+    line = 15 if form == "block" else 14
+    assert result.stdout.splitlines()[0] == (
+        f"facts/events.yaml:{line}: events[1].title: nested more than 16 levels deep; "
+        "no field of a store goes so deep"
+    )
+    for args in (("events",), ("trade", "2023-24"), ("search", "steel")):
+        answer = invoke(*args, facts=store)
+        assert answer.exit_code == 1, answer.output
+        assert "nested more than 16 levels deep" in answer.stderr
+        assert len(answer.stderr.strip().splitlines()) == 1
+
+
 def test_a_store_given_with_facts_is_never_written(invoke: Invoke, store: Path) -> None:
     before = sorted(str(p.relative_to(store)) for p in store.rglob("*"))
     for path in [store, *store.rglob("*")]:
