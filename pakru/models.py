@@ -19,10 +19,12 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from pakru import records
 from pakru.errors import PeriodError
@@ -57,6 +59,14 @@ def _printable(text: str) -> str:
             "a store holds plain text only"
         )
     return text
+
+
+def _field_error(field: str, message: str, value: object) -> ValidationError:
+    """A problem a model validator finds in one field, reported at that field (and its line)."""
+    error = PydanticCustomError("value_error", message)
+    return ValidationError.from_exception_data(
+        "field", [InitErrorDetails(type=error, loc=(field,), input=value)]
+    )
 
 
 def _one_of(values: tuple[str, ...]) -> AfterValidator:
@@ -280,6 +290,18 @@ class Figure(Record):
         if metric == "count" and value != value.to_integral_value():
             raise ValueError(f"a count must be a whole number, not {value}")
         return value
+
+    @model_validator(mode="after")
+    def _value_fits_unit(self) -> Figure:
+        # After the fields, as the bound depends on the unit, which comes after the value; the
+        # problem is still the value's, at its line. copy_abs(): abs() can overflow (1e99999999).
+        largest = records.LARGEST_OF_UNIT[self.unit]
+        if self.value.copy_abs() > largest:
+            message = (
+                f"{self.value:.3g} is beyond any real figure in {self.unit} (at most {largest:,})"
+            )
+            raise _field_error("value", message, self.value)
+        return self
 
     @field_validator("unit")
     @classmethod

@@ -349,7 +349,7 @@ def test_figure_value_round_trips_exactly_through_json(value):
     assert again == figure
 
 
-@given(st.integers(min_value=0, max_value=10**18))
+@given(st.integers(min_value=0, max_value=10**15))  # the most a figure in USD may be
 def test_whole_figure_values_round_trip_exactly_through_json(value):
     figure = Figure.model_validate(FIGURE | {"value": value})
 
