@@ -6,7 +6,6 @@ record, or an id is unique, needs the whole store and is checked in `pakru.load`
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
@@ -46,21 +45,6 @@ def _amount_to_json(value: Decimal) -> int | str:
     return int(value) if value == value.to_integral_value() else format(value, "f")
 
 
-# Control characters (terminal escapes, carriage returns, bells) have no place in a citable text
-# and could restyle or hide what a terminal shows; line breaks and tabs are allowed.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _printable(text: str) -> str:
-    found = _CONTROL.search(text)
-    if found:
-        raise ValueError(
-            f"control character {found.group()!r} at position {found.start()}; "
-            "a store holds plain text only"
-        )
-    return text
-
-
 def _field_error(field: str, message: str, value: object) -> ValidationError:
     """A problem a model validator finds in one field, reported at that field (and its line)."""
     error = PydanticCustomError("value_error", message)
@@ -85,7 +69,9 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN)]
 # Strict, so YAML's `no` (a bool) or `007` (an int) is an error rather than a silently changed text.
-Text = Annotated[str, StringConstraints(strict=True, pattern=r"\S"), AfterValidator(_printable)]
+# What no text may hold (control and bidi characters), or how long it may be, is refused for every
+# field at once, as the store is read (`pakru.load`).
+Text = Annotated[str, StringConstraints(strict=True, pattern=r"\S")]
 FileName = Annotated[str, StringConstraints(strict=True, pattern=r"^[^/\\.][^/\\]*$")]
 PeriodValue = Annotated[
     Period, PlainValidator(_period), PlainSerializer(str, return_type=str, when_used="json")
