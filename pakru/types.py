@@ -301,10 +301,9 @@ def date_window(since: str | None, until: str | None) -> Period | None:
 
 
 # A number as the store may write it in a string: digits, grouped in threes by ',' or '_' or not
-# at all (so a decimal comma, '1,5', is never read as 15), a decimal point, an exponent.
-_AMOUNT = re.compile(
-    r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:_\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?"
-)
+# at all (so a decimal comma, '1,5', is never read as 15), a decimal point, an exponent. Compiled
+# on first use (re caches it), not on every start: only reading a store needs it.
+_AMOUNT = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:_\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?"
 # Bounds no real figure comes near, which keep every amount cheap to print and short to quote in a
 # message; how large a figure may be depends on its unit (`pakru.records.LARGEST_OF_UNIT`).
 MOST_DECIMAL_PLACES = 6
@@ -327,7 +326,7 @@ def parse_amount(value: object) -> Decimal:
         amount = Decimal(value)
     elif isinstance(value, str):
         text = value.strip()
-        if not _AMOUNT.fullmatch(text):
+        if not re.fullmatch(_AMOUNT, text):
             raise ValueError(_not_an_amount(value, text))
         try:
             amount = Decimal(text.replace(",", "").replace("_", ""))
@@ -355,12 +354,12 @@ def _not_an_amount(value: str, text: str) -> str:
     """Why a string is not an amount, with the form that was probably meant."""
     if text.lower().lstrip("+-") in ("nan", "snan", "inf", "infinity"):
         return f"{shown(value)} is not a finite number"
-    if _AMOUNT.fullmatch(text.replace(",", ".", 1)) and text.count(",") == 1:
+    if re.fullmatch(_AMOUNT, text.replace(",", ".", 1)) and text.count(",") == 1:
         return (
             f"{shown(value)}: a comma groups thousands (1,500); write a decimal with a point, "
             "e.g. '1.5'"
         )
-    if "," in text and _AMOUNT.fullmatch(text.replace(",", "")):
+    if "," in text and re.fullmatch(_AMOUNT, text.replace(",", "")):
         return f"{shown(value)}: commas must group digits in threes, e.g. '12,345,678'"
     return f"{shown(value)} is not a number; write one such as '1500000', '1,500,000' or '38.6'"
 

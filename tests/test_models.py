@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from pakru import records
 from pakru.models import Actor, Agreement, Citation, Event, Figure, Source, Topic
 from pakru.types import Period
 
@@ -412,3 +413,7 @@ def test_plain_records_have_the_fields_of_the_models_in_the_same_order() -> None
         assert model.record_type == plain.record_type, name
     assert tuple(models.Citation.model_fields) == records.Citation._fields
     assert tuple(models.Role.model_fields) == records.Role._fields
+
+
+def test_every_unit_has_a_largest_value():
+    assert set(records.LARGEST_OF_UNIT) == set(records.UNITS)
