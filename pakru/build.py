@@ -31,7 +31,7 @@ from pakru.compiled import (
     search_span,
     unpack,
 )
-from pakru.errors import Problem
+from pakru.errors import Problem, shown
 from pakru.layout import StoreFile, fingerprints, stray_files
 from pakru.records import Figure, Record
 from pakru.search import index_columns
@@ -454,7 +454,7 @@ class Builder:
         )
         for file, line, kind, position, record_id, first_file, first_line in duplicates:
             where = f"{first_file}:{first_line}"
-            message = f"duplicate id {record_id!r} (first at {where})"
+            message = f"duplicate id {shown(record_id)} (first at {where})"
             problems.append(Problem(file, line, f"{kind}[{position}].id", message))
         unreadable = {kind for (kind,) in db.execute("SELECT kind FROM files WHERE readable = 0")}
         dangling = db.execute(
@@ -486,13 +486,13 @@ class Builder:
         for file, line, field, target, wanted, found, subkind in dangling:
             if found == wanted:
                 if field.endswith(".country") and subkind != "country":
-                    problems.append(Problem(file, line, field, f"{target!r} is not a country"))
+                    problems.append(Problem(file, line, field, f"{shown(target)} is not a country"))
                 continue
             if found is None and wanted in unreadable:
                 continue  # it may be in the file that could not be read: no false alarm
             what = wanted.removesuffix("s")
             hint = f"; it is a {found.removesuffix('s')}" if found else ""
-            problems.append(Problem(file, line, field, f"no {what} with id {target!r}{hint}"))
+            problems.append(Problem(file, line, field, f"no {what} with id {shown(target)}{hint}"))
         late = db.execute(
             """
             SELECT p.file, p.line, p.field, p.notation, MAX(s.last)

@@ -7,6 +7,8 @@ record that does not validate, or a file that cannot be read, is a `Problem`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from pakru import records
-from pakru.errors import Problem
+from pakru.errors import Problem, shown
 from pakru.layout import StoreFile
 from pakru.models import (
     Actor,
@@ -48,6 +50,21 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
 
 Location = tuple[str | int, ...]
+
+# Limits no honest store comes near (its longest text is about 500 characters, its largest file
+# about 60 kB), so that a crafted or runaway value cannot make every search take minutes.
+MOST_CHARACTERS = 50_000  # in one text
+MOST_FILE_BYTES = 10 * 2**20
+# What no text of a store may hold, in any field: control characters (terminal escapes, carriage
+# returns, bells), which could restyle or hide what a terminal shows, and Unicode's bidi
+# embeddings, overrides and isolates, which reorder a line as it is shown, in a CSV or JSON answer
+# as much as in a table. Refusing them here, where every text of every file is built, decides it
+# once for every field and every output. Line breaks and tabs are text.
+_REFUSED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# An int as people write it, its digits grouped in threes by '_' or not at all; YAML 1.1 also
+# reads 010 as 8, 0x10 as 16, 1_5 as 15 and 1:30 as 90.
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:_[0-9]{3})+)")
+_MOST_DIGITS = 30  # more than any number a store holds (a figure is at most 10^15)
 
 
 @dataclass
@@ -83,7 +100,12 @@ def _field_name(kind: str, location: Location) -> str:
     """`events[3].sources[0].quote` for the location (3, "sources", 0, "quote") in events."""
     text = kind
     for part in location:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif str(part).isprintable() and len(str(part)) <= 60:
+            text += f".{part}"
+        else:  # a key no field has, holding what must not reach a terminal, or very long
+            text += f"[{shown(part)}]"
     return text
 
 
@@ -91,9 +113,16 @@ def _read_file(kind: str, path: str, name: str, problems: list[Problem]) -> list
     """The items of one file, or None when the file cannot be read as a list of items."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(MOST_FILE_BYTES + 1)  # no further: the file is refused anyway
     except OSError as error:
         problems.append(Problem(name, None, "", f"cannot read the file: {error.strerror or error}"))
+        return None
+    if len(data) > MOST_FILE_BYTES:
+        message = (
+            f"larger than {MOST_FILE_BYTES // 2**20} MB, which no store file needs; split it "
+            f"into several files in a folder {kind}/"
+        )
+        problems.append(Problem(name, None, "", message))
         return None
     try:
         text = data.decode("utf-8")
@@ -118,8 +147,13 @@ def _read_file(kind: str, path: str, name: str, problems: list[Problem]) -> list
             )
         )
         return None
+    except yaml.reader.ReaderError as error:  # a character YAML refuses anywhere, e.g. NUL
+        line = text.count("\n", 0, error.position) + 1
+        message = f"{_character(chr(error.character))} is not allowed in a store"
+        problems.append(Problem(name, line, "", message))
+        return None
     except yaml.YAMLError as error:
-        problems.append(Problem(name, None, "", f"invalid YAML: {error}"))
+        problems.append(Problem(name, None, "", f"invalid YAML: {' '.join(str(error).split())}"))
         return None
     finally:
         loader.dispose()
@@ -159,6 +193,7 @@ _NODE_WORDS = {
     yaml.MappingNode: "a mapping",
 }
 _MAP = "tag:yaml.org,2002:map"
+_INT = "tag:yaml.org,2002:int"
 _SEQ = "tag:yaml.org,2002:seq"
 # The deepest a value may stand in an item: the deepest field goes 5 levels (roles[0].sources[0].
 # quote); far deeper nesting (`[[[[…]]]]`) would exhaust Python's stack while it is built.
@@ -197,7 +232,7 @@ class _Builder:
         tag = node.tag
         scalar = isinstance(node, yaml.ScalarNode)
         if tag == _STR and scalar:
-            return node.value
+            return self._text(node.value, line, path)
         if tag == _MAP and isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, lines)
         if tag == _SEQ and isinstance(node, yaml.SequenceNode):
@@ -211,15 +246,31 @@ class _Builder:
                 self.problems.append(_tag_problem(node, self.name))
                 self.ok = False
             return None
+        misread = _misread_int(node) if isinstance(node, yaml.ScalarNode) and tag == _INT else None
+        if misread:
+            self._problem(line, path, misread)
+            return None
         try:
             return builder(node)  # type: ignore[arg-type]
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
-            # YAML read a value as a date, number or boolean that cannot exist (2024-02-30).
-            what = tag.rsplit(":", 1)[-1]
-            self._problem(
-                line, path, f"{node.value!r} is not a valid {what}; quote it if it is text"
-            )
+            self._problem(line, path, _unbuilt(node))
             return None
+
+    def _text(self, text: str, line: int, path: Location) -> str | None:
+        """A text of the store, or None (and a problem) when it holds what no store may."""
+        if len(text) > MOST_CHARACTERS:
+            message = (
+                f"a text of {len(text):,} characters; a store holds at most {MOST_CHARACTERS:,} "
+                "in one field"
+            )
+            self._problem(line, path, message)
+            return None
+        found = _REFUSED.search(text)
+        if found:
+            where = f"at position {found.start()}; a store holds plain text only"
+            self._problem(line, path, f"{_character(found.group())} {where}")
+            return None
+        return text
 
     def _mapping(
         self, node: yaml.MappingNode, path: Location, lines: dict[Location, int]
@@ -243,9 +294,65 @@ class _Builder:
         self.ok = False
 
 
+def _misread_int(node: yaml.ScalarNode) -> str | None:
+    """Why an unquoted whole number cannot be taken as written, or None when it can."""
+    text = node.value
+    if _PLAIN_INT.fullmatch(text):
+        digits = len(text.lstrip("+-").replace("_", ""))
+        return (
+            None
+            if digits <= _MOST_DIGITS
+            else f"a number of {digits:,} digits is beyond any value a store holds"
+        )
+    try:  # octal, hex, base 60, or '_' out of place: YAML reads another number than it shows
+        read = _SCALAR_BUILDERS[_INT](node) if len(text) <= _MOST_DIGITS else "another number"
+    except ValueError:
+        return None  # not a number at all (`!!int soon`): said where it fails to build
+    return (
+        f"{shown(text)} is read by YAML as {read}; write the number in plain digits, "
+        "or quote it if it is text"
+    )
+
+
+def _unbuilt(node: yaml.Node) -> str:
+    """Why YAML cannot build a value, with advice that fits how it came to have its type."""
+    what = _TYPE_WORDS.get(node.tag, node.tag)
+    implicit = (True, False)  # how YAML would type it untagged and unquoted
+    if _RESOLVER.resolve(yaml.ScalarNode, node.value, implicit) != node.tag:  # type: ignore[no-untyped-call]
+        # Tagged by hand (`!!int soon`): quoting would not help, the tag decides.
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        return f"{shown(node.value)} is not {what}, as its tag {tag} says"
+    # Typed by YAML from how it looks (2024-02-30): a slip in a date, or text that looks like one.
+    return f"{shown(node.value)} is not {what}; correct it, or quote it if it is text"
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_TYPE_WORDS = {
+    f"tag:yaml.org,2002:{name}": word
+    for name, word in (
+        ("int", "a whole number"),
+        ("float", "a number"),
+        ("bool", "true or false"),
+        ("null", "null"),
+        ("timestamp", "a real date"),
+    )
+}
+
+
+def _character(character: str) -> str:
+    """A character named so it can be found, whatever it does to a terminal: 'U+202E (RIGHT-TO-
+    LEFT OVERRIDE)'."""
+    kind = "bidi control" if unicodedata.bidirectional(character) in _BIDI_CLASSES else "control"
+    name = unicodedata.name(character, "")
+    return f"{kind} character U+{ord(character):04X}" + (f" ({name})" if name else "")
+
+
+_BIDI_CLASSES = ("LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI")
+
+
 def _tag_problem(node: yaml.Node, name: str) -> Problem:
     line = node.start_mark.line + 1
-    return Problem(name, line, "", f"YAML tag {node.tag!r} is not allowed in a store")
+    return Problem(name, line, "", f"YAML tag {shown(node.tag)} is not allowed in a store")
 
 
 def _refuse_anchors(text: str, name: str, problems: list[Problem]) -> bool:
@@ -434,14 +541,16 @@ def _content_problems(entry: _Entry, record: records.Record) -> Iterator[Problem
         record.stated in c.text for c in record.sources
     ):
         yield entry.problem(
-            ("stated",), f"{record.stated!r} does not occur in any of its citations"
+            ("stated",), f"{shown(record.stated)} does not occur in any of its citations"
         )
     if isinstance(record, records.Actor):
         texts = [c.text for c in record.sources]
         for i, name in enumerate(record.names):
             if not any(name in text for text in texts):
                 location: Location = ("name",) if i == 0 else ("aliases", i - 1)
-                yield entry.problem(location, f"{name!r} does not occur in any of its citations")
+                yield entry.problem(
+                    location, f"{shown(name)} does not occur in any of its citations"
+                )
     for i, earlier in enumerate(getattr(record, "supersedes", ())):
         if earlier == getattr(record, "id", None):
             yield entry.problem(("supersedes", i), "a record cannot supersede itself")
@@ -482,7 +591,7 @@ def check_quotes(
             continue
         if citation.source in textless:
             message = (
-                f"a quote needs a source whose text is kept, and {citation.source!r} has no "
+                f"a quote needs a source whose text is kept, and {shown(citation.source)} has no "
                 "text_file; cite it with `says`, in the store's own words"
             )
             problems.append(Problem(file, line, field_name, message))
@@ -504,13 +613,15 @@ def _source_text(
     path = (folder / source.text_file).resolve()
     if path.parent != folder or not path.is_file():
         problems.append(
-            row.problem(("text_file",), f"no file {source.text_file!r} in {sources_dir}")
+            row.problem(("text_file",), f"no file {shown(source.text_file)} in {sources_dir}")
         )
         return None
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        problems.append(row.problem(("text_file",), f"cannot read {source.text_file!r}: {error}"))
+        problems.append(
+            row.problem(("text_file",), f"cannot read {shown(source.text_file)}: {error}")
+        )
         return None
 
 

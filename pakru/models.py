@@ -6,7 +6,6 @@ record, or an id is unique, needs the whole store and is checked in `pakru.load`
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
@@ -19,10 +18,12 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from pakru import records
 from pakru.errors import PeriodError
@@ -44,19 +45,12 @@ def _amount_to_json(value: Decimal) -> int | str:
     return int(value) if value == value.to_integral_value() else format(value, "f")
 
 
-# Control characters (terminal escapes, carriage returns, bells) have no place in a citable text
-# and could restyle or hide what a terminal shows; line breaks and tabs are allowed.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _printable(text: str) -> str:
-    found = _CONTROL.search(text)
-    if found:
-        raise ValueError(
-            f"control character {found.group()!r} at position {found.start()}; "
-            "a store holds plain text only"
-        )
-    return text
+def _field_error(field: str, message: str, value: object) -> ValidationError:
+    """A problem a model validator finds in one field, reported at that field (and its line)."""
+    error = PydanticCustomError("value_error", message)
+    return ValidationError.from_exception_data(
+        "field", [InitErrorDetails(type=error, loc=(field,), input=value)]
+    )
 
 
 def _one_of(values: tuple[str, ...]) -> AfterValidator:
@@ -75,7 +69,9 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN)]
 # Strict, so YAML's `no` (a bool) or `007` (an int) is an error rather than a silently changed text.
-Text = Annotated[str, StringConstraints(strict=True, pattern=r"\S"), AfterValidator(_printable)]
+# What no text may hold (control and bidi characters), or how long it may be, is refused for every
+# field at once, as the store is read (`pakru.load`).
+Text = Annotated[str, StringConstraints(strict=True, pattern=r"\S")]
 FileName = Annotated[str, StringConstraints(strict=True, pattern=r"^[^/\\.][^/\\]*$")]
 PeriodValue = Annotated[
     Period, PlainValidator(_period), PlainSerializer(str, return_type=str, when_used="json")
@@ -280,6 +276,18 @@ class Figure(Record):
         if metric == "count" and value != value.to_integral_value():
             raise ValueError(f"a count must be a whole number, not {value}")
         return value
+
+    @model_validator(mode="after")
+    def _value_fits_unit(self) -> Figure:
+        # After the fields, as the bound depends on the unit, which comes after the value; the
+        # problem is still the value's, at its line. copy_abs(): abs() can overflow (1e99999999).
+        largest = records.LARGEST_OF_UNIT[self.unit]
+        if self.value.copy_abs() > largest:
+            message = (
+                f"{self.value:.3g} is beyond any real figure in {self.unit} (at most {largest:,})"
+            )
+            raise _field_error("value", message, self.value)
+        return self
 
     @field_validator("unit")
     @classmethod

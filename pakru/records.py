@@ -72,6 +72,19 @@ UNITS_OF_METRIC: dict[str, tuple[str, ...]] = {
 }
 METRICS = tuple(UNITS_OF_METRIC)
 UNITS = tuple(dict.fromkeys(unit for units in UNITS_OF_METRIC.values() for unit in units))
+# The largest size a figure may have in each unit: far beyond any real figure (the world's yearly
+# output is about $10^14, its steel about 2 × 10^9 tonnes), so only a slip or a crafted store
+# reaches it, and every stored amount stays cheap to print and to add up.
+LARGEST_OF_UNIT: dict[str, int] = {
+    "USD": 10**15,
+    "percent": 10**6,
+    "tonnes": 10**13,
+    "MW": 10**8,
+    "cubic metres": 10**15,
+    "barrels": 10**13,
+    "km": 10**6,
+    "count": 10**12,
+}
 
 TRADE_METRICS = ("trade_total", "exports", "imports", "trade_growth")
 # What pakru derives about trade: the balance and shares besides the reported metrics.

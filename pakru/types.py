@@ -300,10 +300,21 @@ def date_window(since: str | None, until: str | None) -> Period | None:
     return _interval(start, end, f"{since or OPEN}/{until or OPEN}", "/")
 
 
+# A number as the store may write it in a string: digits, grouped in threes by ',' or '_' or not
+# at all (so a decimal comma, '1,5', is never read as 15), a decimal point, an exponent. Compiled
+# on first use (re caches it), not on every start: only reading a store needs it.
+_AMOUNT = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:_\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?"
+# Bounds no real figure comes near, which keep every amount cheap to print and short to quote in a
+# message; how large a figure may be depends on its unit (`pakru.records.LARGEST_OF_UNIT`).
+MOST_DECIMAL_PLACES = 6
+MOST_DIGITS = 30
+
+
 def parse_amount(value: object) -> Decimal:
     """An exact amount from YAML: an int, or a decimal written as a string.
 
     Floats are refused because YAML's 1.81e9 or 0.1 would carry binary rounding into a figure.
+    How large an amount may be depends on its unit, which `pakru.models.Figure` checks.
     """
     if isinstance(value, bool):
         raise ValueError("a number is needed, not true/false")
@@ -314,15 +325,43 @@ def parse_amount(value: object) -> Decimal:
     elif isinstance(value, int):
         amount = Decimal(value)
     elif isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(_AMOUNT, text):
+            raise ValueError(_not_an_amount(value, text))
         try:
-            amount = Decimal(value.replace(",", "").replace("_", "").strip())
-        except InvalidOperation:
-            raise ValueError(f"{shown(value)} is not a number") from None
+            amount = Decimal(text.replace(",", "").replace("_", ""))
+        except InvalidOperation:  # an exponent beyond what Decimal can hold
+            raise ValueError(f"{shown(value)} is beyond any figure") from None
     else:
         raise ValueError(f"{shown(value)} is not a number")
     if not amount.is_finite():
         raise ValueError(f"{shown(value)} is not a finite number")
+    _, digits, exponent = amount.as_tuple()
+    assert isinstance(exponent, int)  # a finite amount's exponent is a number
+    if len(digits) > MOST_DIGITS:
+        raise ValueError(f"{shown(value)}: {len(digits):,} digits, more than any figure has")
+    # Counted from the digits: rounding would fail on an exponent like 1e-99999999.
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if -exponent - trailing_zeros > MOST_DECIMAL_PLACES and any(digits):
+        raise ValueError(
+            f"{shown(value)} has more than {MOST_DECIMAL_PLACES} decimal places; "
+            "no figure is stated so finely"
+        )
     return amount
+
+
+def _not_an_amount(value: str, text: str) -> str:
+    """Why a string is not an amount, with the form that was probably meant."""
+    if text.lower().lstrip("+-") in ("nan", "snan", "inf", "infinity"):
+        return f"{shown(value)} is not a finite number"
+    if re.fullmatch(_AMOUNT, text.replace(",", ".", 1)) and text.count(",") == 1:
+        return (
+            f"{shown(value)}: a comma groups thousands (1,500); write a decimal with a point, "
+            "e.g. '1.5'"
+        )
+    if "," in text and re.fullmatch(_AMOUNT, text.replace(",", "")):
+        return f"{shown(value)}: commas must group digits in threes, e.g. '12,345,678'"
+    return f"{shown(value)} is not a number; write one such as '1500000', '1,500,000' or '38.6'"
 
 
 # --- amounts as people read them ---

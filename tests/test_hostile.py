@@ -7,6 +7,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -246,6 +247,77 @@ def test_a_text_file_outside_the_sources_folder_is_never_read(
     result = invoke("check", "--sources-dir", str(DATA_FACTS.parent / "sources"), facts=store)
     assert result.exit_code == 1
     assert "sources[0].text_file" in result.stdout
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+ANSWERS = [("events",), ("trade", "2023-24"), ("figures",), ("search", "steel"), ("timeline",)]
+
+
+@pytest.mark.parametrize("value", ["'1e4301'", "'1e99999999'", "'1,5'"])
+def test_a_value_no_figure_can_have_is_refused_by_check_and_by_every_answer_fast(
+    invoke: Invoke, store: Path, value: str
+) -> None:
+    """'1e4301' was an internal error in every answer, '1e99999999' a build of minutes, and '1,5'
+    a figure of 15 that `check` called OK."""
+    replace_in(store / "figures.yaml", "value: 1500000000", f"value: {value}")
+    started = time.monotonic()
+    result = invoke("check", facts=store)
+    assert result.exit_code == 1, result.output
+    assert "facts/figures.yaml:4: figures[0].value: " in result.stdout
+    for args in ANSWERS:
+        answer = invoke(*args, facts=store)
+        assert answer.exit_code == 1, answer.output
+        assert_handled(answer, value)
+        assert "figures.yaml:4: figures[0].value" in answer.stderr
+    assert time.monotonic() - started < 30
+
+
+def test_escapes_in_a_text_file_name_never_reach_the_terminal(invoke: Invoke, store: Path) -> None:
+    replace_in(
+        store / "sources.yaml", "text_file: gazette.txt", 'text_file: "\\e[2J\\e]0;x\\agazette.txt"'
+    )
+    result = invoke("check", facts=store)
+    assert result.exit_code == 1
+    assert "facts/sources.yaml:8: sources[0].text_file: control character U+001B" in result.stdout
+    shown = invoke("show", "gazette-2025-03-14", "-f", "csv", facts=store)
+    assert shown.exit_code == 1 and "pakru check" in shown.stderr
+    assert "\x1b" not in result.output + shown.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "table", "markdown"])
+def test_a_bidi_override_is_refused_so_no_format_writes_it(
+    invoke: Invoke, store: Path, fmt: str
+) -> None:
+    replace_in(store / "events.yaml", "title: Steel talks in Moscow", 'title: "Steel \\u202etalks"')
+    result = invoke("check", facts=store)
+    assert result.exit_code == 1
+    assert (
+        "facts/events.yaml:14: events[1].title: bidi control character U+202E "
+        "(RIGHT-TO-LEFT OVERRIDE) at position 6" in result.stdout
+    )
+    answer = invoke("events", "-f", fmt, facts=store)
+    assert answer.exit_code == 1 and "pakru check" in answer.stderr
+    assert "\u202e" not in result.output + answer.output
+
+
+def test_a_text_past_the_store_limit_is_refused_before_search_reads_it(
+    invoke: Invoke, store: Path
+) -> None:
+    """A 200 MB string made `search` take minutes and 15 GB; a store refuses texts that long."""
+    replace_in(
+        store / "events.yaml", "title: Steel talks in Moscow", "title: " + "steel " * 20_000 + "."
+    )
+    started = time.monotonic()
+    result = invoke("search", "steel", facts=store)
+    assert result.exit_code == 1, result.output
+    assert_handled(result, "long")
+    assert "events[1].title: a text of 120,001 characters" in result.stderr
+    assert time.monotonic() - started < 10
 
 
 @pytest.mark.skipif(not Path("/proc/self").exists(), reason="needs a folder no one can write in")

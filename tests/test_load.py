@@ -1099,3 +1099,149 @@ def test_store_files_come_in_the_order_of_their_paths_parts(tmp_path):
         "facts/events/b.yaml",
     ]
     assert {f.kind for f in files} == {"events"} and problems == []
+
+
+# --- what a store may not hold: numbers, characters, sizes -----------------------------------
+
+
+def figure_value(written: str) -> str:
+    return FIGURES.replace("value: 1810000000", f"value: {written}")
+
+
+def test_a_decimal_comma_is_a_problem_not_a_tenfold_value(tmp_path):
+    problem = only_problem(write_store(tmp_path, figures=figure_value("'1,5'")))
+
+    assert str(problem) == (
+        "facts/figures.yaml:4: figures[0].value: '1,5': a comma groups thousands (1,500); "
+        "write a decimal with a point, e.g. '1.5'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "read"), [("1_5", "15"), ("010", "8"), ("0x10", "16"), ("1:30", "90")]
+)
+def test_an_unquoted_number_yaml_reads_as_another_is_a_problem(tmp_path, written, read):
+    problem = only_problem(write_store(tmp_path, figures=figure_value(written)))
+
+    assert (problem.line, problem.field) == (4, "figures[0].value")
+    assert problem.message.startswith(f"{written!r} is read by YAML as {read}; write the number")
+
+
+def test_thousands_grouped_by_underscores_are_the_number_they_show(tmp_path):
+    assert problems_of(write_store(tmp_path, figures=figure_value("1_810_000_000"))) == []
+
+
+@pytest.mark.parametrize("written", ["'1e4301'", "'1e99999999'", "'2,000,000,000,000,000'"])
+def test_a_value_beyond_any_figure_of_its_unit_is_a_problem(tmp_path, written):
+    problem = only_problem(write_store(tmp_path, figures=figure_value(written)))
+
+    assert (problem.file, problem.line, problem.field) == (
+        "facts/figures.yaml",
+        4,
+        "figures[0].value",
+    )
+    assert "is beyond any real figure in USD (at most 1,000,000,000,000,000)" in problem.message
+
+
+def test_the_bound_of_a_value_is_its_units(tmp_path):
+    growth = figure_value("2000000").replace("metric: trade_total", "metric: trade_growth")
+    problem = only_problem(
+        write_store(tmp_path, figures=growth.replace("unit: USD", "unit: percent"))
+    )
+
+    assert problem.field == "figures[0].value"
+    assert "beyond any real figure in percent (at most 1,000,000)" in problem.message
+
+
+@pytest.mark.parametrize(
+    "written", ["9" * 5000, "'" + "9" * 40_000 + "'", "'-" + "9" * 40_000 + "'"]
+)
+def test_a_number_of_thousands_of_digits_is_one_short_line(tmp_path, written):
+    problem = only_problem(write_store(tmp_path, figures=figure_value(written)))
+
+    assert (problem.line, problem.field) == (4, "figures[0].value")
+    assert "digits" in problem.message and len(str(problem)) < 200
+
+
+def test_a_nul_byte_is_one_line_with_its_line_number(tmp_path):
+    events = EVENTS.replace("title: Visit to Karachi", "title: Visit\x00 to Karachi")
+    problem = only_problem(write_store(tmp_path, events=events))
+
+    assert str(problem) == (
+        "facts/events.yaml:13: control character U+0000 is not allowed in a store"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "advice"),
+    [
+        ("2024-02-30", "'2024-02-30' is not a real date; correct it, or quote it if it is text"),
+        ("!!int soon", "'soon' is not a whole number, as its tag !!int says"),
+        ("!!bool maybe", "'maybe' is not true or false, as its tag !!bool says"),
+    ],
+)
+def test_the_advice_to_quote_is_given_only_where_quoting_helps(tmp_path, written, advice):
+    """A date typed by YAML is text when quoted; a tag decides the type however it is quoted."""
+    events = EVENTS.replace("title: Visit to Karachi", f"title: {written}")
+    problem = only_problem(write_store(tmp_path, events=events))
+
+    assert (problem.line, problem.field, problem.message) == (13, "events[1].title", advice)
+
+
+# Every text of a store, whatever field holds it: YAML escapes write what a file could not.
+TEXT_FIELDS = [
+    ("sources", "text_file: gazette.txt", 'text_file: "gazette{}.txt"', 8, "sources[0].text_file"),
+    ("sources", "title: Trade rises", 'title: "Trade{} rises"', 2, "sources[0].title"),
+    ("sources", "publisher: The Gazette", 'publisher: "The{} Gazette"', 3, "sources[0].publisher"),
+    ("topics", "synonyms: [commerce]", 'synonyms: ["com{}merce"]', 3, "topics[0].synonyms[0]"),
+    ("events", "place: Karachi", 'place: "Kara{}chi"', 14, "events[1].place"),
+    ("events", "status: scheduled", 'status: "sched{}uled"', 16, "events[1].status"),
+    ("events", "  title: Visit", '  "tit{}le": Visit', 13, "events[1]["),  # in a key
+]
+
+
+@pytest.mark.parametrize(
+    ("escape", "named"),
+    [
+        ("\\e[2J", "control character U+001B"),
+        ("\\e]0;pwned\\a", "control character U+001B"),
+        ("\\x9b", "control character U+009B"),
+        ("\\u202e", "bidi control character U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("\\u2067", "bidi control character U+2067 (RIGHT-TO-LEFT ISOLATE)"),
+    ],
+)
+@pytest.mark.parametrize("field", TEXT_FIELDS, ids=lambda field: field[4])
+def test_control_and_bidi_characters_are_refused_in_every_field(tmp_path, escape, named, field):
+    kind, written, hostile, line, name = field
+    text = MINIMAL[f"{kind}.yaml"]
+    assert written in text
+    root = write_store(tmp_path, **{kind: text.replace(written, hostile.format(escape), 1)})
+
+    problem = only_problem(root)
+
+    assert (problem.file, problem.line) == (f"facts/{kind}.yaml", line)
+    assert problem.field == name or (name.endswith("[") and problem.field.startswith(name))
+    assert problem.message.startswith(f"{named} at position")
+    assert str(problem).isprintable()  # named, never written: not even the key's own name
+
+
+def test_a_text_longer_than_any_store_needs_is_a_problem_at_its_line(tmp_path):
+    events = EVENTS.replace("title: Visit to Karachi", "title: " + "Karachi." * 10_000)
+    problem = only_problem(write_store(tmp_path, events=events))
+
+    assert str(problem) == (
+        "facts/events.yaml:13: events[1].title: a text of 80,000 characters; a store holds at "
+        "most 50,000 in one field"
+    )
+
+
+def test_a_file_larger_than_any_store_needs_is_a_problem_and_not_read_whole(tmp_path):
+    padding = "# " + "x" * 1000 + "\n"
+    root = write_store(tmp_path, events=EVENTS + padding * 11_000)
+
+    problem = only_problem(root)
+
+    assert str(problem) == (
+        "facts/events.yaml: larger than 10 MB, which no store file needs; split it into "
+        "several files in a folder events/"
+    )

@@ -419,8 +419,8 @@ def test_parse_amount_keeps_decimals_exact():
         (1.81, "1.81 is a float; quote decimals in YAML, e.g. '1.5'"),
         (True, "a number is needed, not true/false"),
         (False, "a number is needed, not true/false"),
-        ("abc", "'abc' is not a number"),
-        ("", "'' is not a number"),
+        ("abc", "'abc' is not a number; write one such as '1500000', '1,500,000' or '38.6'"),
+        ("", "'' is not a number; write one such as '1500000', '1,500,000' or '38.6'"),
         (None, "None is not a number"),
         ("NaN", "'NaN' is not a finite number"),
         ("inf", "'inf' is not a finite number"),
@@ -432,6 +432,48 @@ def test_parse_amount_refuses(value, message):
         parse_amount(value)
 
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("value", "amount"),
+    [
+        ("1,500", Decimal(1500)),
+        ("12,345,678", Decimal(12345678)),
+        ("-1,234.5", Decimal("-1234.5")),
+        ("1_500_000", Decimal(1500000)),
+        ("1.5e3", Decimal(1500)),
+        ("1.500000000", Decimal("1.5")),  # trailing zeros are not precision
+    ],
+)
+def test_parse_amount_takes_thousands_grouped_in_threes(value, amount):
+    assert parse_amount(value) == amount
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "1,5",
+            "'1,5': a comma groups thousands (1,500); write a decimal with a point, e.g. '1.5'",
+        ),
+        ("1,50", "'1,50': a comma groups thousands (1,500)"),
+        ("1,5000", "'1,5000': a comma groups thousands (1,500)"),
+        ("12,34,567", "'12,34,567': commas must group digits in threes, e.g. '12,345,678'"),
+        ("1,234,56", "'1,234,56': commas must group digits in threes"),
+        ("1_5", "'1_5' is not a number"),
+        ("0.1234567", "'0.1234567' has more than 6 decimal places"),
+        ("1e-99999999", "'1e-99999999' has more than 6 decimal places"),
+        ("9" * 31, "31 digits, more than any figure has"),
+        ("1e999999999999999999999", "'1e999999999999999999999' is beyond any figure"),
+    ],
+)
+def test_parse_amount_refuses_what_a_figure_cannot_be(value, message):
+    """A decimal comma is never read as a thousands separator ('1,5' was 15, a tenfold error)."""
+    with pytest.raises(ValueError) as caught:
+        parse_amount(value)
+
+    assert message in str(caught.value)
+    assert len(str(caught.value)) < 200
 
 
 # --- properties -------------------------------------------------------------------------------
