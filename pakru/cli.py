@@ -159,7 +159,10 @@ def _compiled(ctx: typer.Context) -> Compiled:
     from pakru.compiled import open_store
 
     settings: Settings = ctx.obj
-    return open_store(settings.facts)
+    compiled = open_store(settings.facts)
+    if compiled.note is not None:
+        _say(compiled.note)
+    return compiled
 
 
 def _actor(compiled: Compiled, wanted: str, option: str) -> Actor:

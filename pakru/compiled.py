@@ -17,6 +17,7 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
+import stat
 import sys
 import zlib
 from collections.abc import Iterable, Sequence
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pakru import __version__, records
-from pakru.errors import Problem, StoreError
+from pakru.errors import Problem, StoreError, shown
 from pakru.layout import KINDS, StoreFile, fingerprints, store_files
 from pakru.records import FactStore, Figure, Record, Topic
 from pakru.types import Period
@@ -162,25 +163,79 @@ def cache_path(root: Path) -> Path:
 # --- opening -------------------------------------------------------------------------------------
 
 
-def open_store(root: Path, *, use_cache: bool = True) -> Compiled:
-    """The compiled form of the store in `root`, brought up to date; raises `StoreError` (with every
-    problem) if the store is not valid."""
+def open_store(root: Path, *, use_cache: bool = True, rebuild: bool = False) -> Compiled:
+    """The compiled form of the store in `root`, brought up to date (compiled afresh when
+    `rebuild`); raises `StoreError` (with every problem) if the store is not valid."""
     if not root.is_dir():
         raise StoreError([Problem(str(root), None, "", "the fact store folder does not exist")])
     files = store_files(root)
-    db = _open_cached(root, files) if use_cache else None
+    folder, note = _private_folder() if use_cache else (None, None)
+    db = None
+    if folder is not None:
+        path = cache_path(root)
+        distrust = _not_owned(path)
+        if distrust is not None:  # our folder, someone else's file: replaced, never read
+            note = f"pakru: {shown(str(path), 200)} {distrust}; compiled it again"
+            rebuild = True
+        if not rebuild:
+            db = _open_cached(path, root, files)
     if db is None:
-        db = _compile(root, files, use_cache)
-    compiled = Compiled(db)
+        db = _compile(root, files, folder is not None, rebuild)
+    compiled = Compiled(db, note)
     problems = compiled.problems()
     if problems:
         raise StoreError(problems)
     return compiled
 
 
-def _open_cached(root: Path, files: Sequence[StoreFile]) -> sqlite3.Connection | None:
+# --- whose cache ---------------------------------------------------------------------------------
+# A compiled store is trusted as the YAML it was built from: whoever can write it can put any
+# figure or quote in an answer. So it is read only where no one but this user can have written
+# it: a folder this user owns and no one else can write to (created 0700), holding a file this
+# user owns and no one else can write to. Anything else is left alone and the store is compiled in
+# memory (a folder) or afresh (a file in our own folder), and the answer says why on stderr.
+
+
+def _private_folder() -> tuple[Path | None, str | None]:
+    """The cache folder if it is this user's alone (created so when missing), else None; and why
+    it is not used, when that is worth saying (a folder that cannot be created is not)."""
+    folder = cache_dir()
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        try:
+            folder.mkdir(mode=0o700, parents=True)
+            info = os.stat(folder)
+        except OSError:  # a read-only disk, a file in the way: compiled in memory, as it must be
+            return None, None
+    except OSError:
+        return None, None
+    why = "is not a folder" if not stat.S_ISDIR(info.st_mode) else _not_private(info)
+    if why is None:
+        return folder, None
+    place = shown(str(folder), 200)
+    return None, f"pakru: not using the cache folder {place}: it {why}; compiled in memory"
+
+
+def _not_owned(path: Path) -> str | None:
+    """Why a compiled file may hold what someone else wrote, or None (it is ours, or absent)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return _not_private(info)
+
+
+def _not_private(info: os.stat_result) -> str | None:
+    if info.st_uid != os.geteuid():
+        return f"belongs to another user (uid {info.st_uid})"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return "can be written by other users"
+    return None
+
+
+def _open_cached(path: Path, root: Path, files: Sequence[StoreFile]) -> sqlite3.Connection | None:
     """The cached compiled store if it is current, else None (it will be updated or rebuilt)."""
-    path = cache_path(root)
     if not path.is_file():
         return None
     try:
@@ -216,11 +271,13 @@ def compile_in_memory(
     return Compiled(db), kept
 
 
-def _compile(root: Path, files: Sequence[StoreFile], use_cache: bool) -> sqlite3.Connection:
+def _compile(
+    root: Path, files: Sequence[StoreFile], use_cache: bool, rebuild: bool = False
+) -> sqlite3.Connection:
     """Bring the cached store up to date (updating or rebuilding it), or compile in memory."""
     if use_cache:
         with suppress(OSError, sqlite3.Error):
-            return _compile_cached(root, files)
+            return _compile_cached(root, files, rebuild)
     from pakru.build import Builder
 
     db = sqlite3.connect(":memory:", isolation_level=None)
@@ -229,12 +286,11 @@ def _compile(root: Path, files: Sequence[StoreFile], use_cache: bool) -> sqlite3
     return db
 
 
-def _compile_cached(root: Path, files: Sequence[StoreFile]) -> sqlite3.Connection:
+def _compile_cached(root: Path, files: Sequence[StoreFile], rebuild: bool) -> sqlite3.Connection:
     from pakru.build import Builder
 
     path = cache_path(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = _open_for_update(path, root)
+    db = None if rebuild else _open_for_update(path, root)
     if db is not None:
         try:
             db.execute("BEGIN IMMEDIATE")  # one writer at a time; others wait, then see its work
@@ -336,8 +392,9 @@ def _record(kind: str, body: bytes) -> Record:
 class Compiled:
     """A compiled, valid store, and the questions that are answered in SQL."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, note: str | None = None) -> None:
         self.db = db
+        self.note = note  # why the cache was not used, for stderr
 
     def problems(self) -> list[Problem]:
         rows = self.db.execute(

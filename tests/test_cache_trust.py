@@ -1,0 +1,192 @@
+"""The compiled store under attack and accident: whose cache is read, and what a damaged, crashed
+or concurrently written one can never do (give a wrong answer, an internal error, litter)."""
+
+from __future__ import annotations
+
+import marshal
+import os
+import shutil
+import site
+import sqlite3
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pakru.compiled import cache_path, open_store
+from tests.conftest import DATA_FACTS
+
+ROOT = Path(__file__).parent.parent
+FORGED = "trade-total-fy2023-24-bulletin"  # the figure `trade 2023-24` shows first
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    copy = tmp_path / "facts"
+    shutil.copytree(DATA_FACTS, copy)
+    return copy
+
+
+def pakru(
+    store: Path, cache: Path, *args: str, user: int | None = None, python: str = sys.executable
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PAKRU_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    env.pop("PAKRU_FACTS", None)
+    if python != sys.executable:  # another interpreter of this version, given our packages
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *site.getsitepackages()])
+    return subprocess.run(
+        [python, "-m", "pakru", "--facts", str(store), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        user=user,
+        group=user,
+        extra_groups=[] if user is not None else None,
+        umask=0o022,  # the usual one, under which files are readable by all
+    )
+
+
+def compiled_file(store: Path, cache: Path) -> Path:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PAKRU_CACHE_DIR", str(cache))
+        return cache_path(store)
+
+
+def forge(path: Path) -> None:
+    """What an attacker with write access does: a figure's value and its "verbatim" quote."""
+    with sqlite3.connect(path) as db:
+        (body,) = db.execute("SELECT body FROM records WHERE id = ?", (FORGED,)).fetchone()
+        data = marshal.loads(body)
+        data["value"] = 9_990_000_000
+        data["sources"][0]["quote"] = "Bilateral trade was a forged $9.99 billion"
+        db.execute("UPDATE records SET body = ? WHERE id = ?", (marshal.dumps(data), FORGED))
+    db.close()
+
+
+def trade_answer(store: Path, cache: Path) -> subprocess.CompletedProcess[str]:
+    result = pakru(store, cache, "trade", "2023-24", "-f", "json")
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+# --- 1: whose cache ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shared() -> Iterator[Path]:
+    """A folder every user can reach (pytest's own are private to the user running it)."""
+    folder = Path(tempfile.mkdtemp(prefix="pakru-shared-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+NOBODY = 65534
+
+
+def _second_user_or_skip() -> str:
+    """An interpreter that uid 65534 can run pakru with (this one may live in root's home)."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("a second user needs root to switch to (os.setuid), and this run is not root")
+    version = f"python{sys.version_info[0]}.{sys.version_info[1]}"
+    found = [shutil.which(name, path=folder) for name in (version, "python3")
+             for folder in (None, "/usr/local/bin", "/usr/bin")]  # fmt: skip
+    for python in dict.fromkeys([sys.executable, *found]):
+        if python is None:
+            continue
+        check = f"import sys, pakru.cli; assert sys.version_info[:2] == {sys.version_info[:2]}"
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *site.getsitepackages()])}
+        try:
+            ran = subprocess.run(
+                [python, "-c", check], user=NOBODY, group=NOBODY, extra_groups=[], env=env,
+                capture_output=True, cwd="/", timeout=60,
+            )  # fmt: skip
+        except OSError:
+            continue
+        if ran.returncode == 0:
+            return python
+    pytest.skip(f"no {version} that uid {NOBODY} may run pakru with")
+
+
+def test_a_compiled_store_another_user_forged_is_never_read(shared: Path) -> None:
+    python = _second_user_or_skip()
+    store = shared / "facts"
+    shutil.copytree(DATA_FACTS, store)
+    cache = shared / "cache"  # shared, as /tmp is: anyone may create files in it
+    cache.mkdir()
+    cache.chmod(0o1777)
+    mine = shared / "mine"
+    expected = trade_answer(store, mine).stdout
+    # The other user compiles this store into the shared folder first (as pakru before this rule
+    # did: the compiled file is the same whoever builds it) and then edits it, as it is theirs.
+    theirs = compiled_file(store, cache)
+    shutil.copy(compiled_file(store, mine), theirs)
+    os.chown(theirs, NOBODY, NOBODY)
+    forging = subprocess.run(
+        [python, "-c", f"import tests.test_cache_trust as t, pathlib; t.forge(pathlib.Path({str(theirs)!r}))"],
+        user=NOBODY, group=NOBODY, extra_groups=[], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *site.getsitepackages()])},
+    )  # fmt: skip
+    assert forging.returncode == 0, forging.stderr
+    answer = trade_answer(store, cache)
+    assert answer.stdout == expected
+    assert "9990000000" not in answer.stdout and "forged" not in answer.stdout
+    [line] = answer.stderr.splitlines()
+    assert line.startswith("pakru: not using the cache folder") and "other users" in line
+
+
+def test_a_compiled_file_of_another_user_in_a_private_folder_is_compiled_again(
+    store: Path, tmp_path: Path
+) -> None:
+    _second_user_or_skip()
+    cache = tmp_path / "cache"
+    expected = trade_answer(store, cache).stdout
+    path = compiled_file(store, cache)
+    forge(path)
+    os.chown(path, NOBODY, NOBODY)
+    answer = trade_answer(store, cache)
+    assert answer.stdout == expected
+    [line] = answer.stderr.splitlines()
+    assert "belongs to another user (uid 65534); compiled it again" in line
+    assert path.stat().st_uid == os.geteuid()  # replaced by one of our own
+    assert trade_answer(store, cache).stderr == ""
+
+
+def test_a_cache_folder_others_can_write_to_is_not_used(store: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    expected = trade_answer(store, cache).stdout
+    forge(compiled_file(store, cache))
+    cache.chmod(0o777)
+    answer = trade_answer(store, cache)
+    assert answer.stdout == expected
+    [line] = answer.stderr.splitlines()
+    assert line == (
+        f"pakru: not using the cache folder {str(cache)!r}: it can be written by other users; "
+        "compiled in memory"
+    )
+
+
+def test_a_compiled_file_others_can_write_to_is_compiled_again(store: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    expected = trade_answer(store, cache).stdout
+    path = compiled_file(store, cache)
+    forge(path)
+    path.chmod(0o666)
+    answer = trade_answer(store, cache)
+    assert answer.stdout == expected
+    assert "can be written by other users; compiled it again" in answer.stderr
+    assert stat.S_IMODE(path.stat().st_mode) & 0o022 == 0
+
+
+def test_a_new_cache_folder_is_private(store: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "deep" / "cache"
+    trade_answer(store, cache)
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    assert open_store(store) is not None
