@@ -45,6 +45,10 @@ if TYPE_CHECKING:
 class PakruGroup(TyperGroup):
     """Reports every failure as one line on stderr with its exit code, never a traceback."""
 
+    # Set when a compiled store turned out unreadable while answering: the command runs again on
+    # one compiled afresh (a second failure is a bug, reported as one).
+    rebuild = False
+
     def main(  # type: ignore[override]
         self,
         args: Sequence[str] | None = None,
@@ -77,6 +81,9 @@ class PakruGroup(TyperGroup):
             _say("pakru: interrupted")
             code = ExitCode.INTERRUPTED
         except Exception as error:  # a bug in pakru: one line, not a traceback, unless debugging
+            if not self.rebuild and _damaged(error):  # the cache, not the store: answer afresh
+                self.rebuild = True
+                return self.main(args, prog_name, complete_var, standalone_mode, **extra)
             if os.environ.get("PAKRU_DEBUG"):
                 raise
             name = type(error).__name__
@@ -85,6 +92,12 @@ class PakruGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _damaged(error: Exception) -> bool:
+    from pakru.compiled import damaged
+
+    return damaged(error)
 
 
 def _refuse_undecodable(args: Sequence[str]) -> None:
@@ -159,7 +172,8 @@ def _compiled(ctx: typer.Context) -> Compiled:
     from pakru.compiled import open_store
 
     settings: Settings = ctx.obj
-    compiled = open_store(settings.facts)
+    rebuild = getattr(ctx.find_root().command, "rebuild", False)
+    compiled = open_store(settings.facts, rebuild=rebuild)
     if compiled.note is not None:
         _say(compiled.note)
     return compiled

@@ -20,11 +20,11 @@ import sqlite3
 import stat
 import sys
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from itertools import product
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pakru import __version__, records
 from pakru.errors import Problem, StoreError, shown
@@ -123,6 +123,8 @@ CREATE INDEX IF NOT EXISTS search_id ON search(type, id, pos);
 CREATE INDEX IF NOT EXISTS search_file ON search(file);
 """
 )
+
+T = TypeVar("T")
 
 KINDS_SQL = ", ".join(f"'{kind}'" for kind in KINDS)
 
@@ -368,8 +370,33 @@ def pack(data: Any) -> bytes:
     return marshal.dumps(data)
 
 
+class Damaged(sqlite3.DatabaseError):
+    """A compiled store whose rows cannot be read back (a body cut short or not marshal data, or
+    data no record is made of): it is compiled again, never believed and never an error."""
+
+
 def unpack(blob: bytes) -> Any:
-    return marshal.loads(blob)
+    try:
+        return marshal.loads(blob)
+    except (EOFError, ValueError, TypeError) as error:  # (EOFError would read as Ctrl-C to Click)
+        raise Damaged(f"a stored body cannot be read: {error}") from error
+
+
+def damaged(error: BaseException) -> bool:
+    """Whether an error while answering comes from a compiled file that cannot be read (corrupt,
+    missing a table, a body that is no record), rather than from another process's lock."""
+    if not isinstance(error, sqlite3.DatabaseError):
+        return False
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    return code not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def stored(make: Callable[..., T], *data: Any) -> T:
+    """A value made from stored data; data it cannot be made from is damage, not a bug to show."""
+    try:
+        return make(*data)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+        raise Damaged(f"a stored body is not what was written: {error!r}") from error
 
 
 def iso(day: Any) -> str | None:
@@ -377,12 +404,12 @@ def iso(day: Any) -> str | None:
 
 
 def figure_of(body: bytes) -> Figure:
-    figure: Figure = Figure.from_storage(unpack(body))
+    figure: Figure = stored(Figure.from_storage, unpack(body))
     return figure
 
 
 def _record(kind: str, body: bytes) -> Record:
-    record: Record = records.RECORD_CLASSES[kind].from_storage(unpack(body))
+    record: Record = stored(lambda: records.RECORD_CLASSES[kind].from_storage(unpack(body)))
     return record
 
 
@@ -434,7 +461,7 @@ class Compiled:
             (f"% {figure_id} %",),
         )
         return [
-            Derived.from_storage(unpack(body))
+            stored(Derived.from_storage, unpack(body))
             for body, inputs in rows
             if figure_id in inputs.split()
         ]
@@ -753,7 +780,7 @@ class Compiled:
             f"SELECT body FROM derived WHERE {condition} ORDER BY rowid LIMIT ?",
             (*parameters, _sql_limit(limit)),
         )
-        return [Derived.from_storage(unpack(body)) for (body,) in rows], count
+        return [stored(Derived.from_storage, unpack(body)) for (body,) in rows], count
 
     def checks(
         self, ids: Iterable[str] | None = None, *, conflicts_only: bool = False
@@ -775,10 +802,10 @@ class Compiled:
                     [*chunk, *chunk],
                 ).fetchall()
         unique = dict(rows)
-        stored = [unpack(unique[rowid]) for rowid in sorted(unique)]
-        named = sorted({i for data in stored for i in stored_ids(data)})
+        bodies = [unpack(unique[rowid]) for rowid in sorted(unique)]
+        named = sorted({i for data in bodies for i in stored(stored_ids, data)})
         figures = {r.id: r for r in self._by_ids(named) if isinstance(r, Figure)}
-        return [Check.from_storage(data, figures) for data in stored]
+        return [stored(Check.from_storage, data, figures) for data in bodies]
 
 
 def _dated_sql(

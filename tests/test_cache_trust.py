@@ -190,3 +190,36 @@ def test_a_new_cache_folder_is_private(store: Path, tmp_path: Path) -> None:
     trade_answer(store, cache)
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
     assert open_store(store) is not None
+
+
+# --- 10: a damaged compiled store ----------------------------------------------------------------
+
+
+BODY = "UPDATE records SET body = ? WHERE id = ?"
+
+
+@pytest.mark.parametrize(
+    ("sql", "parameters"),
+    [
+        (BODY, (b"\xff\x00not marshal", FORGED)),
+        ("UPDATE records SET body = substr(body, 1, 20) WHERE id = ?", (FORGED,)),
+        (BODY, (marshal.dumps({"no": "such field"}), FORGED)),
+        (BODY, (marshal.dumps(42), FORGED)),
+        ("UPDATE records SET type = 'no-such-type' WHERE id = ?", (FORGED,)),
+        ("UPDATE derived SET body = ?", (b"\x00",)),
+        ("DROP TABLE derived", ()),
+    ],
+    ids=["bad-body", "truncated-body", "wrong-fields", "not-a-record", "bad-type",
+         "bad-derived", "missing-table"],
+)  # fmt: skip
+def test_a_crafted_or_damaged_compiled_store_is_rebuilt(
+    store: Path, tmp_path: Path, sql: str, parameters: tuple[object, ...]
+) -> None:
+    cache = tmp_path / "cache"
+    expected = trade_answer(store, cache).stdout
+    with sqlite3.connect(compiled_file(store, cache)) as db:
+        db.execute(sql, parameters)
+    db.close()
+    for _ in range(2):  # rebuilt once, and right from then on
+        answer = pakru(store, cache, "trade", "2023-24", "-f", "json")
+        assert (answer.returncode, answer.stderr, answer.stdout) == (0, "", expected)
