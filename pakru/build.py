@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -219,6 +220,8 @@ class Builder:
             for name, size, mtime in db.execute("SELECT name, size, mtime FROM files")
         }
         changed = [f for f in files if known.get(f.name) != f.fingerprint]
+        recorded = _settled(files, {f.name for f in changed})
+        racy = {f.name for f in recorded if f.fingerprint[1] == RACY}
         present = {f.name for f in files}
         gone = [name for name in known if name not in present]
         touched = [f.name for f in changed] + gone
@@ -228,6 +231,11 @@ class Builder:
         freed = self._forget(touched)
         kept = Kept([], [], [], Counter())
         for read in read_all(changed, only_check=self.only_check, quotes=self.quotes):
+            if read.tables.file[0] in racy:
+                name, kind, size, _, readable = read.tables.file
+                read = read._replace(
+                    tables=read.tables._replace(file=(name, kind, size, RACY, readable))
+                )
             self._insert(read.tables)
             kept.figures.extend(read.kept.figures)
             kept.sources.extend(read.kept.sources)
@@ -262,7 +270,7 @@ class Builder:
         valid = (
             not store_problems and not db.execute("SELECT 1 FROM file_problems LIMIT 1").fetchone()
         )
-        self._set_meta(valid, files)
+        self._set_meta(valid, recorded)
         return kept
 
     def _set_meta(self, valid: bool, files: Sequence[StoreFile]) -> None:
@@ -588,6 +596,27 @@ class Builder:
                 )
             )
         db.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?)", check_rows)
+
+
+# A file whose modification time is this close to the build (or later) may yet be changed again
+# within the same tick of its file system's clock (2 s on FAT, 1 s on HFS+ and some network file
+# systems, a few ms on ext4) and keep its size and time: git calls such an entry "racily clean".
+# Its time is kept as RACY, which no file has, so the next question reads it again, until it is
+# old enough to be sure of.
+RACY_NS = 2_000_000_000
+RACY = -1
+
+
+def _settled(files: Sequence[StoreFile], read: set[str]) -> list[StoreFile]:
+    """The files as they are recorded: those read now that are too recent to be sure of marked
+    RACY (a file not read now keeps what was recorded of it, being unchanged since)."""
+    recent = time.time_ns() - RACY_NS
+    return [
+        f._replace(fingerprint=(f.fingerprint[0], RACY))
+        if f.name in read and f.fingerprint[1] >= recent
+        else f
+        for f in files
+    ]
 
 
 def _widen(span: tuple[str, str] | None, other: tuple[str, str] | None) -> tuple[str, str] | None:

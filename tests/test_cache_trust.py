@@ -223,3 +223,21 @@ def test_a_crafted_or_damaged_compiled_store_is_rebuilt(
     for _ in range(2):  # rebuilt once, and right from then on
         answer = pakru(store, cache, "trade", "2023-24", "-f", "json")
         assert (answer.returncode, answer.stderr, answer.stdout) == (0, "", expected)
+
+
+# --- 21: an edit that keeps size and modification time -------------------------------------------
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(store: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    figures = store / "figures.yaml"
+    figures.write_bytes(figures.read_bytes())  # edited just now, as before any question
+    assert "1300000000" in trade_answer(store, cache).stdout
+    before = figures.stat()
+    text = figures.read_text(encoding="utf-8")
+    figures.write_text(text.replace("value: 1300000000", "value: 1400000000"), encoding="utf-8")
+    # Within the same tick of a coarse clock, or by a tool that keeps the time.
+    os.utime(figures, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert figures.stat().st_size == before.st_size
+    answer = trade_answer(store, cache).stdout
+    assert "1400000000" in answer and "1300000000" not in answer
