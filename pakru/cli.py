@@ -173,7 +173,8 @@ def _compiled(ctx: typer.Context) -> Compiled:
 
     settings: Settings = ctx.obj
     rebuild = getattr(ctx.find_root().command, "rebuild", False)
-    compiled = open_store(settings.facts, rebuild=rebuild)
+    compiled = open_store(settings.facts, rebuild=rebuild, snapshot=True)
+    ctx.call_on_close(compiled.close)
     if compiled.note is not None:
         _say(compiled.note)
     return compiled

@@ -165,9 +165,16 @@ def cache_path(root: Path) -> Path:
 # --- opening -------------------------------------------------------------------------------------
 
 
-def open_store(root: Path, *, use_cache: bool = True, rebuild: bool = False) -> Compiled:
+def open_store(
+    root: Path, *, use_cache: bool = True, rebuild: bool = False, snapshot: bool = False
+) -> Compiled:
     """The compiled form of the store in `root`, brought up to date (compiled afresh when
-    `rebuild`); raises `StoreError` (with every problem) if the store is not valid."""
+    `rebuild`); raises `StoreError` (with every problem) if the store is not valid.
+
+    With `snapshot`, every question asked of it until `Compiled.close` reads the store as it was
+    at one moment (one read transaction), whatever another process updates meanwhile: an answer
+    asks several questions, and ids one gives must be found by the next. Another process's update
+    then waits for it to close, so an answer opens it this way and closes it when done."""
     if not root.is_dir():
         raise StoreError([Problem(str(root), None, "", "the fact store folder does not exist")])
     files = store_files(root)
@@ -184,8 +191,11 @@ def open_store(root: Path, *, use_cache: bool = True, rebuild: bool = False) -> 
     if db is None:
         db = _compile(root, files, folder is not None, rebuild)
     compiled = Compiled(db, note)
+    if snapshot:
+        db.execute("BEGIN")  # (deferred: the first read takes the store as it is, and keeps it)
     problems = compiled.problems()
     if problems:
+        compiled.close()
         raise StoreError(problems)
     return compiled
 
@@ -422,6 +432,10 @@ class Compiled:
     def __init__(self, db: sqlite3.Connection, note: str | None = None) -> None:
         self.db = db
         self.note = note  # why the cache was not used, for stderr
+
+    def close(self) -> None:
+        """End the snapshot, if any, and let go of the compiled file."""
+        self.db.close()
 
     def problems(self) -> list[Problem]:
         rows = self.db.execute(

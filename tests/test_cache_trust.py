@@ -14,11 +14,12 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pakru.compiled import cache_path, open_store
-from tests.conftest import DATA_FACTS
+from tests.conftest import DATA_FACTS, Invoke
 
 ROOT = Path(__file__).parent.parent
 FORGED = "trade-total-fy2023-24-bulletin"  # the figure `trade 2023-24` shows first
@@ -241,3 +242,36 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen(store: Path, tmp_path: Path) 
     assert figures.stat().st_size == before.st_size
     answer = trade_answer(store, cache).stdout
     assert "1400000000" in answer and "1300000000" not in answer
+
+
+# --- 20: one snapshot per answer -----------------------------------------------------------------
+
+
+def test_an_update_landing_mid_answer_is_not_seen_by_it(
+    store: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pakru.compiled import Compiled
+
+    expected = invoke("trade", "2023-24", "-f", "json", facts=store)
+    assert expected.exit_code == 0, expected.output
+    chosen = Compiled.first_figure_ids
+    landed = []
+
+    def then_an_update_lands(self: Compiled, *args: Any, **kwargs: Any) -> Any:
+        found = chosen(self, *args, **kwargs)
+        # Another process commits an update between this answer's questions (it must wait).
+        other = sqlite3.connect(cache_path(store), timeout=0.2)
+        try:
+            with other:
+                other.execute("DELETE FROM records WHERE id = ?", (FORGED,))
+            landed.append(True)
+        except sqlite3.OperationalError:  # locked: the answer's snapshot holds
+            pass
+        other.close()
+        return found
+
+    monkeypatch.setattr(Compiled, "first_figure_ids", then_an_update_lands)
+    answer = invoke("trade", "2023-24", "-f", "json", facts=store)
+    assert answer.exit_code == 0, answer.output
+    assert answer.stdout == expected.stdout
+    assert landed == []
