@@ -111,7 +111,12 @@ def read_all(
         from itertools import repeat
 
         try:
-            pool = ProcessPoolExecutor(workers, mp_context=_process_context())
+            pool = ProcessPoolExecutor(
+                workers,
+                mp_context=_process_context(),
+                initializer=_worker_start,
+                initargs=(os.getpid(),),
+            )
         except OSError:  # no processes here (a sandbox, a limit)
             pool = None
         if pool is not None:
@@ -135,6 +140,21 @@ def _cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+
+
+def _worker_start(parent: int) -> None:
+    """A worker leaves Ctrl-C to the process that started it (which stops the build and says
+    so), and dies with it: killed with -9, it would otherwise leave workers reading on for ever."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":
+        import ctypes
+
+        set_parent_death_signal = 1  # PR_SET_PDEATHSIG
+        ctypes.CDLL(None).prctl(set_parent_death_signal, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
 
 
 def _process_context() -> Any:

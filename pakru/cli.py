@@ -49,6 +49,13 @@ class PakruGroup(TyperGroup):
     # one compiled afresh (a second failure is a bug, reported as one).
     rebuild = False
 
+    def invoke(self, ctx: Any) -> Any:
+        # Typer turns Ctrl-C into a bare exit 130, before `main` below can say anything.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as interrupt:
+            raise _Interrupted from interrupt
+
     def main(  # type: ignore[override]
         self,
         args: Sequence[str] | None = None,
@@ -77,7 +84,7 @@ class PakruGroup(TyperGroup):
         except PakruError as error:
             _say(f"pakru: {error}")
             code = error.exit_code
-        except (typer.Abort, KeyboardInterrupt):
+        except (typer.Abort, KeyboardInterrupt, _Interrupted):
             _say("pakru: interrupted")
             code = ExitCode.INTERRUPTED
         except Exception as error:  # a bug in pakru: one line, not a traceback, unless debugging
@@ -92,6 +99,10 @@ class PakruGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+class _Interrupted(Exception):
+    """Ctrl-C while a command ran (a KeyboardInterrupt that Typer would not let through)."""
 
 
 def _damaged(error: Exception) -> bool:

@@ -309,10 +309,12 @@ def _compile_cached(root: Path, files: Sequence[StoreFile], rebuild: bool) -> sq
             Builder(db, root).sync(files, full=False)
             db.execute("COMMIT")
             return db
-        except sqlite3.Error:
+        except BaseException as error:  # Ctrl-C too: rolled back, so no journal is left behind
             with suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             db.close()
+            if not isinstance(error, sqlite3.Error):
+                raise
     return _rebuild(path, root, files)
 
 
@@ -336,15 +338,22 @@ def _open_for_update(path: Path, root: Path) -> sqlite3.Connection | None:
 
 def _rebuild(path: Path, root: Path, files: Sequence[StoreFile]) -> sqlite3.Connection:
     """Compile from scratch into a new file beside the old one, then rename it into place."""
+    import fcntl
     import tempfile
 
     from pakru.build import Builder
 
     _sweep(path.parent)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".store-", suffix=".tmp")
-    os.close(handle)
+    db = None
     try:
+        # Held while this build lives (and let go by the system if it is killed): how a sweep
+        # tells a build under way from what a dead one left.
+        fcntl.flock(handle, fcntl.LOCK_EX)
         db = sqlite3.connect(temporary, isolation_level=None)
+        # No journal: nothing reads the file until it is whole and renamed, so there is nothing to
+        # roll back, and no journal to leave behind that could apply to another file.
+        db.execute("PRAGMA journal_mode = OFF")
         db.executescript(TABLES)
         db.execute("BEGIN")
         Builder(db, root).sync(files, full=True)
@@ -352,20 +361,33 @@ def _rebuild(path: Path, root: Path, files: Sequence[StoreFile]) -> sqlite3.Conn
         db.close()
         os.replace(temporary, path)
     except BaseException:
+        if db is not None:
+            db.close()
         with suppress(OSError):
             os.unlink(temporary)
         raise
+    finally:
+        os.close(handle)
     return sqlite3.connect(path, isolation_level=None, timeout=30)
 
 
-def _sweep(folder: Path, older_than: float = 600.0) -> None:
-    """Remove what builds killed before their rename left behind (never trusted, only litter)."""
-    import time
+def _sweep(folder: Path) -> None:
+    """Remove what builds killed before their rename left behind (never trusted, only litter):
+    a temporary file no live build holds, and a journal whose file is gone."""
+    import fcntl
 
     for leftover in folder.glob(".store-*.tmp"):
         with suppress(OSError):
-            if time.time() - leftover.stat().st_mtime > older_than:
+            handle = os.open(leftover, os.O_RDONLY)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while its build lives
                 leftover.unlink()
+            finally:
+                os.close(handle)
+    for journal in folder.glob(".store-*.tmp-journal"):  # (builds before journal_mode OFF)
+        if not journal.with_name(journal.name.removesuffix("-journal")).exists():
+            with suppress(OSError):
+                journal.unlink()
 
 
 def chunks(items: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:

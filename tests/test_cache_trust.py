@@ -6,12 +6,14 @@ from __future__ import annotations
 import marshal
 import os
 import shutil
+import signal
 import site
 import sqlite3
 import stat
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -275,3 +277,105 @@ def test_an_update_landing_mid_answer_is_not_seen_by_it(
     assert answer.exit_code == 0, answer.output
     assert answer.stdout == expected.stdout
     assert landed == []
+
+
+# --- 22: a first build killed or interrupted -----------------------------------------------------
+
+# A first build of the tiny store in worker processes, each file taking a while: long enough to be
+# killed midway, whatever the machine.
+SLOW_BUILD = """
+import sys, time
+import pakru.build as build
+started = sys.argv.pop(1)
+build.PARALLEL_BYTES = 0
+read_one = build.read_one
+def slowly(*args):
+    open(started, "w").close()
+    time.sleep(0.3)
+    return read_one(*args)
+build.read_one = slowly
+sys.argv[0] = "pakru"
+from pakru.__main__ import run
+run()
+"""
+
+
+def slow_build(store: Path, cache: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "PAKRU_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            SLOW_BUILD,
+            str(cache.parent / "build.started"),
+            "--facts",
+            str(store),
+            "trade",
+            "2023-24",
+        ],  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,  # a process group, as a terminal's Ctrl-C reaches
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+    )
+
+
+def reading(process: subprocess.Popen[str], started: Path) -> list[int]:
+    """Once the build is reading files: its worker processes, if it has any."""
+    for _ in range(400):
+        if started.exists():
+            break
+        time.sleep(0.025)
+    else:
+        pytest.fail("the build never started reading")
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+def alive(pid: int) -> bool:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] != "Z"
+
+
+def test_a_first_build_killed_leaves_no_workers_and_its_leftovers_are_swept(
+    store: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    build = slow_build(store, cache)
+    workers = reading(build, tmp_path / "build.started")
+    if len(workers) < 2:
+        pytest.skip("needs Linux's /proc to see a build's worker processes")
+    build.kill()
+    build.communicate(timeout=60)
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [pid for pid in workers if alive(pid)] == []
+    assert [p.name for p in cache.iterdir() if p.name.startswith(".store-")] != []  # litter...
+    trade_answer(store, cache)
+    assert [p.name for p in cache.iterdir()] == [compiled_file(store, cache).name]  # ...swept
+
+
+def test_ctrl_c_during_a_build_is_one_line_exit_130_and_leaves_nothing(
+    store: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    trade_answer(store, cache)  # a compiled store, then an edit: the update is interrupted
+    figures = store / "figures.yaml"
+    figures.write_text(figures.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    for attempt in range(2):  # an update, then (after removing the file) a first build
+        started = tmp_path / "build.started"
+        started.unlink(missing_ok=True)
+        build = slow_build(store, cache)
+        reading(build, started)
+        os.killpg(build.pid, signal.SIGINT)
+        _, err = build.communicate(timeout=60)
+        assert (build.returncode, err) == (130, "pakru: interrupted\n")
+        left = sorted(p.name for p in cache.iterdir())
+        assert left == ([compiled_file(store, cache).name] if attempt == 0 else [])
+        compiled_file(store, cache).unlink(missing_ok=True)
