@@ -298,14 +298,31 @@ def _compile(
     return db
 
 
-def _compile_cached(root: Path, files: Sequence[StoreFile], rebuild: bool) -> sqlite3.Connection:
+# Who may write the compiled file, and when: an update is one SQLite transaction on the file at
+# the cache path, and SQLite keeps its journal beside it under the path's name. So a new build is
+# renamed into place only by a process holding the write lock of the file already there (no update
+# of it is then under way, and a journal a crashed one left has been rolled back into it), and an
+# update writes only once it holds the lock of the file that is still at the path. A journal can
+# then never outlive its file and be rolled into another.
+
+
+def _compile_cached(
+    root: Path, files: Sequence[StoreFile], rebuild: bool, attempts: int = 3
+) -> sqlite3.Connection:
     from pakru.build import Builder
 
     path = cache_path(root)
-    db = None if rebuild else _open_for_update(path, root)
-    if db is not None:
+    opened = None if rebuild else _open_for_update(path, root)
+    if opened is not None:
+        db, identity = opened
         try:
             db.execute("BEGIN IMMEDIATE")  # one writer at a time; others wait, then see its work
+            if _identity(path) != identity:  # replaced by a rebuild since: update that one
+                db.execute("ROLLBACK")
+                db.close()
+                if attempts <= 1:
+                    raise sqlite3.OperationalError("the compiled file keeps being replaced")
+                return _compile_cached(root, files, rebuild, attempts - 1)
             Builder(db, root).sync(files, full=False)
             db.execute("COMMIT")
             return db
@@ -313,26 +330,46 @@ def _compile_cached(root: Path, files: Sequence[StoreFile], rebuild: bool) -> sq
             with suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             db.close()
-            if not isinstance(error, sqlite3.Error):
-                raise
+            if not isinstance(error, sqlite3.Error) or _busy(error):
+                raise  # (busy: another pakru is writing it; never replaced under its feet)
     return _rebuild(path, root, files)
 
 
-def _open_for_update(path: Path, root: Path) -> sqlite3.Connection | None:
-    if not path.is_file():
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _busy(error: BaseException) -> bool:
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _open_for_update(
+    path: Path, root: Path
+) -> tuple[sqlite3.Connection, tuple[int, int] | None] | None:
+    """The compiled file opened for writing, and which file it is (taken before it was opened:
+    if another is at the path once it is locked, it was replaced meanwhile); None if there is
+    none of this format and folder."""
+    identity = _identity(path)
+    if identity is None:
         return None
     try:
-        db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None, timeout=30)
         # An update touches pages all over a large file (every index of every table it writes),
         # and SQLite keeps up to 2 MB of them by default: 512 kB does as well, the rest being in
         # the operating system's cache already, and keeps the first answer after an edit smaller.
         db.execute("PRAGMA cache_size = -512")
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("format") == FORMAT and meta.get("root") == str(root.resolve()):
-            return db
+            return db, identity
         db.close()
-    except sqlite3.DatabaseError:
-        pass
+    except sqlite3.DatabaseError as error:
+        if _busy(error):
+            raise
     return None
 
 
@@ -359,7 +396,7 @@ def _rebuild(path: Path, root: Path, files: Sequence[StoreFile]) -> sqlite3.Conn
         Builder(db, root).sync(files, full=True)
         db.execute("COMMIT")
         db.close()
-        os.replace(temporary, path)
+        _put_in_place(temporary, path)
     except BaseException:
         if db is not None:
             db.close()
@@ -369,6 +406,43 @@ def _rebuild(path: Path, root: Path, files: Sequence[StoreFile]) -> sqlite3.Conn
     finally:
         os.close(handle)
     return sqlite3.connect(path, isolation_level=None, timeout=30)
+
+
+def _put_in_place(temporary: str, path: Path) -> None:
+    """Rename a new build to `path`, holding the write lock of the compiled file there if any (see
+    above); raises if it stays locked (another pakru is writing it: answer from memory instead)."""
+    while True:
+        identity = _identity(path)
+        journal = f"{path}-journal"  # left by an update of a file now gone: never for ours
+        if identity is None:
+            with suppress(FileNotFoundError):
+                os.unlink(journal)
+            with suppress(FileExistsError):  # only if still none: one may have appeared
+                os.link(temporary, path)
+                os.unlink(temporary)
+                return
+            continue
+        old = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None, timeout=30)
+        try:
+            # A read under the lock rolls back what a crashed update left in its journal.
+            old.execute("BEGIN IMMEDIATE")
+            old.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as error:
+            if _busy(error):
+                old.close()
+                raise
+            # Not a database at all: nothing can be writing it, nor have a journal for it.
+        try:
+            if _identity(path) == identity:
+                # Under the lock no update is under way, and a journal a crashed one left has
+                # just been rolled back; what remains would not be hot, but is removed rather
+                # than left beside a file it was never for.
+                with suppress(FileNotFoundError):
+                    os.unlink(journal)
+                os.replace(temporary, path)
+                return
+        finally:
+            old.close()
 
 
 def _sweep(folder: Path) -> None:
