@@ -491,10 +491,7 @@ def unpack(blob: bytes) -> Any:
 def damaged(error: BaseException) -> bool:
     """Whether an error while answering comes from a compiled file that cannot be read (corrupt,
     missing a table, a body that is no record), rather than from another process's lock."""
-    if not isinstance(error, sqlite3.DatabaseError):
-        return False
-    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
-    return code not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return isinstance(error, sqlite3.DatabaseError) and not _busy(error)
 
 
 def stored(make: Callable[..., T], *data: Any) -> T:

@@ -480,8 +480,9 @@ def test_answers_while_a_large_store_is_edited_are_each_those_of_a_fresh_build(
         [sys.executable, "-c", (
             "import sys, time, pathlib\n"
             "path, texts = pathlib.Path(sys.argv[1]), sys.argv[2:]\n"
-            "for i in range(60):\n"
-            "    path.write_text(texts[i % len(texts)], encoding='utf-8')\n"
+            "for i in range(60):\n"  # each version whole, as an editor saves it
+            "    path.with_suffix('.new').write_text(texts[i % len(texts)], encoding='utf-8')\n"
+            "    path.with_suffix('.new').replace(path)\n"
             "    time.sleep(0.1)\n"
         ), str(edited), *(version(n) for n in range(4))],
     )  # fmt: skip
