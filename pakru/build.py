@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -110,7 +111,12 @@ def read_all(
         from itertools import repeat
 
         try:
-            pool = ProcessPoolExecutor(workers, mp_context=_process_context())
+            pool = ProcessPoolExecutor(
+                workers,
+                mp_context=_process_context(),
+                initializer=_worker_start,
+                initargs=(os.getpid(),),
+            )
         except OSError:  # no processes here (a sandbox, a limit)
             pool = None
         if pool is not None:
@@ -134,6 +140,21 @@ def _cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+
+
+def _worker_start(parent: int) -> None:
+    """A worker leaves Ctrl-C to the process that started it (which stops the build and says
+    so), and dies with it: killed with -9, it would otherwise leave workers reading on for ever."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":
+        import ctypes
+
+        set_parent_death_signal = 1  # PR_SET_PDEATHSIG
+        ctypes.CDLL(None).prctl(set_parent_death_signal, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
 
 
 def _process_context() -> Any:
@@ -221,6 +242,8 @@ class Builder:
             for name, size, mtime in db.execute("SELECT name, size, mtime FROM files")
         }
         changed = [f for f in files if known.get(f.name) != f.fingerprint]
+        recorded = _settled(files, {f.name for f in changed})
+        racy = {f.name for f in recorded if f.fingerprint[1] == RACY}
         present = {f.name for f in files}
         gone = [name for name in known if name not in present]
         touched = [f.name for f in changed] + gone
@@ -230,6 +253,11 @@ class Builder:
         freed = self._forget(touched)
         kept = Kept([], [], [], Counter())
         for read in read_all(changed, only_check=self.only_check, quotes=self.quotes):
+            if read.tables.file[0] in racy:
+                name, kind, size, _, readable = read.tables.file
+                read = read._replace(
+                    tables=read.tables._replace(file=(name, kind, size, RACY, readable))
+                )
             self._insert(read.tables)
             kept.figures.extend(read.kept.figures)
             kept.sources.extend(read.kept.sources)
@@ -265,7 +293,7 @@ class Builder:
             not store_problems and not db.execute("SELECT 1 FROM file_problems LIMIT 1").fetchone()
         )
         unread = db.execute("SELECT 1 FROM files WHERE readable = 0 LIMIT 1").fetchone()
-        self._set_meta(valid, None if unread else files)
+        self._set_meta(valid, None if unread else recorded)
         return kept
 
     def _set_meta(self, valid: bool, files: Sequence[StoreFile] | None) -> None:
@@ -594,6 +622,27 @@ class Builder:
                 )
             )
         db.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?)", check_rows)
+
+
+# A file whose modification time is this close to the build (or later) may yet be changed again
+# within the same tick of its file system's clock (2 s on FAT, 1 s on HFS+ and some network file
+# systems, a few ms on ext4) and keep its size and time: git calls such an entry "racily clean".
+# Its time is kept as RACY, which no file has, so the next question reads it again, until it is
+# old enough to be sure of.
+RACY_NS = 2_000_000_000
+RACY = -1
+
+
+def _settled(files: Sequence[StoreFile], read: set[str]) -> list[StoreFile]:
+    """The files as they are recorded: those read now that are too recent to be sure of marked
+    RACY (a file not read now keeps what was recorded of it, being unchanged since)."""
+    recent = time.time_ns() - RACY_NS
+    return [
+        f._replace(fingerprint=(f.fingerprint[0], RACY))
+        if f.name in read and f.fingerprint[1] >= recent
+        else f
+        for f in files
+    ]
 
 
 def _widen(span: tuple[str, str] | None, other: tuple[str, str] | None) -> tuple[str, str] | None:

@@ -46,6 +46,17 @@ if TYPE_CHECKING:
 class PakruGroup(TyperGroup):
     """Reports every failure as one line on stderr with its exit code, never a traceback."""
 
+    # Set when a compiled store turned out unreadable while answering: the command runs again on
+    # one compiled afresh (a second failure is a bug, reported as one).
+    rebuild = False
+
+    def invoke(self, ctx: Any) -> Any:
+        # Typer turns Ctrl-C into a bare exit 130, before `main` below can say anything.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as interrupt:
+            raise _Interrupted from interrupt
+
     def main(  # type: ignore[override]
         self,
         args: Sequence[str] | None = None,
@@ -74,10 +85,13 @@ class PakruGroup(TyperGroup):
         except PakruError as error:
             _say(f"pakru: {error}")
             code = error.exit_code
-        except (typer.Abort, KeyboardInterrupt):
+        except (typer.Abort, KeyboardInterrupt, _Interrupted):
             _say("pakru: interrupted")
             code = ExitCode.INTERRUPTED
         except Exception as error:  # a bug in pakru: one line, not a traceback, unless debugging
+            if not self.rebuild and _damaged(error):  # the cache, not the store: answer afresh
+                self.rebuild = True
+                return self.main(args, prog_name, complete_var, standalone_mode, **extra)
             if os.environ.get("PAKRU_DEBUG"):
                 raise
             name = type(error).__name__
@@ -86,6 +100,16 @@ class PakruGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+class _Interrupted(Exception):
+    """Ctrl-C while a command ran (a KeyboardInterrupt that Typer would not let through)."""
+
+
+def _damaged(error: Exception) -> bool:
+    from pakru.compiled import damaged
+
+    return damaged(error)
 
 
 def _refuse_undecodable(args: Sequence[str]) -> None:
@@ -161,7 +185,12 @@ def _compiled(ctx: typer.Context) -> Compiled:
     from pakru.compiled import open_store
 
     settings: Settings = ctx.obj
-    return open_store(settings.facts)
+    rebuild = getattr(ctx.find_root().command, "rebuild", False)
+    compiled = open_store(settings.facts, rebuild=rebuild, snapshot=True)
+    ctx.call_on_close(compiled.close)
+    if compiled.note is not None:
+        _say(compiled.note)
+    return compiled
 
 
 def _actor(compiled: Compiled, wanted: str, option: str) -> Actor:

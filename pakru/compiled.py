@@ -17,16 +17,17 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
+import stat
 import sys
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from itertools import product
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pakru import __version__, records
-from pakru.errors import Problem, StoreError
+from pakru.errors import Problem, StoreError, shown
 from pakru.layout import KINDS, StoreFile, fingerprints, store_files
 from pakru.records import FactStore, Figure, Record, Topic
 from pakru.types import Period
@@ -123,6 +124,8 @@ CREATE INDEX IF NOT EXISTS search_file ON search(file);
 """
 )
 
+T = TypeVar("T")
+
 KINDS_SQL = ", ".join(f"'{kind}'" for kind in KINDS)
 
 
@@ -162,25 +165,89 @@ def cache_path(root: Path) -> Path:
 # --- opening -------------------------------------------------------------------------------------
 
 
-def open_store(root: Path, *, use_cache: bool = True) -> Compiled:
-    """The compiled form of the store in `root`, brought up to date; raises `StoreError` (with every
-    problem) if the store is not valid."""
+def open_store(
+    root: Path, *, use_cache: bool = True, rebuild: bool = False, snapshot: bool = False
+) -> Compiled:
+    """The compiled form of the store in `root`, brought up to date (compiled afresh when
+    `rebuild`); raises `StoreError` (with every problem) if the store is not valid.
+
+    With `snapshot`, every question asked of it until `Compiled.close` reads the store as it was
+    at one moment (one read transaction), whatever another process updates meanwhile: an answer
+    asks several questions, and ids one gives must be found by the next. Another process's update
+    then waits for it to close, so an answer opens it this way and closes it when done."""
     if not root.is_dir():
         raise StoreError([Problem(str(root), None, "", "the fact store folder does not exist")])
     files = store_files(root)
-    db = _open_cached(root, files) if use_cache else None
+    folder, note = _private_folder() if use_cache else (None, None)
+    db = None
+    if folder is not None:
+        path = cache_path(root)
+        distrust = _not_owned(path)
+        if distrust is not None:  # our folder, someone else's file: replaced, never read
+            note = f"pakru: {shown(str(path), 200)} {distrust}; compiled it again"
+            rebuild = True
+        if not rebuild:
+            db = _open_cached(path, root, files)
     if db is None:
-        db = _compile(root, files, use_cache)
-    compiled = Compiled(db)
+        db = _compile(root, files, folder is not None, rebuild)
+    compiled = Compiled(db, note)
+    if snapshot:
+        db.execute("BEGIN")  # (deferred: the first read takes the store as it is, and keeps it)
     problems = compiled.problems()
     if problems:
+        compiled.close()
         raise StoreError(problems)
     return compiled
 
 
-def _open_cached(root: Path, files: Sequence[StoreFile]) -> sqlite3.Connection | None:
+# --- whose cache ---------------------------------------------------------------------------------
+# A compiled store is trusted as the YAML it was built from: whoever can write it can put any
+# figure or quote in an answer. So it is read only where no one but this user can have written
+# it: a folder this user owns and no one else can write to (created 0700), holding a file this
+# user owns and no one else can write to. Anything else is left alone and the store is compiled in
+# memory (a folder) or afresh (a file in our own folder), and the answer says why on stderr.
+
+
+def _private_folder() -> tuple[Path | None, str | None]:
+    """The cache folder if it is this user's alone (created so when missing), else None; and why
+    it is not used, when that is worth saying (a folder that cannot be created is not)."""
+    folder = cache_dir()
+    try:
+        info = os.stat(folder)
+    except FileNotFoundError:
+        try:
+            folder.mkdir(mode=0o700, parents=True)
+            info = os.stat(folder)
+        except OSError:  # a read-only disk, a file in the way: compiled in memory, as it must be
+            return None, None
+    except OSError:
+        return None, None
+    why = "is not a folder" if not stat.S_ISDIR(info.st_mode) else _not_private(info)
+    if why is None:
+        return folder, None
+    place = shown(str(folder), 200)
+    return None, f"pakru: not using the cache folder {place}: it {why}; compiled in memory"
+
+
+def _not_owned(path: Path) -> str | None:
+    """Why a compiled file may hold what someone else wrote, or None (it is ours, or absent)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return _not_private(info)
+
+
+def _not_private(info: os.stat_result) -> str | None:
+    if info.st_uid != os.geteuid():
+        return f"belongs to another user (uid {info.st_uid})"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return "can be written by other users"
+    return None
+
+
+def _open_cached(path: Path, root: Path, files: Sequence[StoreFile]) -> sqlite3.Connection | None:
     """The cached compiled store if it is current, else None (it will be updated or rebuilt)."""
-    path = cache_path(root)
     if not path.is_file():
         return None
     try:
@@ -216,11 +283,13 @@ def compile_in_memory(
     return Compiled(db), kept
 
 
-def _compile(root: Path, files: Sequence[StoreFile], use_cache: bool) -> sqlite3.Connection:
+def _compile(
+    root: Path, files: Sequence[StoreFile], use_cache: bool, rebuild: bool = False
+) -> sqlite3.Connection:
     """Bring the cached store up to date (updating or rebuilding it), or compile in memory."""
     if use_cache:
         with suppress(OSError, sqlite3.Error):
-            return _compile_cached(root, files)
+            return _compile_cached(root, files, rebuild)
     from pakru.build import Builder
 
     db = sqlite3.connect(":memory:", isolation_level=None)
@@ -229,77 +298,171 @@ def _compile(root: Path, files: Sequence[StoreFile], use_cache: bool) -> sqlite3
     return db
 
 
-def _compile_cached(root: Path, files: Sequence[StoreFile]) -> sqlite3.Connection:
+# Who may write the compiled file, and when: an update is one SQLite transaction on the file at
+# the cache path, and SQLite keeps its journal beside it under the path's name. So a new build is
+# renamed into place only by a process holding the write lock of the file already there (no update
+# of it is then under way, and a journal a crashed one left has been rolled back into it), and an
+# update writes only once it holds the lock of the file that is still at the path. A journal can
+# then never outlive its file and be rolled into another.
+
+
+def _compile_cached(
+    root: Path, files: Sequence[StoreFile], rebuild: bool, attempts: int = 3
+) -> sqlite3.Connection:
     from pakru.build import Builder
 
     path = cache_path(root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = _open_for_update(path, root)
-    if db is not None:
+    opened = None if rebuild else _open_for_update(path, root)
+    if opened is not None:
+        db, identity = opened
         try:
             db.execute("BEGIN IMMEDIATE")  # one writer at a time; others wait, then see its work
+            if _identity(path) != identity:  # replaced by a rebuild since: update that one
+                db.execute("ROLLBACK")
+                db.close()
+                if attempts <= 1:
+                    raise sqlite3.OperationalError("the compiled file keeps being replaced")
+                return _compile_cached(root, files, rebuild, attempts - 1)
             Builder(db, root).sync(files, full=False)
             db.execute("COMMIT")
             return db
-        except sqlite3.Error:
+        except BaseException as error:  # Ctrl-C too: rolled back, so no journal is left behind
             with suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             db.close()
+            if not isinstance(error, sqlite3.Error) or _busy(error):
+                raise  # (busy: another pakru is writing it; never replaced under its feet)
     return _rebuild(path, root, files)
 
 
-def _open_for_update(path: Path, root: Path) -> sqlite3.Connection | None:
-    if not path.is_file():
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _busy(error: BaseException) -> bool:
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _open_for_update(
+    path: Path, root: Path
+) -> tuple[sqlite3.Connection, tuple[int, int] | None] | None:
+    """The compiled file opened for writing, and which file it is (taken before it was opened:
+    if another is at the path once it is locked, it was replaced meanwhile); None if there is
+    none of this format and folder."""
+    identity = _identity(path)
+    if identity is None:
         return None
     try:
-        db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        db = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None, timeout=30)
         # An update touches pages all over a large file (every index of every table it writes),
         # and SQLite keeps up to 2 MB of them by default: 512 kB does as well, the rest being in
         # the operating system's cache already, and keeps the first answer after an edit smaller.
         db.execute("PRAGMA cache_size = -512")
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         if meta.get("format") == FORMAT and meta.get("root") == str(root.resolve()):
-            return db
+            return db, identity
         db.close()
-    except sqlite3.DatabaseError:
-        pass
+    except sqlite3.DatabaseError as error:
+        if _busy(error):
+            raise
     return None
 
 
 def _rebuild(path: Path, root: Path, files: Sequence[StoreFile]) -> sqlite3.Connection:
     """Compile from scratch into a new file beside the old one, then rename it into place."""
+    import fcntl
     import tempfile
 
     from pakru.build import Builder
 
     _sweep(path.parent)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".store-", suffix=".tmp")
-    os.close(handle)
+    db = None
     try:
+        # Held while this build lives (and let go by the system if it is killed): how a sweep
+        # tells a build under way from what a dead one left.
+        fcntl.flock(handle, fcntl.LOCK_EX)
         db = sqlite3.connect(temporary, isolation_level=None)
+        # No journal: nothing reads the file until it is whole and renamed, so there is nothing to
+        # roll back, and no journal to leave behind that could apply to another file.
+        db.execute("PRAGMA journal_mode = OFF")
         db.executescript(TABLES)
         db.execute("BEGIN")
         Builder(db, root).sync(files, full=True)
         db.execute("COMMIT")
         db.close()
-        os.replace(temporary, path)
+        _put_in_place(temporary, path)
     except BaseException:
+        if db is not None:
+            db.close()
         with suppress(OSError):
             os.unlink(temporary)
         raise
+    finally:
+        os.close(handle)
     return sqlite3.connect(path, isolation_level=None, timeout=30)
 
 
-def _sweep(folder: Path, older_than: float = 600.0, prefix: str = ".store-") -> None:
-    """Remove what builds killed before their rename left behind (never trusted, only litter):
-    a temporary file named as mkstemp names them, and SQLite's journal beside it. The export
-    sweeps its own with this rule, under its own prefix."""
-    import time
+def _put_in_place(temporary: str, path: Path) -> None:
+    """Rename a new build to `path`, holding the write lock of the compiled file there if any (see
+    above); raises if it stays locked (another pakru is writing it: answer from memory instead)."""
+    while True:
+        identity = _identity(path)
+        journal = f"{path}-journal"  # left by an update of a file now gone: never for ours
+        if identity is None:
+            with suppress(FileNotFoundError):
+                os.unlink(journal)
+            with suppress(FileExistsError):  # only if still none: one may have appeared
+                os.link(temporary, path)
+                os.unlink(temporary)
+                return
+            continue
+        old = sqlite3.connect(f"file:{path}?mode=rw", uri=True, isolation_level=None, timeout=30)
+        try:
+            # A read under the lock rolls back what a crashed update left in its journal.
+            old.execute("BEGIN IMMEDIATE")
+            old.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as error:
+            if _busy(error):
+                old.close()
+                raise
+            # Not a database at all: nothing can be writing it, nor have a journal for it.
+        try:
+            if _identity(path) == identity:
+                # Under the lock no update is under way, and a journal a crashed one left has
+                # just been rolled back; what remains would not be hot, but is removed rather
+                # than left beside a file it was never for.
+                with suppress(FileNotFoundError):
+                    os.unlink(journal)
+                os.replace(temporary, path)
+                return
+        finally:
+            old.close()
 
-    for leftover in folder.glob(f"{prefix}????????.tmp*"):
+
+def _sweep(folder: Path, prefix: str = ".store-") -> None:
+    """Remove what builds killed before their rename left behind (never trusted, only litter):
+    a temporary file (named as mkstemp names them) that no live build holds locked, and a
+    journal whose file is gone. Exports sweep theirs with this rule, under their own prefix."""
+    import fcntl
+
+    for leftover in folder.glob(f"{prefix}????????.tmp"):
         with suppress(OSError):
-            if time.time() - leftover.stat().st_mtime > older_than:
+            handle = os.open(leftover, os.O_RDONLY)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while its writer lives
                 leftover.unlink()
+            finally:
+                os.close(handle)
+    for journal in folder.glob(f"{prefix}????????.tmp-journal"):
+        if not journal.with_name(journal.name.removesuffix("-journal")).exists():
+            with suppress(OSError):
+                journal.unlink()
 
 
 def chunks(items: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
@@ -314,8 +477,30 @@ def pack(data: Any) -> bytes:
     return marshal.dumps(data)
 
 
+class Damaged(sqlite3.DatabaseError):
+    """A compiled store whose rows cannot be read back (a body cut short or not marshal data, or
+    data no record is made of): it is compiled again, never believed and never an error."""
+
+
 def unpack(blob: bytes) -> Any:
-    return marshal.loads(blob)
+    try:
+        return marshal.loads(blob)
+    except (EOFError, ValueError, TypeError) as error:  # (EOFError would read as Ctrl-C to Click)
+        raise Damaged(f"a stored body cannot be read: {error}") from error
+
+
+def damaged(error: BaseException) -> bool:
+    """Whether an error while answering comes from a compiled file that cannot be read (corrupt,
+    missing a table, a body that is no record), rather than from another process's lock."""
+    return isinstance(error, sqlite3.DatabaseError) and not _busy(error)
+
+
+def stored(make: Callable[..., T], *data: Any) -> T:
+    """A value made from stored data; data it cannot be made from is damage, not a bug to show."""
+    try:
+        return make(*data)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+        raise Damaged(f"a stored body is not what was written: {error!r}") from error
 
 
 def iso(day: Any) -> str | None:
@@ -323,12 +508,12 @@ def iso(day: Any) -> str | None:
 
 
 def figure_of(body: bytes) -> Figure:
-    figure: Figure = Figure.from_storage(unpack(body))
+    figure: Figure = stored(Figure.from_storage, unpack(body))
     return figure
 
 
 def _record(kind: str, body: bytes) -> Record:
-    record: Record = records.RECORD_CLASSES[kind].from_storage(unpack(body))
+    record: Record = stored(lambda: records.RECORD_CLASSES[kind].from_storage(unpack(body)))
     return record
 
 
@@ -338,8 +523,13 @@ def _record(kind: str, body: bytes) -> Record:
 class Compiled:
     """A compiled, valid store, and the questions that are answered in SQL."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, note: str | None = None) -> None:
         self.db = db
+        self.note = note  # why the cache was not used, for stderr
+
+    def close(self) -> None:
+        """End the snapshot, if any, and let go of the compiled file."""
+        self.db.close()
 
     def problems(self) -> list[Problem]:
         rows = self.db.execute(
@@ -379,7 +569,7 @@ class Compiled:
             (f"% {figure_id} %",),
         )
         return [
-            Derived.from_storage(unpack(body))
+            stored(Derived.from_storage, unpack(body))
             for body, inputs in rows
             if figure_id in inputs.split()
         ]
@@ -698,7 +888,7 @@ class Compiled:
             f"SELECT body FROM derived WHERE {condition} ORDER BY rowid LIMIT ?",
             (*parameters, _sql_limit(limit)),
         )
-        return [Derived.from_storage(unpack(body)) for (body,) in rows], count
+        return [stored(Derived.from_storage, unpack(body)) for (body,) in rows], count
 
     def checks(
         self, ids: Iterable[str] | None = None, *, conflicts_only: bool = False
@@ -720,10 +910,10 @@ class Compiled:
                     [*chunk, *chunk],
                 ).fetchall()
         unique = dict(rows)
-        stored = [unpack(unique[rowid]) for rowid in sorted(unique)]
-        named = sorted({i for data in stored for i in stored_ids(data)})
+        bodies = [unpack(unique[rowid]) for rowid in sorted(unique)]
+        named = sorted({i for data in bodies for i in stored(stored_ids, data)})
         figures = {r.id: r for r in self._by_ids(named) if isinstance(r, Figure)}
-        return [Check.from_storage(data, figures) for data in stored]
+        return [stored(Check.from_storage, data, figures) for data in bodies]
 
 
 def _dated_sql(

@@ -12,6 +12,7 @@ either the old file or the complete new one, never half of either.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
@@ -202,9 +203,11 @@ def export_sqlite(store: FactStore, path: Path, *, force: bool = False) -> dict[
         raise UsageError(
             f"cannot write in {_named(folder)}: {error.strerror}", "--sqlite"
         ) from None
-    os.close(handle)
     temporary = Path(name)
     try:
+        # Held while this export writes (and let go by the system if it is killed): how a later
+        # export's sweep tells a write under way from what a dead one left.
+        fcntl.flock(handle, fcntl.LOCK_EX)
         # mkstemp makes the file private (0600); give the database the mode any new file gets.
         temporary.chmod(0o666 & ~_umask())
         counts = _write(store, temporary)
@@ -216,6 +219,8 @@ def export_sqlite(store: FactStore, path: Path, *, force: bool = False) -> dict[
     except BaseException:  # Ctrl-C too: leave nothing behind
         temporary.unlink(missing_ok=True)
         raise
+    finally:
+        os.close(handle)
     return counts
 
 
