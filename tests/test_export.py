@@ -6,7 +6,6 @@ import json
 import os
 import sqlite3
 import stat
-import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from datetime import UTC, datetime
@@ -360,19 +359,28 @@ def test_force_replaces_only_a_regular_file(
 
 def test_leftovers_of_killed_exports_are_swept(tmp_path: Path) -> None:
     """An export killed mid-write leaves its temporary file and SQLite's journal beside it; the
-    next export into the folder removes those of runs long gone, and nothing that may be a running
-    export's or that pakru did not name."""
+    next export into the folder removes them, and nothing a running export holds (it keeps its
+    temporary file locked while it writes) or that pakru did not name."""
+    import fcntl
+
     gone = [tmp_path / ".pakru-k1ll3d_a.tmp", tmp_path / ".pakru-k1ll3d_a.tmp-journal"]
     kept = [tmp_path / ".pakru-notes.tmp", tmp_path / "notes.tmp"]  # not names mkstemp gives
-    an_hour_ago = time.time() - 3600
     for path in [*gone, *kept]:
         path.write_bytes(b"x" * 1000)
-        os.utime(path, (an_hour_ago, an_hour_ago))
-    running = tmp_path / ".pakru-wr1t1ng_.tmp"  # an export writing now, in another process
+    running = tmp_path / ".pakru-wr1t1ng_.tmp"  # an export writing now
     running.write_bytes(b"being written")
-    export_sqlite(TINY, tmp_path / "pakru.db")
+    running_journal = tmp_path / ".pakru-wr1t1ng_.tmp-journal"
+    running_journal.write_bytes(b"its journal")
+    with running.open("rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        export_sqlite(TINY, tmp_path / "pakru.db")
     left = {path.name for path in tmp_path.iterdir()}
-    assert left == {"pakru.db", running.name, *(path.name for path in kept)}
+    assert left == {
+        "pakru.db",
+        running.name,
+        running_journal.name,
+        *(path.name for path in kept),
+    }
 
 
 def test_a_file_name_of_100_000_characters_is_one_short_line(
