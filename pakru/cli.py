@@ -89,6 +89,13 @@ class PakruGroup(TyperGroup):
             _say("pakru: interrupted")
             code = ExitCode.INTERRUPTED
         except Exception as error:  # a bug in pakru: one line, not a traceback, unless debugging
+            if isinstance(error, OSError) and _stdout_refuses(error):  # Click's help, say
+                _discard_stdout()
+                _say(f"pakru: {OutputError(error)}")
+                code = OutputError.exit_code
+                if standalone_mode:
+                    sys.exit(code)
+                return code
             if not self.rebuild and _damaged(error):  # the cache, not the store: answer afresh
                 self.rebuild = True
                 return self.main(args, prog_name, complete_var, standalone_mode, **extra)
@@ -326,6 +333,15 @@ def _stdout() -> Iterator[None]:
     except OSError as error:
         _discard_stdout()
         raise OutputError(error) from None
+
+
+def _stdout_refuses(error: OSError) -> bool:
+    """Whether an error that reached the top is stdout refusing what Click wrote itself, such as
+    the help (what pakru writes fails in `_stdout`). A full device is the only place these come
+    from: store files are only read, and a cache or export that cannot be written says so."""
+    import errno
+
+    return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
 def _discard_stdout() -> None:

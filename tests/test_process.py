@@ -91,7 +91,15 @@ def test_a_reader_that_goes_away_ends_pakru_quietly_with_status_1(tmp_path: Path
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device always full")
 @pytest.mark.parametrize("buffered", [True, False], ids=["buffered", "unbuffered"])
 @pytest.mark.parametrize(
-    "args", [("trade", "2023-24"), ("events", "-n", "0"), ("check",), ("--version",)]
+    "args",
+    [
+        ("trade", "2023-24"),
+        ("events", "-n", "0"),
+        ("check",),
+        ("--version",),
+        ("--help",),
+        ("events", "--help"),
+    ],
 )
 def test_an_answer_that_cannot_be_written_is_one_line_on_stderr(
     tmp_path: Path, args: tuple[str, ...], buffered: bool
