@@ -868,7 +868,10 @@ class Compiled:
         limit: int | None = None,
     ) -> tuple[list[Any], int]:
         """Derived figures (of these metrics, if any are named) whose period overlaps the window,
-        in the order they were derived: the first `limit` (None: all), and how many there are."""
+        by period, metric (as records.DERIVED_TRADE_METRICS orders them) and id (an order that
+        does not depend on which edits re-derived which
+        rows, so an updated store answers as a fresh build does): the first `limit` (None: all),
+        and how many there are."""
         from pakru.consistency import Derived
 
         where, parameters = ["1"], []
@@ -884,9 +887,11 @@ class Compiled:
         ).fetchone()
         if limit == 0 or count == 0:
             return [], count
+        rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(records.DERIVED_TRADE_METRICS)))
         rows = self.db.execute(
-            f"SELECT body FROM derived WHERE {condition} ORDER BY rowid LIMIT ?",
-            (*parameters, _sql_limit(limit)),
+            f"SELECT body FROM derived WHERE {condition} "
+            f"ORDER BY first, last, CASE metric {rank} END, id LIMIT ?",
+            (*parameters, *records.DERIVED_TRADE_METRICS, _sql_limit(limit)),
         )
         return [stored(Derived.from_storage, unpack(body)) for (body,) in rows], count
 

@@ -364,3 +364,20 @@ def test_pakru_cache_dir_overrides_the_user_cache(
     monkeypatch.setenv("PAKRU_CACHE_DIR", str(tmp_path / "elsewhere"))
     assert cache_dir() == tmp_path / "elsewhere"
     assert cache_path(DATA_FACTS).parent == tmp_path / "elsewhere"
+
+
+def test_after_an_edit_derived_figures_come_in_the_order_a_fresh_build_gives(
+    tmp_path: Path,
+) -> None:
+    """An edit re-derives the figures of the periods it touches; the answer lists them where a
+    fresh build does, not where the update happened to write them."""
+    store = tmp_path / "facts"
+    shutil.copytree(default_facts_dir(), store)
+    open_store(store)  # cached, then updated below
+    edit(store / "figures.yaml", "value: 287000000", "value: 288000000")
+    edit(store / "figures.yaml", 'stated: "$287 million"', 'stated: "$288 million"')
+    edit(store / "figures.yaml", "stood at $287 million", "stood at $288 million")
+    updated = [d.id for d in open_store(store).derived(None)[0]]
+    fresh = [d.id for d in compile_in_memory(store)[0].derived(None)[0]]
+    assert updated == fresh
+    assert any("fig-exports-pk-to-ru-fy2022-23" in i for i in updated)
