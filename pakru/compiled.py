@@ -902,23 +902,34 @@ class Compiled:
         from pakru.consistency import Check, stored_ids
 
         agrees = " AND agrees = 0" if conflicts_only else ""
+        columns = "rowid, COALESCE(first, ''), COALESCE(last, ''), a, b, body"
         if ids is None:
-            rows = self.db.execute(f"SELECT rowid, body FROM checks WHERE 1 {agrees}").fetchall()
+            rows = self.db.execute(f"SELECT {columns} FROM checks WHERE 1 {agrees}").fetchall()
         else:
             rows = []
             wanted = list(dict.fromkeys(ids))
             for chunk in chunks(wanted):
                 marks = ",".join("?" * len(chunk))
                 rows += self.db.execute(
-                    "SELECT rowid, body FROM checks "
+                    f"SELECT {columns} FROM checks "
                     f"WHERE (a IN ({marks}) OR b IN ({marks})) {agrees}",
                     [*chunk, *chunk],
                 ).fetchall()
-        unique = dict(rows)
-        bodies = [unpack(unique[rowid]) for rowid in sorted(unique)]
+        # By period and figures, not by row: an update rewrites the checks of what it touched,
+        # and an updated store must list them as a fresh build does.
+        unique = {row[0]: row[1:] for row in rows}
+        bodies = [unpack(row[-1]) for row in sorted(unique.values(), key=_check_order)]
         named = sorted({i for data in bodies for i in stored(stored_ids, data)})
         figures = {r.id: r for r in self._by_ids(named) if isinstance(r, Figure)}
         return [stored(Check.from_storage, data, figures) for data in bodies]
+
+
+def _check_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """(first, last, a, b, body): by period and figures; checks of the same two figures (of two
+    kinds) by what they say."""
+    first, last, a, b, body = row
+    data = unpack(body)
+    return first, last, a, b, data.get("kind", ""), data.get("reason", "")
 
 
 def _dated_sql(

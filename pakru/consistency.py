@@ -559,8 +559,10 @@ PAIRWISE_LIMIT = 40
 
 
 def _pairs(group: Sequence[Figure]) -> Iterator[tuple[Figure, Figure]]:
+    """Each pair once, the better-stated figure first: the same pairs, the same way round,
+    whatever order the figures were read in (an updated store answers as a fresh build)."""
     if len(group) <= PAIRWISE_LIMIT:
-        yield from combinations(group, 2)
+        yield from combinations(sorted(group, key=_precision_order), 2)
         return
     reference = _reference(group)
     for figure in group:

@@ -366,7 +366,7 @@ def test_pakru_cache_dir_overrides_the_user_cache(
     assert cache_path(DATA_FACTS).parent == tmp_path / "elsewhere"
 
 
-def test_after_an_edit_derived_figures_come_in_the_order_a_fresh_build_gives(
+def test_after_an_edit_derived_figures_and_checks_come_as_a_fresh_build_gives(
     tmp_path: Path,
 ) -> None:
     """An edit re-derives the figures of the periods it touches; the answer lists them where a
@@ -377,7 +377,9 @@ def test_after_an_edit_derived_figures_come_in_the_order_a_fresh_build_gives(
     edit(store / "figures.yaml", "value: 287000000", "value: 288000000")
     edit(store / "figures.yaml", 'stated: "$287 million"', 'stated: "$288 million"')
     edit(store / "figures.yaml", "stood at $287 million", "stood at $288 million")
-    updated = [d.id for d in open_store(store).derived(None)[0]]
-    fresh = [d.id for d in compile_in_memory(store)[0].derived(None)[0]]
-    assert updated == fresh
+    cached, fresh = open_store(store), compile_in_memory(store)[0]
+    updated = [d.id for d in cached.derived(None)[0]]
+    assert updated == [d.id for d in fresh.derived(None)[0]]
     assert any("fig-exports-pk-to-ru-fy2022-23" in i for i in updated)
+    # and the checks too: the same pairs, the same way round, in the same order
+    assert [c.to_storage() for c in cached.checks()] == [c.to_storage() for c in fresh.checks()]

@@ -134,7 +134,9 @@ def test_more_than_100_percent_disagrees_with_60_percent():
     more_than = figure("more than 100 percent", 100, qualifier="more than", kind=PERCENT, id="a")
     sixty = figure("60 percent", 60, kind=PERCENT, id="b")
 
-    assert disagreements([more_than, sixty]) == [(more_than, sixty)]
+    # the better-stated (an exact figure) first, whatever order they come in
+    assert disagreements([more_than, sixty]) == [(sixty, more_than)]
+    assert disagreements([sixty, more_than]) == [(sixty, more_than)]
 
 
 @pytest.mark.parametrize(("stated", "value"), [("150 percent", 150), ("100.2 percent", "100.2")])

@@ -247,7 +247,7 @@ def test_conflicts_of_one_record(invoke: Invoke, reported: Path) -> None:
     )
     rows = json.loads(invoke("conflicts", "total-fy24-final", "-f", "json", facts=reported).stdout)
     assert [[f["id"] for f in r["figures"]] for r in rows] == [
-        ["total-fy24-first", "total-fy24-final"]
+        ["total-fy24-final", "total-fy24-first"]  # the better-stated first
     ]
     by_source = json.loads(
         invoke("conflicts", "wire-2025-11-28", "-f", "json", facts=reported).stdout
