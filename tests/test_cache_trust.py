@@ -24,7 +24,7 @@ from pakru.compiled import cache_path, open_store
 from tests.conftest import DATA_FACTS, Invoke
 
 # The stress test's size: saves of the store and processes answering at once. The defaults keep
-# the suite quick; PAKRU_STRESS=5 runs it five times as long (as it was tried: 60 saves, 32 at once).
+# the suite quick; PAKRU_STRESS=5 runs it on a store five times as large, longer (60 saves, 32 at once).
 _STRESS = max(1, int(os.environ.get("PAKRU_STRESS", "1")))
 STRESS_SAVES = 12 * _STRESS
 STRESS_WAVE = 16 * min(_STRESS, 2)
@@ -446,7 +446,7 @@ def generated_store(folder: Path, facts: int) -> tuple[Path, Path]:
 def test_answers_while_a_large_store_is_edited_are_each_those_of_a_fresh_build(
     tmp_path: Path,
 ) -> None:
-    store, edited = generated_store(tmp_path / "generated", 2000)
+    store, edited = generated_store(tmp_path / "generated", 1000 * _STRESS)
     original = edited.read_text(encoding="utf-8")
     # Figures of 2023 come and go: between an answer's questions, ids would vanish.
     records = original.split("\n- id: ")
