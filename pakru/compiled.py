@@ -917,18 +917,17 @@ class Compiled:
                 ).fetchall()
         # By period and figures, not by row: an update rewrites the checks of what it touched,
         # and an updated store must list them as a fresh build does.
-        unique = {row[0]: row[1:] for row in rows}
-        bodies = [unpack(row[-1]) for row in sorted(unique.values(), key=_check_order)]
+        unique = {rowid: (*keys, unpack(body)) for rowid, *keys, body in rows}
+        bodies = [row[-1] for row in sorted(unique.values(), key=_check_order)]
         named = sorted({i for data in bodies for i in stored(stored_ids, data)})
         figures = {r.id: r for r in self._by_ids(named) if isinstance(r, Figure)}
         return [stored(Check.from_storage, data, figures) for data in bodies]
 
 
 def _check_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """(first, last, a, b, body): by period and figures; checks of the same two figures (of two
+    """(first, last, a, b, data): by period and figures; checks of the same two figures (of two
     kinds) by what they say."""
-    first, last, a, b, body = row
-    data = unpack(body)
+    first, last, a, b, data = row
     return first, last, a, b, data.get("kind", ""), data.get("reason", "")
 
 
