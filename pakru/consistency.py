@@ -16,7 +16,14 @@ from typing import Any, Literal, NamedTuple
 
 from pakru.errors import PeriodError
 from pakru.records import Citation, Figure
-from pakru.types import Period, Precision, fiscal_year, format_amount
+from pakru.types import (
+    Period,
+    Precision,
+    fiscal_label,
+    fiscal_start,
+    fiscal_year,
+    format_amount,
+)
 
 Bound = Decimal | None
 Range = tuple[Bound, Bound]
@@ -313,18 +320,11 @@ def derive(figures: Sequence[Figure]) -> list[Derived]:
     imports = _reported(figures, "imports")
     growths = _reported(figures, "trade_growth")
     derived: list[Derived] = []
-    for period, outs in exports.items():
-        for out, into in _matched(outs, imports.get(period, [])):
-            derived.append(_balance(out, into))
-        for part_group in (outs, imports.get(period, [])):
-            derived.extend(
-                _share(part, total) for part, total in _matched(part_group, totals.get(period, []))
-            )
-    for period, outs in imports.items():
-        if period not in exports:
-            derived.extend(
-                _share(part, total) for part, total in _matched(outs, totals.get(period, []))
-            )
+    for period in dict.fromkeys([*exports, *imports]):
+        outs, intos, whole = exports.get(period, []), imports.get(period, []), totals.get(period)
+        derived.extend(_balance(out, into) for out, into in _matched(outs, intos))
+        for parts in (outs, intos):
+            derived.extend(_share(part, total) for part, total in _matched(parts, whole or []))
     for period, later in totals.items():
         late_period = later[0].period
         earlier = year_before(late_period) if late_period else None
@@ -598,21 +598,10 @@ def _against_derived(figures: Sequence[Figure], derived: Sequence[Derived]) -> I
 
 def _parts_and_wholes(figures: Sequence[Figure]) -> Iterator[Check]:
     """Exports plus imports against the total; a part of a year against the whole year."""
-    superseded = {earlier for figure in figures for earlier in figure.supersedes}
-    totals = [
-        f
-        for f in figures
-        if f.metric == "trade_total"
-        and f.basis == "reported"
-        and f.period
-        and f.commodity is None
-        and f.id not in superseded
-    ]
+    by_period = _reported(figures, "trade_total")
+    totals = [total for group in by_period.values() for total in group]
     exports = _reported(figures, "exports")
     imports = _reported(figures, "imports")
-    by_period: dict[str, list[Figure]] = {}
-    for total in totals:
-        by_period.setdefault(str(total.period), []).append(total)
     for period, group in by_period.items():
         outs, intos = exports.get(period, []), imports.get(period, [])
         if not outs or not intos:
@@ -740,9 +729,7 @@ def _years_holding(period: Period) -> list[str]:
     """The notation of the fiscal year and the calendar year a period starts in."""
     if period.first is None:
         return []
-    first = period.first
-    start = first.year if first.month >= 7 else first.year - 1
-    return [f"FY{start}-{(start + 1) % 100:02d}", f"{first.year:04d}"]
+    return [fiscal_label(fiscal_start(period.first)), f"{period.first.year:04d}"]
 
 
 def _sum(exports: Figure, imports: Figure) -> Derived:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import NamedTuple
 
 from pakru.records import Event
-from pakru.types import Precision
+from pakru.types import Precision, fiscal_label, fiscal_start
 
 FACT_TYPES = ("event", "agreement", "figure")
 IGC_TOPIC = "igc"
@@ -160,23 +160,14 @@ def types(starts: Iterable[tuple[str, str | None, int]]) -> dict[str, int]:
 # --- gaps: Pakistan's fiscal years without a reported trade total --------------------------------
 
 
-def fiscal_year_of(day: date) -> int:
-    """The calendar year Pakistan's fiscal year holding `day` starts in (it runs July–June)."""
-    return day.year if day.month >= 7 else day.year - 1
-
-
-def fiscal_label(start_year: int) -> str:
-    return f"FY{start_year}-{(start_year + 1) % 100:02d}"
-
-
 def trade_gaps(earliest: str | None, reported: set[int], on: date) -> list[Gap]:
     """Fiscal years from the one in which the earliest trade figure starts to the current one
     (that of `on`), for which no reported figure gives the total trade of exactly that year."""
     if earliest is None:
         return []
-    current = fiscal_year_of(on)
+    current = fiscal_start(on)
     gaps = []
-    for year in range(fiscal_year_of(date.fromisoformat(earliest)), current + 1):
+    for year in range(fiscal_start(date.fromisoformat(earliest)), current + 1):
         if year not in reported:
             detail = "no reported trade_total figure for the fiscal year"
             if year == current:

@@ -138,8 +138,18 @@ def fiscal_year(start_year: int, end_year: int, original: str) -> Period:
         date(start_year, 7, 1),
         date(full_end, 6, 30),
         Precision.FISCAL_YEAR,
-        f"FY{start_year}-{full_end % 100:02d}",
+        fiscal_label(start_year),
     )
+
+
+def fiscal_start(day: date) -> int:
+    """The calendar year in which Pakistan's fiscal year holding `day` starts (July–June)."""
+    return day.year if day.month >= 7 else day.year - 1
+
+
+def fiscal_label(start_year: int) -> str:
+    """How pakru writes a fiscal year: FY2023-24."""
+    return f"FY{start_year}-{(start_year + 1) % 100:02d}"
 
 
 def _store_point(text: str, whole: str) -> Period | None:
