@@ -13,13 +13,13 @@ either the old file or the complete new one, never half of either.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import sqlite3
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -264,7 +264,7 @@ def _write(store: FactStore, file: Path) -> dict[str, int]:
     try:
         connection.executescript(_SCHEMA)
         tables: dict[str, Iterable[Row]] = {
-            "meta": _meta_rows(),
+            "meta": _meta_rows(store),
             "sources": _source_rows(store),
             "actors": _actor_rows(store),
             "actor_roles": _role_rows(store),
@@ -336,9 +336,22 @@ def _json_list(values: Iterable[str]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
-def _meta_rows() -> Iterator[Row]:
+def _meta_rows(store: FactStore) -> Iterator[Row]:
+    # What the file was made from, not when: the same store exports to the same bytes.
     yield {"key": "pakru_version", "value": __version__}
-    yield {"key": "exported_at", "value": datetime.now(UTC).isoformat(timespec="seconds")}
+    yield {"key": "store_sha256", "value": _fingerprint(store)}
+
+
+def _fingerprint(store: FactStore) -> str:
+    """A digest of every record as stored, in order: two exports share it when their stores hold
+    the same records, whatever the files' names, times or layout."""
+    digest = hashlib.sha256()
+    for record in (*store.records(), *store.topics):
+        line = json.dumps(
+            [record.record_type, record.to_storage()], ensure_ascii=False, sort_keys=True
+        )
+        digest.update(line.encode() + b"\n")
+    return digest.hexdigest()
 
 
 def _source_rows(store: FactStore) -> Iterator[Row]:

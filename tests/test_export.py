@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import closing
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -239,12 +239,35 @@ def test_without_fts5_the_index_is_left_out(
     assert not any(name.startswith("search_fts") for name in tables)
 
 
-def test_meta_records_version_and_export_time(db: sqlite3.Connection) -> None:
+def test_meta_records_version_and_what_store_was_exported(
+    db: sqlite3.Connection, tmp_path: Path
+) -> None:
     meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
     assert meta["pakru_version"] == pakru.__version__
-    assert meta["exported_at"].endswith("+00:00")
-    exported = datetime.fromisoformat(meta["exported_at"])
-    assert abs((datetime.now(UTC) - exported).total_seconds()) < 60
+    assert len(meta["store_sha256"]) == 64
+    other = tmp_path / "other.db"
+    export_sqlite(FactStore(topics=TINY.topics[1:], sources=TINY.sources), other)
+    with open_db(other) as changed:
+        (fingerprint,) = changed.execute("SELECT value FROM meta WHERE key = 'store_sha256'")
+    assert fingerprint[0] != meta["store_sha256"]
+
+
+def test_the_same_store_exports_to_the_same_bytes(invoke: Invoke, tmp_path: Path) -> None:
+    tiny = Path(__file__).parent / "data" / "facts"
+    copy = tmp_path / "copy"
+    shutil.copytree(tiny, copy)  # another path, other file times: the same records
+    exports = [tmp_path / "first.db", tmp_path / "second.db", tmp_path / "copy.db"]
+    for target, facts in zip(exports, (tiny, tiny, copy), strict=True):
+        result = invoke("export", "--sqlite", str(target), facts=facts)
+        assert result.exit_code == 0, result.output
+    first, second, copied = (path.read_bytes() for path in exports)
+    assert first == second == copied
+    # Nothing in it that changes from one run to the next, such as the time of the export.
+    with open_db(exports[0]) as db:
+        assert [key for (key,) in db.execute("SELECT key FROM meta")] == [
+            "pakru_version",
+            "store_sha256",
+        ]
 
 
 def test_an_existing_file_is_kept_without_force(tmp_path: Path) -> None:
