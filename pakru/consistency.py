@@ -15,7 +15,7 @@ from itertools import combinations
 from typing import Any, Literal, NamedTuple
 
 from pakru.errors import PeriodError
-from pakru.records import Citation, Figure
+from pakru.records import Citation, Figure, iso_span
 from pakru.types import (
     Period,
     Precision,
@@ -143,6 +143,7 @@ class Derived(NamedTuple):
             "value": _number(self.value),
             "unit": self.unit,
             "period": str(self.period),
+            **iso_span(self.period),
             "qualifier": self.qualifier,
             "basis": "derived",
             "formula": self.formula,

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from pakru.records import Event
-from pakru.types import Precision, fiscal_label, fiscal_start
+from pakru.records import Event, iso_span
+from pakru.types import Period, Precision, fiscal_label, fiscal_start
 
 FACT_TYPES = ("event", "agreement", "figure")
 IGC_TOPIC = "igc"
@@ -58,29 +58,39 @@ class Coverage(NamedTuple):
     notes: list[str]  # what the gaps could not be looked for, and why
 
     def rows(self) -> list[dict[str, object]]:
-        """Every row of the report, as JSON and CSV give them: `section` says which table."""
+        """Every row of the report, as JSON and CSV give them, each with every field of
+        `ROW_FIELDS` (null where it has none): `section` says which table."""
         rows: list[dict[str, object]] = []
         for count in self.periods:
-            rows.append({"section": self.by, "key": count.key, **_per_type(count)})
+            rows.append({"section": self.by, "key": count.key, **_span(count.key)})
+            rows[-1] |= _per_type(count)
         for count in self.topics:
             rows.append({"section": "topic", "key": count.key, "name": count.name})
             rows[-1] |= _per_type(count)
         for kind, facts in self.types.items():
             rows.append({"section": "type", "key": kind, "facts": facts})
         for key, sources in self.sources:
-            rows.append({"section": "sources", "key": key, "sources": sources})
+            rows.append({"section": "sources", "key": key, **_span(key), "sources": sources})
         for gap in self.gaps:
+            dated = _span(gap.key) if gap.kind == "trade_total" else {}  # a fiscal year
             rows.append(
-                {"section": "gap", "kind": gap.kind, "key": gap.key, "detail": gap.detail}
+                {"section": "gap", "kind": gap.kind, "key": gap.key, **dated, "detail": gap.detail}
                 | {"ids": list(gap.ids)}
             )
-        return rows
+        return [{name: row.get(name) for name in ROW_FIELDS} for row in rows]
 
 
 ROW_FIELDS = (
-    "section", "key", "name", "events", "agreements", "figures", "facts", "sources", "kind",
-    "detail", "ids",
+    "section", "key", "start", "end", "name", "events", "agreements", "figures", "facts",
+    "sources", "kind", "detail", "ids",
 )  # fmt: skip
+
+
+def _span(key: str | None) -> dict[str, str | None]:
+    """The first and last day of a year, a decade ("2020s") or a fiscal year key."""
+    if key is None:
+        return iso_span(None)
+    return iso_span(Period.parse(f"{key[:3]}X" if key.endswith("s") else key))
 
 
 def _per_type(count: Count) -> dict[str, int]:

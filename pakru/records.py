@@ -128,10 +128,18 @@ class Record:
 
     record_type: ClassVar[str]
     fields: ClassVar[tuple[str, ...]]
+    # The field that dates the record: JSON gives its first and last day beside it.
+    dated_by: ClassVar[str | None] = None
+    json_keys: ClassVar[tuple[str, ...]]  # of `to_json`, in order
     id: str
 
     def __init_subclass__(cls) -> None:
         cls.fields = tuple(name for name in cls.__annotations__ if name != "record_type")
+        keys = ["id", "type"]
+        for name in cls.fields:
+            keys += [] if name == "id" else [name]
+            keys += ["start", "end"] if name == cls.dated_by else []
+        cls.json_keys = tuple(keys)
 
     def __init__(self, **values: Any) -> None:
         unknown = set(values) - set(self.fields)
@@ -167,12 +175,15 @@ class Record:
         return type(self)(**{name: getattr(self, name) for name in self.fields} | changes)
 
     def to_json(self) -> dict[str, Any]:
-        """The record as pakru's JSON output gives it: `id`, `type`, then its fields."""
-        data: dict[str, Any] = {"id": self.id, "type": self.record_type}
-        for name in self.fields:
-            if name != "id":
-                data[name] = _to_json(getattr(self, name), exact=False)
-        return data
+        """The record as pakru's JSON output gives it: `id`, `type`, then its fields, with the
+        ISO `start` and `end` of its date after the date itself."""
+        made: dict[str, str | None] = {"type": self.record_type}
+        if self.dated_by is not None:
+            made |= iso_span(getattr(self, self.dated_by))
+        return {
+            key: made[key] if key in made else _to_json(getattr(self, key), exact=False)
+            for key in self.json_keys
+        }
 
     def to_storage(self) -> dict[str, Any]:
         """The record for the compiled store: like the JSON, but amounts as exact decimal text."""
@@ -183,13 +194,31 @@ class Record:
         return cls(**{name: _READERS.get(name, _same)(value) for name, value in data.items()})
 
 
+def iso_span(period: Period | None) -> dict[str, str | None]:
+    """The first and last day a date or period can mean, as ISO dates that any tool parses
+    (None for an open end, or no period at all)."""
+    first = period.first if period is not None else None
+    last = period.last if period is not None else None
+    return {
+        "start": first.isoformat() if first is not None else None,
+        "end": last.isoformat() if last is not None else None,
+    }
+
+
+def json_number(value: Decimal) -> int | float:
+    """An amount as a JSON number: a whole one as an integer (1810000000, not 1.81e9)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def _to_json(value: Any, *, exact: bool) -> Any:
     if isinstance(value, Period):
         return str(value)
     if isinstance(value, Decimal):
-        if value == value.to_integral_value():
-            return int(value)
-        return format(value, "f") if exact else float(value)
+        return (
+            format(value, "f")
+            if exact and value != value.to_integral_value()
+            else json_number(value)
+        )
     if isinstance(value, Citation):  # before tuple: a citation is a tuple too
         return {"source": value.source, value.kind: value.text}
     if isinstance(value, Role):
@@ -248,6 +277,7 @@ _READERS: dict[str, Callable[[Any], Any]] = {
 
 class Source(Record):
     record_type = "source"
+    dated_by = "published"
     id: str
     title: str
     publisher: str | None
@@ -281,6 +311,7 @@ class Actor(Record):
 
 class Event(Record):
     record_type = "event"
+    dated_by = "date"
     id: str
     date: Period
     title: str
@@ -296,6 +327,7 @@ class Event(Record):
 
 class Agreement(Record):
     record_type = "agreement"
+    dated_by = "date"
     id: str
     title: str
     kind: str
@@ -314,6 +346,7 @@ class Agreement(Record):
 
 class Figure(Record):
     record_type = "figure"
+    dated_by = "period"
     id: str
     metric: str
     subject: str

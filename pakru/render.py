@@ -30,6 +30,8 @@ from pakru.records import (
     Record,
     Source,
     Topic,
+    iso_span,
+    json_number,
 )
 from pakru.types import Period, Precision, format_amount, plain_number
 
@@ -157,7 +159,7 @@ class Listing(NamedTuple):
     empty: str  # the one line said when nothing matched
     columns: Sequence[Column]
     sections: Sequence[Section]
-    csv_fields: Sequence[str]
+    fields: Sequence[str]  # of each row in JSON and CSV alike, in order
     caption: str | None = None
     marked: frozenset[str] = frozenset()  # ids of rows that take part in a conflict
     notes: Sequence[str] = ()  # lines after the sources
@@ -173,6 +175,8 @@ class Listing(NamedTuple):
         return [item for section in self.sections for item in section.items]
 
     def to_json(self) -> list[dict[str, Any]]:
+        """Each row with the listing's fields, and only those: a field a row has no value for
+        is null, so that every row, and the CSV header, has the same keys."""
         rows = []
         for item in self.items:
             row = item.to_json()
@@ -180,7 +184,7 @@ class Listing(NamedTuple):
                 row["superseded"] = item.id in self.superseded
             if self.extra is not None:
                 row |= self.extra(item)
-            rows.append(row)
+            rows.append({name: row.get(name) for name in self.fields})
         return rows
 
 
@@ -259,10 +263,8 @@ def render(
     """The listing in the format asked for, its first `limit` rows (None: all of them): a
     renderable for a table, text for the rest."""
     listing = first_rows(listing, limit)
-    if fmt is OutputFormat.JSON:
-        return json_text(with_citation_details(listing.to_json(), store))
-    if fmt is OutputFormat.CSV:
-        return _csv(listing)
+    if fmt in (OutputFormat.JSON, OutputFormat.CSV):
+        return data_text(listing.fields, with_citation_details(listing.to_json(), store), fmt)
     if not listing.items:
         return listing.empty
     notes = _Footnotes(store)
@@ -499,9 +501,31 @@ def _flatten(value: object) -> str:
     return str(value)
 
 
-def _csv(listing: Listing) -> str:
-    rows = ([_flatten(row.get(name)) for name in listing.csv_fields] for row in listing.to_json())
-    return csv_text(listing.csv_fields, rows)
+# The one rule by which a CSV row is made from a JSON row: the README's "Output formats" says it.
+LIST_JOINER = "; "
+
+
+def csv_cell(value: object) -> str:
+    """A JSON value as a CSV cell: text as it is; null as nothing; a list of text or numbers
+    joined with `LIST_JOINER`; anything else (a number, true or false, an object, a list of
+    objects) as compact JSON."""
+    import json
+
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and not any(isinstance(v, (dict, list)) for v in value):
+        return LIST_JOINER.join(csv_cell(v) for v in value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def data_text(fields: Sequence[str], rows: Sequence[Mapping[str, Any]], fmt: OutputFormat) -> str:
+    """Rows as JSON, or as CSV with `fields` as its header and each cell made by `csv_cell`:
+    both from the same rows, so the two formats cannot tell different stories."""
+    if fmt is OutputFormat.JSON:
+        return json_text(list(rows))
+    return csv_text(fields, ([csv_cell(row.get(name)) for name in fields] for row in rows))
 
 
 # csv and json are imported where they are used: a table, the usual answer, needs neither.
@@ -577,19 +601,12 @@ def _agreement_columns(store: FactStore) -> tuple[Column, ...]:
     )
 
 
-FIGURE_FIELDS = (
-    "id", "type", "metric", "subject", "value", "unit", "stated", "period", "qualifier", "basis",
-    "reported_by", "commodity", "topics", "sources", "formula", "inputs", "date_note", "note",
-    "supersedes", "superseded",
-)  # fmt: skip
-EVENT_FIELDS = (
-    "id", "type", "date", "title", "place", "actors", "status", "topics", "sources", "date_note",
-    "note", "supersedes", "superseded",
-)  # fmt: skip
-AGREEMENT_FIELDS = (
-    "id", "type", "date", "title", "kind", "place", "parties", "status", "topics", "event", "count",
-    "sources", "date_note", "note", "supersedes", "superseded",
-)  # fmt: skip
+# The fields of each kind of row: the record's own, then what the listing adds. A derived figure
+# has its formula, inputs and range; `superseded` and `disagrees_with` are answers, not records.
+FIGURE_FIELDS = (*Figure.json_keys, "formula", "inputs", "range", "superseded", "disagrees_with")
+EVENT_FIELDS = (*Event.json_keys, "superseded")
+AGREEMENT_FIELDS = (*Agreement.json_keys, "superseded")
+TIMELINE_FIELDS = tuple(dict.fromkeys((*Event.json_keys, *Agreement.json_keys, "superseded")))
 
 
 def _filters(
@@ -794,7 +811,7 @@ def timeline_listing(
         empty,
         columns,
         [Section(year, group) for year, group in years.items()],
-        ("id", "type", "date", "title", "place", "status", "topics", "sources", "date_note"),
+        TIMELINE_FIELDS,
         caption="Imprecise dates show at their precision and sort at the start of their span.",
         total=total,
     )
@@ -825,7 +842,7 @@ def actors_listing(actors: Sequence[Actor], query: str | None, store: FactStore)
         empty,
         columns,
         [Section(None, actors)],
-        ("id", "type", "name", "kind", "aliases", "country", "roles", "sources", "note"),
+        Actor.json_keys,
         cites=False,
     )
 
@@ -842,7 +859,7 @@ def sources_listing(sources: Sequence[Source], counts: Mapping[str, int]) -> Lis
         "No sources in the store.",
         columns,
         [Section(None, sources)],
-        ("id", "type", "title", "publisher", "author", "published", "section", "facts", "note"),
+        (*Source.json_keys, "facts"),
         extra=lambda s: {"facts": counts.get(s.id, 0)},
         cites=False,
     )
@@ -860,7 +877,7 @@ def topics_listing(topics: Sequence[Topic], counts: Mapping[str, int]) -> Listin
         "No topics in the store.",
         columns,
         [Section(None, topics)],
-        ("id", "type", "name", "synonyms", "facts"),
+        (*Topic.json_keys, "facts"),
         extra=lambda t: {"type": "topic", "facts": counts.get(t.id, 0)},
         cites=False,
     )
@@ -894,17 +911,9 @@ def conflicts_view(
     checks: Sequence[Check], fmt: OutputFormat, store: FactStore, *, everything: bool
 ) -> RenderableType | str:
     """Each pair side by side with quotes, the gap and why; with --all, the agreeing pairs too."""
-    if fmt is OutputFormat.JSON:
-        return json_text(with_citation_details([_check_json(c) for c in checks], store))
-    if fmt is OutputFormat.CSV:
-        return csv_text(
-            ("kind", "agrees", "figure", "value", "against", "against_value", "gap", "reason"),
-            (
-                (c.kind, c.agrees, c.a.id, format_figure_value(c.a), c.b.id,
-                 format_figure_value(c.b), _gap_text(c), c.reason)
-                for c in checks
-            ),
-        )  # fmt: skip
+    if fmt in (OutputFormat.JSON, OutputFormat.CSV):
+        rows = with_citation_details([_check_json(c) for c in checks], store)
+        return data_text(CHECK_FIELDS, rows, fmt)
     if not checks:
         return "No conflicts: every figure agrees with the others within its stated precision."
     notes = _Footnotes(store)
@@ -939,15 +948,28 @@ def conflicts_view(
     return Group(table, Text("\n".join(literal(line) for line in notes.lines())))
 
 
+# A check names its two figures and their values flat, for a spreadsheet; `figures` holds both in
+# full (in CSV as JSON text, like every list of objects).
+CHECK_FIELDS = (
+    "type", "kind", "agrees", "reason", "gap", "unit", "figure", "value", "period", "start", "end",
+    "against", "against_value", "against_period", "against_start", "against_end", "figures",
+)  # fmt: skip
+
+
 def _check_json(check: Check) -> dict[str, Any]:
+    figure, against = check.a.to_json(), check.b.to_json()
     return {
         "type": "conflict" if not check.agrees else "check",
         "kind": check.kind,
         "agrees": check.agrees,
         "reason": check.reason,
-        "gap": None if check.gap is None else float(check.gap),
+        "gap": None if check.gap is None else json_number(check.gap),
         "unit": check.a.unit,
-        "figures": [check.a.to_json(), check.b.to_json()],
+        "figure": figure["id"],
+        **{name: figure[name] for name in ("value", "period", "start", "end")},
+        "against": against["id"],
+        **{f"against_{name}": against[name] for name in ("value", "period", "start", "end")},
+        "figures": [figure, against],
     }
 
 
@@ -959,12 +981,15 @@ def show_view(
 ) -> RenderableType | str:
     """One record: every field, each citation with its quote and source, and related records."""
     data = record.to_json()
-    if fmt is OutputFormat.JSON:
+    if fmt in (OutputFormat.JSON, OutputFormat.CSV):
         data["related"] = {name: [_brief_json(r) for r in items] for name, items in related.items()}
-        return json_text(with_citation_details(data, store))
+        data = with_citation_details(data, store)
+        # One record: JSON gives it as an object, CSV as a header and one row of the same fields.
+        return json_text(data) if fmt is OutputFormat.JSON else data_text(list(data), [data], fmt)
     lines: list[tuple[str, str]] = []
     for key, value in data.items():
-        if key in ("id", "type", "sources", "roles") or value in (None, [], ""):
+        # The date's first and last day are for programs; a reader has the date itself.
+        if key in ("id", "type", "sources", "roles", "start", "end") or value in (None, [], ""):
             continue
         if key == "value" and isinstance(record, Figure):
             value = f"{format_figure_value(record)} ({record.value} {record.unit})"
@@ -979,9 +1004,7 @@ def show_view(
             lines.extend((name, _history_line(item, record, store)) for item in items)
         else:
             lines.extend((name, _brief(item)) for item in items)
-    if fmt in (OutputFormat.MARKDOWN, OutputFormat.CSV):
-        if fmt is OutputFormat.CSV:
-            return csv_text(("field", "value"), lines)
+    if fmt is OutputFormat.MARKDOWN:
         body = "\n".join(f"| {k} | {_md_cell(v)} |" for k, v in lines)
         return f"**{record.record_type} {record.id}**\n\n| field | value |\n| --- | --- |\n{body}"
     grid = Table.grid(padding=(0, 2))
@@ -1023,10 +1046,15 @@ def _brief(item: Any) -> str:
     if isinstance(item, Derived):
         return f"{item.id}: {format_figure_value(item)} = {item.formula}"
     date = getattr(item, "date", None) or getattr(item, "period", None)
-    name = (
+    return f"{item.id}: {f'{date} ' if date else ''}{_heading(item)}"
+
+
+def _heading(item: Any) -> str:
+    """What a record is called: its title, name or (a figure) subject."""
+    heading = (
         getattr(item, "title", None) or getattr(item, "name", None) or getattr(item, "subject", "")
     )
-    return f"{item.id}: {f'{date} ' if date else ''}{name}"
+    return str(heading)
 
 
 def _brief_json(item: Any) -> dict[str, Any]:
@@ -1076,12 +1104,23 @@ class SearchRow(NamedTuple):
         return str(self.hit.record.id)
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = self.hit.record.to_json()
-        return data | {
+        """The hit, with the same fields whatever its record's type: what it is called, its date
+        (a figure's period, a source's publication), what matched. `pakru show ID` has the rest."""
+        record = self.hit.record
+        dated = getattr(record, record.dated_by) if record.dated_by else None
+        return {
+            "id": record.id,
+            "type": record.record_type,
+            "title": _heading(record),
+            "date": None if dated is None else str(dated),
+            **iso_span(dated),
             "score": round(self.hit.score, 3),
             "matched": list(self.hit.fields),
             "snippet": self.hit.snippet,
         }
+
+
+SEARCH_FIELDS = ("id", "type", "title", "date", "start", "end", "score", "matched", "snippet")
 
 
 def _highlighted(row: SearchRow) -> Text:
@@ -1105,7 +1144,7 @@ def search_listing(rows: Sequence[SearchRow], text: str, total: int | None = Non
         f"Nothing matches {text!r}.",
         columns,
         [Section(None, rows)],
-        ("id", "type", "score", "matched", "snippet"),
+        SEARCH_FIELDS,
         caption="Best matches first; `pakru show ID` gives a record in full.",
         cites=False,
         total=total,
@@ -1120,11 +1159,8 @@ def coverage_view(report: Coverage, fmt: OutputFormat) -> RenderableType | str:
     sources per year; the gaps to fill first), with a bar for each count of facts or sources."""
     from pakru.coverage import ROW_FIELDS
 
-    if fmt is OutputFormat.JSON:
-        return json_text(report.rows())
-    if fmt is OutputFormat.CSV:
-        cells = ([_flatten(row.get(name)) for name in ROW_FIELDS] for row in report.rows())
-        return csv_text(ROW_FIELDS, cells)
+    if fmt in (OutputFormat.JSON, OutputFormat.CSV):
+        return data_text(ROW_FIELDS, report.rows(), fmt)
     tables = _coverage_tables(report)
     if fmt is OutputFormat.MARKDOWN:
         parts = []

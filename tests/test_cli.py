@@ -108,6 +108,8 @@ def test_json_contract_for_figures(invoke: Invoke) -> None:
         "unit": "USD",
         "stated": "$1.5 billion",
         "period": "FY2023-24",
+        "start": "2023-07-01",
+        "end": "2024-06-30",
         "qualifier": "exact",
         "basis": "reported",
         "topics": ["trade"],
@@ -126,6 +128,9 @@ def test_json_contract_for_figures(invoke: Invoke) -> None:
         "date_note": None,
         "note": None,
         "supersedes": [],
+        "formula": None,
+        "inputs": None,
+        "range": None,
         "superseded": False,
         "disagrees_with": ["trade-total-fy2023-24-bulletin"],
     }
@@ -206,7 +211,9 @@ def test_csv_has_a_header_and_one_line_per_record(invoke: Invoke) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [row["id"] for row in rows] == ["steel-talks-2025-02", "ministerial-visit-2025-05"]
     assert rows[0]["actors"] == "ivan-petroff; pakistan"
-    assert rows[0]["sources"].startswith("gazette-2025-03-14: Officials signed")
+    citation = json.loads(rows[0]["sources"])[0]
+    assert citation["source"] == "gazette-2025-03-14"
+    assert citation["quote"].startswith("Officials signed")
 
 
 def test_markdown_is_a_pipe_table_with_sources(invoke: Invoke) -> None:
@@ -243,7 +250,8 @@ def test_nothing_matched_in_csv_is_the_header_alone(invoke: Invoke) -> None:
     result = invoke("events", "--since", "2030", "-f", "csv")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "id,type,date,title,place,actors,status,topics,sources,date_note,note,supersedes,superseded"
+        "id,type,date,start,end,title,place,actors,status,topics,sources,date_note,note,"
+        "supersedes,superseded"
     ]
 
 

@@ -148,12 +148,20 @@ def test_trade_shows_the_derived_balance(invoke: Invoke) -> None:
         "value": -700000000,
         "unit": "USD",
         "period": "FY2023-24",
+        "start": "2023-07-01",
+        "end": "2024-06-30",
         "qualifier": "exact",
         "basis": "derived",
         "formula": "exports-fy2023-24 − imports-fy2023-24",
         "inputs": ["exports-fy2023-24", "imports-fy2023-24"],
         "range": [-750500000, -649500000],  # $400 m ± 0.5 m against $1.1 bn ± 50 m
         "disagrees_with": [],
+        # a derived figure has none of a reported one's own fields
+        **dict.fromkeys(
+            ("stated", "topics", "sources", "reported_by", "commodity", "date_note", "note"), None
+        ),
+        "supersedes": None,
+        "superseded": None,
     }
     assert "−$700 m" in invoke("trade", "2023-24").stdout
 

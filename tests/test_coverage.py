@@ -34,8 +34,11 @@ def _rows(invoke: Invoke, *args: str, facts: Path = DATA_FACTS) -> list[dict[str
 
 
 def _section(rows: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    """The rows of one table, with only the fields it fills (not its span's days, tested apart)."""
     return [
-        {k: v for k, v in row.items() if k != "section"} for row in rows if row["section"] == name
+        {k: v for k, v in row.items() if k not in ("section", "start", "end") and v is not None}
+        for row in rows
+        if row["section"] == name
     ]
 
 
@@ -275,7 +278,8 @@ def test_csv_has_a_row_per_json_row_with_the_same_fields(invoke: Invoke) -> None
     assert list(rows[0]) == list(coverage.ROW_FIELDS)
     assert len(rows) == len(_rows(invoke))
     assert rows[0] == {
-        "section": "year", "key": "2023", "name": "", "events": "0", "agreements": "0",
+        "section": "year", "key": "2023", "start": "2023-01-01", "end": "2023-12-31", "name": "",
+        "events": "0", "agreements": "0",
         "figures": "5", "facts": "5", "sources": "", "kind": "", "detail": "", "ids": "",
     }  # fmt: skip
 
