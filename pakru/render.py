@@ -6,6 +6,7 @@ Functions here return text or renderables; only the CLI prints them.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -450,25 +451,44 @@ def _bar_column(
 
 
 def _markdown(listing: Listing, sections: Rows, footer: list[str]) -> str:
-    def cells(values: Sequence[str | Text]) -> str:
-        return "| " + " | ".join(_md_text(v) for v in values) + " |"
+    def cells(values: Sequence[str]) -> str:
+        return "| " + " | ".join(values) + " |"
 
     aligns = ["---:" if c.justify == "right" else "---" for c in listing.columns]
-    lines = [f"**{literal(listing.title)}**", ""]
+    lines = [f"**{_md_cell(listing.title)}**", ""]
     if listing.caption:
-        lines += [f"_{literal(listing.caption)}_", ""]
-    lines += [cells(_headers(listing)), "| " + " | ".join(aligns + ["---"] * listing.cites) + " |"]
+        lines += [f"_{_md_cell(listing.caption)}_", ""]
+    headers = _headers(listing)
+    lines += [cells([_md_cell(h) for h in headers]), cells(aligns + ["---"] * listing.cites)]
     for label, rows in sections:
         if label:
-            lines.append(cells([f"**{label}**"] + [""] * (len(_headers(listing)) - 1)))
-        lines += [cells(row) for row in rows]
+            lines.append(cells([f"**{_md_cell(label)}**"] + [""] * (len(headers) - 1)))
+        lines += [cells([_md_text(cell) for cell in row]) for row in rows]
     if footer:
-        lines += ["", *(f"- {literal(note)}" for note in footer)]
+        lines += ["", *(f"- {_md_cell(note)}" for note in footer)]
     return "\n".join(lines)
 
 
+# What Markdown would read as markup inside a line: emphasis, code, links, HTML, table cells,
+# strikethrough, and an entity such as `&lt;`; a `#` that opens a line would make a heading.
+_MARKDOWN_MARKUP = re.compile(r"[\\`*_<>\[\]|~]|&(?=#?\w+;)|^#", re.MULTILINE)
+# A web address, written as an autolink: inside `<...>` nothing is markup, so it needs no escapes
+# (which would break it) and stays one link.
+_ADDRESS = re.compile(r"https?://[^\s<>|]+")
+
+
 def _md_cell(text: str) -> str:
-    return literal(text).replace("|", "\\|").replace("\n", "<br>")
+    """Text from the store (or about it) as Markdown that shows it literally, on one line."""
+    out, at = [], 0
+    shown = literal(text)
+    for address in _ADDRESS.finditer(shown):
+        out += [_md_escape(shown[at : address.start()]), f"<{address[0]}>"]
+        at = address.end()
+    return "".join([*out, _md_escape(shown[at:])]).replace("\n", "<br>")
+
+
+def _md_escape(text: str) -> str:
+    return _MARKDOWN_MARKUP.sub(lambda found: "\\" + found[0], text)
 
 
 def _md_text(cell: str | Text) -> str:
@@ -930,13 +950,9 @@ def conflicts_view(
     title = "Checks between figures" if everything else "Conflicts between figures"
     if fmt is OutputFormat.MARKDOWN:
         head = "| What | Figure | Against | Gap | Why |\n| --- | --- | --- | --- | --- |"
-        body = "\n".join(
-            "| "
-            + " | ".join(literal(cell).replace("|", "\\|").replace("\n", "<br>") for cell in row)
-            + " |"
-            for row in rows
-        )
-        return f"**{title}**\n\n{head}\n{body}\n\n" + "\n".join(f"- {n}" for n in notes.lines())
+        body = "\n".join("| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in rows)
+        footnotes = "\n".join(f"- {_md_cell(n)}" for n in notes.lines())
+        return f"**{title}**\n\n{head}\n{body}\n\n{footnotes}"
     table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=True, title_justify="left")
     table.add_column("What", no_wrap=True)
     table.add_column("Figure", min_width=_MAIN_MIN_WIDTH, overflow="fold")
@@ -1005,8 +1021,9 @@ def show_view(
         else:
             lines.extend((name, _brief(item)) for item in items)
     if fmt is OutputFormat.MARKDOWN:
-        body = "\n".join(f"| {k} | {_md_cell(v)} |" for k, v in lines)
-        return f"**{record.record_type} {record.id}**\n\n| field | value |\n| --- | --- |\n{body}"
+        body = "\n".join(f"| {_md_cell(k)} | {_md_cell(v)} |" for k, v in lines)
+        heading = _md_cell(f"{record.record_type} {record.id}")
+        return f"**{heading}**\n\n| field | value |\n| --- | --- |\n{body}"
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
@@ -1170,7 +1187,7 @@ def coverage_view(report: Coverage, fmt: OutputFormat) -> RenderableType | str:
             lines.append("| " + " | ".join(aligns) + " |")
             lines += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in rows]
             if notes:
-                lines += ["", *(f"- {literal(note)}" for note in notes)]
+                lines += ["", *(f"- {_md_cell(note)}" for note in notes)]
             parts.append("\n".join(lines))
         return "\n\n".join(parts)
     rendered: list[RenderableType] = []

@@ -116,7 +116,7 @@ def test_conflicts_table_shows_values_quotes_gap_and_reason(
     assert "$1.81 bn, FY2023-24" in out and "$1 bn, FY2023-24" in out
     flat = " ".join(out.split())
     markdown = invoke("conflicts", "-f", "markdown", facts=conflicted).stdout
-    assert "[1] “Trade was $1.81 billion in FY2023-24.”" in markdown
+    assert "\\[1\\] “Trade was $1.81 billion in FY2023-24.”" in markdown
     assert "≥ $755 m" in flat  # 1.805 bn − 1.05 bn: the least the two can be apart
     assert "does not fit" in flat
 

@@ -292,7 +292,7 @@ def test_markdown_has_a_table_per_section(invoke: Invoke) -> None:
         "| Year | Events | Agreements | Figures | Facts |\n| --- | ---: | ---: | ---: | ---: |"
         in (result.stdout)
     )
-    assert "| trade total, FY2024-25 | no reported trade_total figure for the fiscal year |" in (
+    assert "| trade total, FY2024-25 | no reported trade\\_total figure for the fiscal year |" in (
         result.stdout
     )
 

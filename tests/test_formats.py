@@ -194,3 +194,26 @@ def test_start_and_end_are_the_first_and_last_day_the_date_can_mean(
         "2025-03-14",
         "2025-03-14",
     )
+
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+
+def test_markdown_shows_store_text_literally(invoke: Invoke, tmp_path: Path) -> None:
+    store = tmp_path / "facts"
+    shutil.copytree(DATA_FACTS, store)
+    events = store / "events.yaml"
+    title = "# *a* _b_ <i> [x](y) `c` a|b \\\\ &lt; ~~s~~"
+    text = events.read_text(encoding="utf-8")
+    events.write_text(
+        text.replace("title: Steel talks in Moscow", f'title: "{title}"'), encoding="utf-8"
+    )
+    result = invoke("events", "-f", "markdown", facts=store)
+    assert result.exit_code == 0, result.output
+    escaped = r"\# \*a\* \_b\_ \<i\> \[x\](y) \`c\` a\|b \\ \&lt; \~\~s\~\~"
+    assert f"| 2025-02 | {escaped} — Moscow | occurred | \\[1\\] \\[2\\] |" in result.stdout
+    # A web address stays one link: inside <...> nothing needs escaping.
+    assert "<https://wire.example/2025/03/20/russia_pakistan-trade?src=a&b=%2C>" in result.stdout
+    shown = invoke("show", "steel-talks-2025-02", "-f", "markdown", facts=store).stdout
+    assert f"| title | {escaped} |" in shown
+    assert "| date\\_note | ‘last month’" in shown
