@@ -507,20 +507,6 @@ def _md_text(cell: str | Text) -> str:
     return "".join([*out, _md_cell(plain[at:])])
 
 
-def _flatten(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        if value and isinstance(value[0], dict) and "source" in value[0]:
-            return " | ".join(
-                f"{c['source']}: {c.get('quote') or 'says: ' + str(c.get('says'))}" for c in value
-            )
-        return "; ".join(_flatten(v) for v in value)
-    if isinstance(value, dict):
-        return json_text(value, indent=None)
-    return str(value)
-
-
 # The one rule by which a CSV row is made from a JSON row: the README's "Output formats" says it.
 LIST_JOINER = "; "
 
@@ -1009,7 +995,7 @@ def show_view(
             continue
         if key == "value" and isinstance(record, Figure):
             value = f"{format_figure_value(record)} ({record.value} {record.unit})"
-        lines.append((key, _flatten(value) if not isinstance(value, str) else value))
+        lines.append((key, csv_cell(value)))
     for role in getattr(record, "roles", ()):
         where = f", {_names(store, [role.organisation])}" if role.organisation else ""
         lines.append(("role", f"{role.title}{where}, attested {role.attested}"))
