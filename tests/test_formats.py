@@ -135,12 +135,11 @@ def _check_spans(rows: list[dict[str, Any]]) -> int:
     return checked
 
 
-# On the shipped store: every kind of date and period it holds, in every dated listing.
+# On the shipped store: every kind of date and period it holds, in every kind of dated row (the
+# timeline holds every event and agreement; trade adds derived figures to those of `figures`).
 DATED = [
     ("trade", "-n", "0"),
     ("figures", "-n", "0"),
-    ("events", "-n", "0"),
-    ("agreements", "-n", "0"),
     ("timeline", "-n", "0"),
     ("conflicts", "--all"),
     ("search", "trade", "-n", "0"),
