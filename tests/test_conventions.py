@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -317,3 +318,57 @@ def test_a_closed_stdout_is_no_matter_to_a_command_that_prints_nothing_there(
 
     with sqlite3.connect(target) as db:
         assert db.execute("SELECT COUNT(*) FROM sources").fetchone() == (3,)
+
+
+# --- a project people can depend on ------------------------------------------------------------
+
+HOME = "https://github.com/pakru/pakru"
+
+
+def _pyproject() -> dict[str, Any]:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_the_code_is_under_the_mit_licence_the_package_declares() -> None:
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n\nCopyright (c) 2026 the pakru authors\n")
+    assert "facts/LICENSE.md" in text  # the data is not software, and says its own terms
+    assert _pyproject()["project"]["license"] == "MIT"
+
+
+def test_the_store_states_its_licence_and_ships_it() -> None:
+    text = (ROOT / "facts" / "LICENSE.md").read_text(encoding="utf-8")
+    assert "https://creativecommons.org/licenses/by/4.0/" in text
+    assert "Verbatim quotes" in text and "remain their\ncopyright" in text
+    assert "publisher, its date and, for a page read online, its URL" in text
+    wheel = _pyproject()["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert wheel["force-include"] == {"facts": "pakru/facts"}  # the folder, licence and all
+
+
+def test_the_package_names_where_the_project_lives() -> None:
+    urls = _pyproject()["project"]["urls"]
+    assert urls == {
+        "Homepage": HOME,
+        "Repository": HOME,
+        "Issues": f"{HOME}/issues",
+        "Changelog": f"{HOME}/blob/main/CHANGELOG.md",
+    }
+
+
+def test_the_changelog_has_the_current_version_and_what_is_unreleased() -> None:
+    from pakru import __version__
+
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings[:2] == ["## [Unreleased]", f"## [{__version__}] - 2026-12-03"]
+    assert f"[Unreleased]: {HOME}/compare/v{__version__}...HEAD" in text
+    assert f"[{__version__}]: {HOME}/releases/tag/v{__version__}" in text
+
+
+def test_the_readme_says_where_to_report_a_bug_the_licences_and_version() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"<{HOME}/issues>" in text
+    assert "[LICENSE](LICENSE)" in text and "[facts/LICENSE.md](facts/LICENSE.md)" in text
+    assert "$ pakru --version\npakru " in text
