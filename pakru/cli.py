@@ -172,9 +172,8 @@ def _globals_first(args: Sequence[str], options: Sequence[Any]) -> list[str]:
             break
         if arg in flags or ("=" in arg and arg.split("=", 1)[0] in with_value):
             before.append(arg)  # a flag, or --option=value
-        elif arg in with_value:
-            before += [arg, *after[:1]]
-            after = after[1:]
+        elif arg in with_value and after:  # (without its value, the command says it lacks one)
+            before += [arg, after.pop(0)]
         else:
             kept.append(arg)
     return [*args[:position], *before, command, *kept]

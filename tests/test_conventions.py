@@ -275,8 +275,8 @@ def test_export_to_stdout_is_refused_in_one_line(
 # --- a closed stdout ---------------------------------------------------------------------------
 
 
-def _closed_stdout(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
-    """pakru run as `pakru ARGS >&-`: its standard output is not open at all."""
+def _closed_stdout(*args: str, cache: Path, fd: int = 1) -> subprocess.CompletedProcess[str]:
+    """pakru run as `pakru ARGS >&-`: its standard output (or `fd`) is not open at all."""
     env = {**os.environ, "PAKRU_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT)}
     env.pop("PAKRU_FACTS", None)
     return subprocess.run(
@@ -285,7 +285,7 @@ def _closed_stdout(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         env=env,
         timeout=120,
-        preexec_fn=lambda: os.close(1),
+        preexec_fn=lambda: os.close(fd),
     )
 
 
@@ -372,3 +372,19 @@ def test_the_readme_says_where_to_report_a_bug_the_licences_and_version() -> Non
     assert f"<{HOME}/issues>" in text
     assert "[LICENSE](LICENSE)" in text and "[facts/LICENSE.md](facts/LICENSE.md)" in text
     assert "$ pakru --version\npakru " in text
+
+
+def test_with_stderr_closed_a_message_never_lands_in_stdout(cache_folder: Path) -> None:
+    """Python sets a closed sys.stderr to None, and print(file=None) writes to stdout."""
+    done = _closed_stdout("events", "--since", "2024-13", cache=cache_folder, fd=2)
+    assert done.returncode == 2
+    assert done.stdout == ""
+
+
+def test_a_global_option_without_its_value_after_the_command_is_said_to_lack_it(
+    invoke: Invoke,
+) -> None:
+    result = invoke("trade", "2023-24", "--facts", facts=None)
+    assert result.exit_code == 2
+    assert result.stderr == "pakru: Option '--facts' requires an argument.\n"
+    assert result.stderr == invoke("--facts", facts=None).stderr  # as before the command
