@@ -51,7 +51,8 @@ def _hold_closed_streams() -> None:
         if null != fd:
             os.dup2(null, fd)
             os.close(null)
-        setattr(sys, name, open(fd, mode, closefd=False))  # noqa: SIM115 (for the process)
+        # (as Python's own stderr, it never fails to encode: what cannot be written is escaped)
+        setattr(sys, name, open(fd, mode, errors="backslashreplace", closefd=False))
 
 
 def _status(code: object) -> int:
