@@ -22,6 +22,7 @@ from contextlib import suppress
 
 def run() -> None:
     gc.disable()  # before anything heavy is imported
+    _hold_closed_streams()
     # pakru's pydantic models are its own: plugins installed for other programs are not to observe
     # their validation, nor to cost the 20 ms that finding them (reading every installed
     # package's metadata) takes in each process that validates a file. A setting of the user's
@@ -35,6 +36,23 @@ def run() -> None:
     except SystemExit as exit:
         code = _status(exit.code)
     os._exit(_flushed(code))
+
+
+def _hold_closed_streams() -> None:
+    """A standard stream the shell closed (`pakru … >&-`) leaves its descriptor free, and Python
+    sets it to None. The next file pakru opened (the compiled store) would get that descriptor,
+    and what is printed would land in the file; so each is held by the null device. Standard
+    output is held open for reading only: every write to it still fails as on a closed descriptor
+    (EBADF), and the answer that cannot be written is reported like any other (`OutputError`)."""
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        if getattr(sys, name) is not None:
+            continue
+        null = os.open(os.devnull, os.O_WRONLY if name == "stderr" else os.O_RDONLY)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+        # (as Python's own stderr, it never fails to encode: what cannot be written is escaped)
+        setattr(sys, name, open(fd, mode, errors="backslashreplace", closefd=False))
 
 
 def _status(code: object) -> int:

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 import typer
 from typer.core import TyperGroup
 
-from pakru import __version__
 from pakru.errors import ExitCode, OutputError, PakruError, StoreError, UsageError, shown
 from pakru.options import (
     AllReports,
@@ -44,11 +43,48 @@ if TYPE_CHECKING:
 
 
 class PakruGroup(TyperGroup):
-    """Reports every failure as one line on stderr with its exit code, never a traceback."""
+    """Reports every failure as one line on stderr with its exit code, never a traceback; takes
+    the global options (those of the app's callback) before or after the command."""
 
     # Set when a compiled store turned out unreadable while answering: the command runs again on
     # one compiled afresh (a second failure is a bug, reported as one).
     rebuild = False
+
+    def global_options(self) -> list[Any]:
+        """The options of the app itself, as opposed to a command's (help and completion aside:
+        every command has its own help, and completion is set up once, before any command)."""
+        return [param for param in self.params if param.name not in _SHELL_SETUP]
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        args = _globals_first(args, self.global_options())
+        args = _shell_named(ctx, args, self.commands)
+        rest: list[str] = super().parse_args(ctx, args)
+        # Not an eager option: the store it describes is the one --facts names, wherever it is.
+        if ctx.params.get("version") and not ctx.resilient_parsing:
+            with _stdout():
+                print(_version_text(Path(ctx.params.get("facts") or default_facts_dir())))
+            raise typer.Exit()
+        return rest
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        command: Any = super().get_command(ctx, name)
+        if command is not None and not getattr(command, "shows_global_options", False):
+            command.params.extend(_help_only(option) for option in self.global_options())
+            command.shows_global_options = True
+        return command
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)
+        for param in params:
+            if param.name in _SHELL_SETUP and not getattr(param, "takes_shell", False):
+                _take_shell(param)
+        return params
+
+    def _main_shell_completion(self, *args: Any, **kwargs: Any) -> None:
+        from pakru.completion import use_quoting_completion
+
+        use_quoting_completion()
+        super()._main_shell_completion(*args, **kwargs)
 
     def invoke(self, ctx: Any) -> Any:
         # Typer turns Ctrl-C into a bare exit 130, before `main` below can say anything.
@@ -109,6 +145,95 @@ class PakruGroup(TyperGroup):
         return code
 
 
+# Typer's own options for installing and printing a shell's completion script.
+_SHELL_SETUP = ("install_completion", "show_completion")
+GLOBAL_PANEL = "Global options (before or after the command)"
+
+
+def _globals_first(args: Sequence[str], options: Sequence[Any]) -> list[str]:
+    """The command line with the global options found after the command moved before it, so that
+    the app parses (and checks) them in one place wherever they were typed. Nothing after `--` is
+    an option."""
+    names = [(name, o.is_flag) for o in options for name in (*o.opts, *o.secondary_opts)]
+    with_value = {name for name, is_flag in names if not is_flag}
+    flags = {name for name, is_flag in names if is_flag}
+    before: list[str] = []
+    position = 0
+    while position < len(args) and args[position].startswith("-") and args[position] != "--":
+        position += 1 + (args[position] in with_value)  # past an option, and its value if any
+    if position >= len(args) or args[position] == "--":
+        return list(args)
+    command, after = args[position], list(args[position + 1 :])
+    kept: list[str] = []
+    while after:
+        arg = after.pop(0)
+        if arg == "--":
+            kept += [arg, *after]
+            break
+        if arg in flags or ("=" in arg and arg.split("=", 1)[0] in with_value):
+            before.append(arg)  # a flag, or --option=value
+        elif arg in with_value and after:  # (without its value, the command says it lacks one)
+            before += [arg, after.pop(0)]
+        else:
+            kept.append(arg)
+    return [*args[:position], *before, command, *kept]
+
+
+_SHELL = "pakru.shell"  # where `_shell_named` leaves the shell named, in the context's meta
+
+
+def _shell_named(ctx: Any, args: list[str], commands: Iterable[str]) -> list[str]:
+    """The command line without the shell named after --show-completion or --install-completion
+    (`--show-completion zsh`, `--install-completion=fish`), which is kept for their callbacks:
+    Typer's flags take no value, and read `zsh` as a command (so printed bash's script)."""
+    rest = list(args)
+    for position, arg in enumerate(rest):
+        if not arg.startswith("-") or arg == "--":
+            break
+        option, equals, shell = arg.partition("=")
+        if option in ("--show-completion", "--install-completion"):
+            following = rest[position + 1] if position + 1 < len(rest) else "-"
+            if not equals and not following.startswith("-") and following not in commands:
+                shell = rest.pop(position + 1)
+            if shell:
+                ctx.meta[_SHELL] = shell
+            rest[position] = option
+            break
+    return rest
+
+
+def _take_shell(param: Any) -> None:
+    """Have one of Typer's completion options use the shell named after it, if any: its callback
+    takes a string value for the shell, and detects the shell it runs in otherwise."""
+    typer_callback = param.callback
+    param.callback = lambda ctx, p, value: typer_callback(ctx, p, ctx.meta.get(_SHELL) or value)
+    verb = "Install" if param.name == "install_completion" else "Print"
+    param.help = (
+        f"{verb} the completion script for the shell named after it (bash, zsh, fish or "
+        "powershell), or else for the shell this runs in."
+    )
+    param.takes_shell = True
+
+
+def _help_only(option: Any) -> Any:
+    """A global option as a command's help lists it, in a panel of its own. It is never given a
+    value there: `_globals_first` hands every global option to the app."""
+    import copy
+
+    shown = copy.copy(option)
+    shown.rich_help_panel = GLOBAL_PANEL
+    shown.expose_value = False
+    shown.callback = None
+    shown.envvar = None  # read once, by the app
+    return shown
+
+
+def _version_text(facts: Path) -> str:
+    from pakru.about import version_text
+
+    return version_text(facts)
+
+
 class _Interrupted(Exception):
     """Ctrl-C while a command ran (a KeyboardInterrupt that Typer would not let through)."""
 
@@ -154,24 +279,21 @@ def _store_message(error: StoreError) -> str:
     )
 
 
+# `-h` as well as `--help`, as most command-line programs take it.
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
 app = typer.Typer(
     cls=PakruGroup,
     name="pakru",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT_SETTINGS,
     help="Cite-ready answers about Pakistan–Russia relations, from a curated, sourced fact store.",
 )
 
 
 class Settings(NamedTuple):
     facts: Path
-
-
-def _version(value: bool) -> None:
-    if value:
-        with _stdout():
-            print(f"pakru {__version__}")
-        raise typer.Exit()
 
 
 @app.callback()
@@ -181,7 +303,9 @@ def _main(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+            "--version",
+            help="Print pakru's version and the store it answers from (its folder, how many "
+            "records of each kind it holds, a fingerprint of its files), and exit.",
         ),
     ] = False,
 ) -> None:
@@ -337,11 +461,12 @@ def _stdout() -> Iterator[None]:
 
 def _stdout_refuses(error: OSError) -> bool:
     """Whether an error that reached the top is stdout refusing what Click wrote itself, such as
-    the help (what pakru writes fails in `_stdout`). A full device is the only place these come
-    from: store files are only read, and a cache or export that cannot be written says so."""
+    the help (what pakru writes fails in `_stdout`). A full device, or a stdout the shell closed,
+    is the only place these come from: store files are only read, and a cache or export that
+    cannot be written says so."""
     import errno
 
-    return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    return error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EBADF)
 
 
 def _discard_stdout() -> None:
@@ -865,6 +990,12 @@ def export(
     from pakru.export import export_sqlite
     from pakru.render import literal, make_console
 
+    if str(sqlite) == "-":  # SQLite seeks back and rewrites pages: no pipe can take that
+        raise UsageError(
+            "'-' would be stdout, which cannot hold a database; give a file name, such as "
+            "--sqlite pakru.db",
+            "--sqlite",
+        )
     store = _compiled(ctx).everything()
     counts = export_sqlite(store, sqlite, force=force)
     rows = ", ".join(f"{n} {table}" for table, n in counts.items() if table not in ("meta",))
@@ -879,7 +1010,11 @@ def main() -> None:
         app(prog_name="pakru")
         return
     single = typer.Typer(
-        cls=PakruGroup, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False
+        cls=PakruGroup,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        context_settings=CONTEXT_SETTINGS,
     )
     single.registered_callback = app.registered_callback
     single.registered_commands = [c for c in app.registered_commands if _name(c) == name]

@@ -54,7 +54,11 @@ class OutputError(PakruError):
     """
 
     def __init__(self, error: OSError) -> None:
-        super().__init__(f"cannot write the answer to stdout: {error.strerror or error}")
+        import errno
+
+        # A descriptor that is not open for writing: the shell closed it (`pakru … >&-`).
+        why = "it is closed" if error.errno == errno.EBADF else error.strerror or error
+        super().__init__(f"cannot write the answer to stdout: {why}")
 
 
 class PeriodError(UsageError):

@@ -410,7 +410,7 @@ def test_version(invoke: Invoke) -> None:
 
     result = invoke("--version", facts=None)
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"pakru {__version__}\n"
+    assert result.stdout.splitlines()[0] == f"pakru {__version__}"
 
 
 @pytest.mark.parametrize(

@@ -405,8 +405,8 @@ def test_search_nothing_and_bad_queries(invoke: Invoke) -> None:
 @pytest.mark.parametrize(
     ("words", "cword", "expected"),
     [
-        ("pakru agreements --topic st", 3, {"steel", "steel mill"}),
-        ("pakru events --actor Ivan", 3, {"Ivan Petroff", "Ivan Petrov"}),
+        ("pakru agreements --topic st", 3, {"steel", "steel\\ mill"}),
+        ("pakru events --actor Ivan", 3, {"Ivan\\ Petroff", "Ivan\\ Petrov"}),
         ("pakru agreements --status si", 3, {"signed"}),
         ("pakru show steel-", 2, {"steel-protocol-2025-02", "steel-talks-2025-02"}),
     ],

@@ -102,6 +102,7 @@ def test_installed_distribution_ships_the_store() -> None:
         pytest.skip("pakru is installed in editable mode")
     for kind in ("sources", "actors", "events", "agreements", "figures", "topics"):
         assert f"pakru/facts/{kind}.yaml" in shipped, kind
+    assert "pakru/facts/LICENSE.md" in shipped  # the store's licence travels with it
 
 
 def test_answering_from_a_compiled_store_imports_neither_pydantic_nor_yaml(tmp_path: Path) -> None:
