@@ -996,8 +996,12 @@ def export(
             "--sqlite pakru.db",
             "--sqlite",
         )
+    from pakru.about import fingerprint
+    from pakru.layout import store_files
+
     store = _compiled(ctx).everything()
-    counts = export_sqlite(store, sqlite, force=force)
+    made_from = fingerprint(store_files(ctx.obj.facts))
+    counts = export_sqlite(store, sqlite, fingerprint=made_from, force=force)
     rows = ", ".join(f"{n} {table}" for table, n in counts.items() if table not in ("meta",))
     make_console(stderr=True).out(f"Wrote {literal(str(sqlite))}: {rows}.", highlight=False)
 

@@ -13,7 +13,6 @@ either the old file or the complete new one, never half of either.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import sqlite3
@@ -170,8 +169,12 @@ _FTS_MODULE = "fts5"  # a name, so a test can stand in a module SQLite lacks
 _FTS_TABLE = "search_fts"
 
 
-def export_sqlite(store: FactStore, path: Path, *, force: bool = False) -> dict[str, int]:
+def export_sqlite(
+    store: FactStore, path: Path, *, fingerprint: str, force: bool = False
+) -> dict[str, int]:
     """Write `store` to a new SQLite database at `path`; return the number of rows per table.
+
+    `fingerprint` names the store the records came from (`pakru --version` prints the same one).
 
     An existing regular file is replaced only with `force`; nothing else (a device, a FIFO, a
     symbolic link) ever is. `search_fts` counts 0 when this SQLite has no FTS5, in which case the
@@ -210,7 +213,7 @@ def export_sqlite(store: FactStore, path: Path, *, force: bool = False) -> dict[
         fcntl.flock(handle, fcntl.LOCK_EX)
         # mkstemp makes the file private (0600); give the database the mode any new file gets.
         temporary.chmod(0o666 & ~_umask())
-        counts = _write(store, temporary)
+        counts = _write(store, temporary, fingerprint)
         os.replace(temporary, path)
     except (OSError, sqlite3.Error) as error:  # a full disk, a file system refusing the rename
         temporary.unlink(missing_ok=True)
@@ -259,12 +262,12 @@ def _umask() -> int:
     return mask
 
 
-def _write(store: FactStore, file: Path) -> dict[str, int]:
+def _write(store: FactStore, file: Path, fingerprint: str) -> dict[str, int]:
     connection = sqlite3.connect(file)
     try:
         connection.executescript(_SCHEMA)
         tables: dict[str, Iterable[Row]] = {
-            "meta": _meta_rows(store),
+            "meta": _meta_rows(fingerprint),
             "sources": _source_rows(store),
             "actors": _actor_rows(store),
             "actor_roles": _role_rows(store),
@@ -336,22 +339,10 @@ def _json_list(values: Iterable[str]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
-def _meta_rows(store: FactStore) -> Iterator[Row]:
+def _meta_rows(fingerprint: str) -> Iterator[Row]:
     # What the file was made from, not when: the same store exports to the same bytes.
     yield {"key": "pakru_version", "value": __version__}
-    yield {"key": "store_sha256", "value": _fingerprint(store)}
-
-
-def _fingerprint(store: FactStore) -> str:
-    """A digest of every record as stored, in order: two exports share it when their stores hold
-    the same records, whatever the files' names, times or layout."""
-    digest = hashlib.sha256()
-    for record in (*store.records(), *store.topics):
-        line = json.dumps(
-            [record.record_type, record.to_storage()], ensure_ascii=False, sort_keys=True
-        )
-        digest.update(line.encode() + b"\n")
-    return digest.hexdigest()
+    yield {"key": "store_fingerprint", "value": fingerprint}
 
 
 def _source_rows(store: FactStore) -> Iterator[Row]:

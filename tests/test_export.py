@@ -32,7 +32,7 @@ STORES = pytest.mark.parametrize("store", [TINY, SHIPPED], ids=["tiny", "shipped
 def db(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     """The tiny store exported and opened."""
     path = tmp_path / "pakru.db"
-    export_sqlite(TINY, path)
+    export_sqlite(TINY, path, fingerprint="tests")
     with open_db(path) as connection:
         yield connection
 
@@ -57,7 +57,7 @@ def citation_count(store: FactStore) -> int:
 @STORES
 def test_row_counts_match_the_store(store: FactStore, tmp_path: Path) -> None:
     path = tmp_path / "pakru.db"
-    counts = export_sqlite(store, path)
+    counts = export_sqlite(store, path, fingerprint="tests")
     expected = {
         "sources": len(store.sources),
         "actors": len(store.actors),
@@ -79,7 +79,7 @@ def test_row_counts_match_the_store(store: FactStore, tmp_path: Path) -> None:
 @STORES
 def test_every_foreign_key_resolves(store: FactStore, tmp_path: Path) -> None:
     path = tmp_path / "pakru.db"
-    export_sqlite(store, path)
+    export_sqlite(store, path, fingerprint="tests")
     with open_db(path) as connection:
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
         declared = connection.execute(
@@ -120,7 +120,7 @@ def test_decimal_text_is_exact_where_the_real_column_is_not(tmp_path: Path) -> N
         sources=TINY.sources, actors=TINY.actors, topics=TINY.topics, figures=(figure,)
     )
     path = tmp_path / "pakru.db"
-    export_sqlite(store, path)
+    export_sqlite(store, path, fingerprint="tests")
     with open_db(path) as connection:
         value, number = connection.execute("SELECT value, value_number FROM figures").fetchone()
     assert value == "1234567890123456789.50"
@@ -129,7 +129,7 @@ def test_decimal_text_is_exact_where_the_real_column_is_not(tmp_path: Path) -> N
 
 def test_dates_can_be_filtered_in_sql_and_open_ends_are_null(tmp_path: Path) -> None:
     path = tmp_path / "pakru.db"
-    export_sqlite(SHIPPED, path)
+    export_sqlite(SHIPPED, path, fingerprint="tests")
     with open_db(path) as connection:
         open_end = connection.execute(
             "SELECT date, date_first, date_last FROM agreements "
@@ -186,7 +186,7 @@ def test_topics_are_linked_to_the_facts_they_tag(db: sqlite3.Connection) -> None
 
 def test_full_text_search_finds_the_steel_protocol(tmp_path: Path) -> None:
     path = tmp_path / "pakru.db"
-    counts = export_sqlite(SHIPPED, path)
+    counts = export_sqlite(SHIPPED, path, fingerprint="tests")
     with open_db(path) as connection:
         found = connection.execute(
             "SELECT id FROM search_fts WHERE search_fts MATCH 'steel'"
@@ -230,7 +230,7 @@ def test_without_fts5_the_index_is_left_out(
 ) -> None:
     monkeypatch.setattr(export, "_FTS_MODULE", "no_such_module")
     path = tmp_path / "pakru.db"
-    counts = export_sqlite(TINY, path)
+    counts = export_sqlite(TINY, path, fingerprint="tests")
     assert counts["search_fts"] == 0
     assert counts["events"] == len(TINY.events)
     with open_db(path) as connection:
@@ -239,17 +239,26 @@ def test_without_fts5_the_index_is_left_out(
     assert not any(name.startswith("search_fts") for name in tables)
 
 
-def test_meta_records_version_and_what_store_was_exported(
-    db: sqlite3.Connection, tmp_path: Path
+def test_meta_names_the_version_and_the_store_as_version_does(
+    invoke: Invoke, tmp_path: Path
 ) -> None:
-    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-    assert meta["pakru_version"] == pakru.__version__
-    assert len(meta["store_sha256"]) == 64
-    other = tmp_path / "other.db"
-    export_sqlite(FactStore(topics=TINY.topics[1:], sources=TINY.sources), other)
-    with open_db(other) as changed:
-        (fingerprint,) = changed.execute("SELECT value FROM meta WHERE key = 'store_sha256'")
-    assert fingerprint[0] != meta["store_sha256"]
+    tiny = Path(__file__).parent / "data" / "facts"
+    edited = tmp_path / "edited"
+    shutil.copytree(tiny, edited)
+    (edited / "events.yaml").write_text(
+        (edited / "events.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    said = {}
+    for facts in (tiny, edited):
+        target = tmp_path / f"{facts.name}.db"
+        assert invoke("export", "--sqlite", str(target), facts=facts).exit_code == 0
+        with open_db(target) as db:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        assert meta["pakru_version"] == pakru.__version__
+        version = invoke("--version", facts=facts).output.splitlines()
+        assert version[-1] == f"fingerprint: {meta['store_fingerprint']}"
+        said[facts.name] = meta["store_fingerprint"]
+    assert said["facts"] != said["edited"]
 
 
 def test_the_same_store_exports_to_the_same_bytes(invoke: Invoke, tmp_path: Path) -> None:
@@ -266,7 +275,7 @@ def test_the_same_store_exports_to_the_same_bytes(invoke: Invoke, tmp_path: Path
     with open_db(exports[0]) as db:
         assert [key for (key,) in db.execute("SELECT key FROM meta")] == [
             "pakru_version",
-            "store_sha256",
+            "store_fingerprint",
         ]
 
 
@@ -274,7 +283,7 @@ def test_an_existing_file_is_kept_without_force(tmp_path: Path) -> None:
     path = tmp_path / "pakru.db"
     path.write_bytes(b"not yours to replace")
     with pytest.raises(UsageError) as caught:
-        export_sqlite(TINY, path)
+        export_sqlite(TINY, path, fingerprint="tests")
     assert caught.value.param == "--sqlite"
     assert caught.value.message == f"'{path}' already exists; pass --force to replace it"
     assert path.read_bytes() == b"not yours to replace"
@@ -283,8 +292,8 @@ def test_an_existing_file_is_kept_without_force(tmp_path: Path) -> None:
 
 def test_force_replaces_an_existing_file(tmp_path: Path) -> None:
     path = tmp_path / "pakru.db"
-    export_sqlite(SHIPPED, path)
-    counts = export_sqlite(TINY, path, force=True)
+    export_sqlite(SHIPPED, path, fingerprint="tests")
+    counts = export_sqlite(TINY, path, fingerprint="tests", force=True)
     with open_db(path) as connection:
         assert connection.execute("SELECT count(*) FROM events").fetchone() == (len(TINY.events),)
     assert counts["events"] == len(TINY.events)
@@ -303,7 +312,7 @@ def test_a_failure_mid_write_leaves_the_old_file_and_no_temporary_one(
 
     monkeypatch.setattr(export, "_citation_rows", crash)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        export_sqlite(TINY, path, force=True)
+        export_sqlite(TINY, path, fingerprint="tests", force=True)
     assert path.read_bytes() == b"the previous export"
     assert list(tmp_path.iterdir()) == [path]
 
@@ -312,21 +321,21 @@ def test_a_store_with_dangling_references_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "pakru.db"
     without_actors = FactStore(sources=TINY.sources, events=TINY.events, topics=TINY.topics)
     with pytest.raises(ValueError, match="unresolved references"):
-        export_sqlite(without_actors, path)
+        export_sqlite(without_actors, path, fingerprint="tests")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-folder"
     with pytest.raises(UsageError, match="no-such-folder") as caught:
-        export_sqlite(TINY, missing / "pakru.db")
+        export_sqlite(TINY, missing / "pakru.db", fingerprint="tests")
     assert caught.value.param == "--sqlite"
     assert not missing.exists()
 
 
 def test_a_folder_is_not_a_database_even_with_force(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is a folder"):
-        export_sqlite(TINY, tmp_path, force=True)
+        export_sqlite(TINY, tmp_path, fingerprint="tests", force=True)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -396,7 +405,7 @@ def test_leftovers_of_killed_exports_are_swept(tmp_path: Path) -> None:
     running_journal.write_bytes(b"its journal")
     with running.open("rb") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        export_sqlite(TINY, tmp_path / "pakru.db")
+        export_sqlite(TINY, tmp_path / "pakru.db", fingerprint="tests")
     left = {path.name for path in tmp_path.iterdir()}
     assert left == {
         "pakru.db",
