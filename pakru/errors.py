@@ -53,8 +53,8 @@ class OutputError(PakruError):
     A reader that has gone away (`pakru … | head`) is not one: that ends quietly.
     """
 
-    def __init__(self, error: OSError) -> None:
-        super().__init__(f"cannot write the answer to stdout: {error.strerror or error}")
+    def __init__(self, error: OSError, where: str = "stdout") -> None:
+        super().__init__(f"cannot write the answer to {where}: {error.strerror or error}")
 
 
 class PeriodError(UsageError):
