@@ -17,7 +17,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from pakru.cells import CELL_PADDING, Cell, Prose
+from pakru.cells import CELL_PADDING, Cell, Prose, whole_words
 from pakru.options import OutputFormat
 from pakru.records import (
     DONE_STATUSES,
@@ -493,15 +493,15 @@ class FittedTable:
         return cells
 
     def _blocks(self, width: int) -> Iterator[RenderableType]:
-        heading = _wrapped(literal(self.title), width) if self.title else []
+        heading = whole_words(literal(self.title), width) if self.title else []
         if self.caption:
-            heading += _wrapped(literal(self.caption), width)
+            heading += whole_words(literal(self.caption), width)
         if heading:
             yield _unwrapped("\n".join(heading))
         for label, rows in self.sections:
             if label:
                 yield Text("")
-                yield _unwrapped("\n".join(_wrapped(literal(label), width)), style="bold")
+                yield _unwrapped("\n".join(whole_words(literal(label), width)), style="bold")
             for row in rows:
                 lines: list[str] = []
                 for column, cell in zip(self.columns, row, strict=False):
@@ -513,16 +513,6 @@ class FittedTable:
             yield Text("")
 
 
-def _wrapped(text: str, width: int, indent: str = "") -> list[str]:
-    """Text wrapped at spaces, never inside a word: one longer than the line stands on a line of
-    its own, whole."""
-    import textwrap
-
-    return textwrap.wrap(
-        text, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
-    ) or [text]
-
-
 def _field_lines(label: str, value: str, width: int, *, prose: bool) -> list[str]:
     """`label: value` as lines: each further line of the value indented under it; prose wrapped,
     anything else (a date, a value, an id, a source mark) kept on its line whole."""
@@ -532,7 +522,7 @@ def _field_lines(label: str, value: str, width: int, *, prose: bool) -> list[str
     lines = [f"{label}: {first}", *(f"  {line}" for line in more)]
     if not prose:
         return lines
-    return [piece for line in lines for piece in _wrapped(line, width, "  ")]
+    return [piece for line in lines for piece in whole_words(line, width, "  ")]
 
 
 def _unwrapped(text: str, style: str = "") -> Text:
@@ -1140,7 +1130,7 @@ class _RecordPanel:
                 grid.add_row(Text(key), Text(value))
             yield Panel(grid, title=Text(self.title), title_align="left")
             return
-        lines = _wrapped(self.title, width)
+        lines = whole_words(self.title, width)
         for key, value in self.fields:
             lines += _field_lines(key, value, width, prose=True)
         yield _unwrapped("\n".join(lines))
