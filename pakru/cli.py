@@ -336,6 +336,8 @@ def _print(
 
     if bom and fmt is not OutputFormat.CSV:
         raise UsageError("a byte-order mark is for CSV meant for Excel: add --format csv", "--bom")
+    if path is not None and str(path) == "-":  # the usual spelling of stdout
+        path = None
     text = output if isinstance(output, str) else _printed(output, to_file=path is not None)
     text += "\n"
     if path is not None:

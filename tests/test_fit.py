@@ -296,3 +296,21 @@ def test_bom_is_refused_for_anything_but_csv(invoke: Invoke) -> None:
     assert result.exit_code == 2
     assert "--bom" in result.stderr and "--format csv" in result.stderr
     assert result.stdout == ""
+
+
+def test_output_dash_is_stdout(
+    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = invoke("topics", "-f", "csv", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == invoke("topics", "-f", "csv").stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_into_a_missing_folder_is_one_clear_line(invoke: Invoke, tmp_path: Path) -> None:
+    result = invoke("topics", "-o", str(tmp_path / "missing" / "topics.txt"))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("pakru: cannot write the answer to ")
+    assert "No such file or directory" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
