@@ -199,7 +199,7 @@ def test_a_stdout_that_cannot_encode_gets_ascii_equivalents() -> None:
     script = (
         "import sys; from pakru.cli import main\n"
         "for args in (['trade', '2023-24'], ['trade', '2023-24', '-f', 'csv'], ['search', 'trade'],"
-        " ['conflicts'], ['actors', 'Fedorov']):\n"
+        " ['conflicts'], ['actors', 'Fedorov'], ['trade', '2023-24', '-f', 'json']):\n"
         "    sys.argv = ['pakru', *args]\n"
         "    try: main()\n"
         "    except SystemExit as exit: print('exit', exit.code, flush=True)\n"
@@ -215,7 +215,7 @@ def test_a_stdout_that_cannot_encode_gets_ascii_equivalents() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, env=env, check=False)
     assert done.stderr == b""
     out = done.stdout.decode("cp1252")
-    assert out.count("exit 0") == 5, out
+    assert out.count("exit 0") == 6, out
     assert "internal error" not in out
     assert "Trade, FY2023-24" in out
     assert "$1.5 bn" in out and "[2] !=" in out  # ≠ in the Src column
@@ -223,6 +223,7 @@ def test_a_stdout_that_cannot_encode_gets_ascii_equivalents() -> None:
     assert "-> trade-total-fy2023-24-gazette" in out  # search's → before the id
     assert "Pakistan–Russia trade" in out  # cp1252 has the en dash: kept
     assert "trade-total-fy2023-24-gazette,figure,trade_total" in out  # the CSV
+    assert '"subject": "Pakistan–Russia trade",' in out  # the JSON
 
 
 def test_json_to_a_stream_that_cannot_encode_escapes_losslessly() -> None:
