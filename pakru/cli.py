@@ -937,6 +937,7 @@ def check(
             help="Folder of source texts; every quote is then checked verbatim against them.",
         ),
     ] = None,
+    output: OutputFile = None,
 ) -> None:
     """Validate the whole store and list every problem with its file, line and field.
 
@@ -947,7 +948,7 @@ def check(
 
     settings: Settings = ctx.obj
     report = check_store(settings.facts, sources_dir)
-    _print("\n".join(check_summary(report)))
+    _print("\n".join(check_summary(report)), output)
     if report.problems:
         raise typer.Exit(ExitCode.STORE_INVALID)
 

@@ -315,3 +315,10 @@ def test_output_into_a_missing_folder_is_one_clear_line(invoke: Invoke, tmp_path
     assert result.stderr.startswith("pakru: cannot write the answer to ")
     assert "No such file or directory" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_check_writes_its_report_to_a_file_too(invoke: Invoke, tmp_path: Path) -> None:
+    target = tmp_path / "check.txt"
+    result = invoke("check", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8").startswith("OK: 3 sources, ")
