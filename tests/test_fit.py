@@ -322,3 +322,12 @@ def test_check_writes_its_report_to_a_file_too(invoke: Invoke, tmp_path: Path) -
     result = invoke("check", "-o", str(target))
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8").startswith("OK: 3 sources, ")
+
+
+def test_each_mark_pakru_prints_has_a_readable_ascii_equivalent() -> None:
+    from pakru.output import ascii_equivalent
+
+    assert [ascii_equivalent(char) for char in "≠–—’‘“”…†⟳⊘→×─│Фё"] == [
+        "!=", "-", "-", "'", "'", '"', '"', "...", "+", "(new)", "(old)", "->", "x", "-", "|",
+        "F", "e",
+    ]  # fmt: skip
