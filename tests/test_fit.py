@@ -33,7 +33,7 @@ TABLES = {
     "coverage": ("coverage", "--by", "decade"),
 }
 # Every width from 40 to 130 would take too long; these cross every layout the answers take.
-WIDTHS = (40, 43, 47, 52, 58, 60, 64, 70, 76, 80, 87, 95, 100, 108, 117, 120, 130)
+WIDTHS = (40, 43, 47, 52, 58, 60, 64, 70, 80, 95, 108, 120, 130)
 # Columns whose cells are read whole: a value, a date or period, the source marks.
 WHOLE = re.compile(r"^(Src|Date|Period|Published|Value|Gap|Year|Decade)$")
 
@@ -226,14 +226,14 @@ def test_a_stdout_that_cannot_encode_gets_ascii_equivalents() -> None:
     assert '"subject": "Pakistan–Russia trade",' in out  # the JSON
 
 
-def test_json_to_a_stream_that_cannot_encode_escapes_losslessly() -> None:
+def test_json_to_a_stream_that_cannot_encode_escapes_losslessly(invoke: Invoke) -> None:
     import json
 
     done = _run("trade", "2023-24", "-f", "json", encoding="ascii")
     assert done.returncode == 0, done.stderr
     assert done.stdout.isascii()
     assert b'"subject": "Pakistan\\u2013Russia trade"' in done.stdout
-    utf8 = _run("trade", "2023-24", "-f", "json", encoding="utf-8").stdout
+    utf8 = invoke("trade", "2023-24", "-f", "json").stdout
     assert json.loads(done.stdout) == json.loads(utf8)
 
 
