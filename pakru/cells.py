@@ -164,8 +164,28 @@ class Cell:
             yield _NEWLINE
 
 
+def whole_words(text: str, width: int, indent: str = "") -> list[str]:
+    """Text wrapped at spaces and never inside a word: one longer than the line (a URL, a long
+    id) stands whole on a line of its own, for the terminal to wrap (Rich would fold it)."""
+    import textwrap
+
+    return [
+        piece
+        for line in text.split("\n")
+        for piece in textwrap.wrap(
+            line,
+            width,
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        or [line]
+    ]
+
+
 class Prose:
-    """Plain text printed across the console, as `Text(text)` would be."""
+    """Plain text printed across the console, as `Text(text)` would be, except that a word
+    longer than the line is left whole (see `whole_words`)."""
 
     __slots__ = ("text",)
 
@@ -175,7 +195,12 @@ class Prose:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         lines = _lines(self.text, options.max_width, not options.no_wrap)
         if lines is None or options.justify not in (None, "default"):
-            yield Text(self.text)
+            width = options.max_width
+            if any(cell_len(word) > width for word in self.text.split()):
+                laid_out = "\n".join(whole_words(self.text, width))
+                yield Text(laid_out, no_wrap=True, overflow="ignore")
+            else:
+                yield Text(self.text)
             return
         for _, line in lines:
             yield Segment(line)

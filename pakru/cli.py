@@ -19,9 +19,11 @@ from typer.core import TyperGroup
 from pakru.errors import ExitCode, OutputError, PakruError, StoreError, UsageError, shown
 from pakru.options import (
     AllReports,
+    ByteOrderMark,
     CiteFormat,
     FactsDir,
     FormatOpt,
+    OutputFile,
     OutputFormat,
     RowLimit,
     Since,
@@ -30,6 +32,7 @@ from pakru.options import (
     default_facts_dir,
     row_limit,
 )
+from pakru.output import ascii_fallback
 from pakru.records import AGREEMENT_STATUSES, BASES, METRICS
 from pakru.types import date_window, parse_period_query
 
@@ -102,6 +105,8 @@ class PakruGroup(TyperGroup):
         **extra: Any,
     ) -> Any:
         code: int
+        for stream in (sys.stdout, sys.stderr):
+            ascii_fallback(stream)
         try:
             _refuse_undecodable(sys.argv[1:] if args is None else args)
             result = super().main(args, prog_name or "pakru", complete_var, False, **extra)
@@ -429,31 +434,79 @@ def _with_history(listing: Listing, compiled: Compiled, everything: bool) -> Lis
     return listing._replace(superseded=frozenset(superseded))
 
 
-def _emit(listing: Listing, fmt: OutputFormat, store: FactStore, limit: int | None) -> None:
+def _emit(
+    listing: Listing,
+    fmt: OutputFormat,
+    store: FactStore,
+    limit: int | None,
+    path: Path | None = None,
+    bom: bool = False,
+) -> None:
     from pakru.render import render
 
-    _print(render(listing, fmt, store, row_limit(limit, fmt)))
+    _print(render(listing, fmt, store, row_limit(limit, fmt)), path, bom, fmt)
 
 
-def _print(output: RenderableType | str) -> None:
+def _print(
+    output: RenderableType | str,
+    path: Path | None = None,
+    bom: bool = False,
+    fmt: OutputFormat | None = None,
+) -> None:
+    """Print the answer to stdout, or write it to the file at `path`; `bom` (CSV only) starts
+    it with a UTF-8 byte-order mark."""
+    from pakru.output import json_for, write_file
+    from pakru.render import JsonText
+
+    if bom and fmt is not OutputFormat.CSV:
+        raise UsageError("a byte-order mark is for CSV meant for Excel: add --format csv", "--bom")
+    if path is not None and str(path) == "-":  # the usual spelling of stdout
+        path = None
+    text = output if isinstance(output, str) else _printed(output, to_file=path is not None)
+    text += "\n"
+    if path is not None:
+        try:
+            write_file(path, text, bom=bom)
+        except OSError as error:
+            raise OutputError(error, shown(str(path), 200)) from None
+        return
+    if isinstance(output, JsonText):
+        text = json_for(sys.stdout, text)
+    with _stdout():
+        if bom:  # the mark says UTF-8, so the text is UTF-8 whatever the stream's encoding
+            sys.stdout.flush()
+            sys.stdout.buffer.write(("\ufeff" + text).encode("utf-8"))
+        else:
+            sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _printed(output: RenderableType, *, to_file: bool) -> str:
+    """A renderable as printed at the terminal's width; padding at line ends is left out where
+    nobody sees it (a pipe, a file), and lines are not cut: a word longer than the line (a long
+    id) is left whole for the terminal to wrap."""
+    import io
+
+    from pakru.output import without_trailing_spaces
     from pakru.render import make_console
 
-    console = make_console()
-    with _stdout():
-        if isinstance(output, str):
-            console.out(output, highlight=False)
-        else:
-            console.print(output)
+    console = make_console(file=io.StringIO() if to_file else None)
+    with console.capture() as captured:
+        console.print(output, crop=False)
+    text = captured.get().removesuffix("\n")
+    return text if console.is_terminal else without_trailing_spaces(text)
 
 
 @contextmanager
 def _stdout() -> Iterator[None]:
     """Writing the answer: a device that refuses it (a full disk) is the user's to know about, in
-    one line. A reader that has gone away is not a failure to report: Rich ends that quietly."""
+    one line. A reader that has gone away is not a failure to report: it ends quietly, with exit
+    status 1 (as Rich ends it)."""
     try:
         yield
     except BrokenPipeError:
-        raise
+        _discard_stdout()
+        raise SystemExit(1) from None
     except OSError as error:
         _discard_stdout()
         raise OutputError(error) from None
@@ -546,6 +599,8 @@ def trade(
     everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
+    output: OutputFile = None,
+    bom: ByteOrderMark = False,
 ) -> None:
     """Trade totals, exports, imports and growth for PERIOD, what they imply, where they conflict.
 
@@ -566,7 +621,7 @@ def trade(
     found = [figure for i in ids if isinstance(figure := store.by_id[i], Figure)]
     total = reported + derivable
     listing = render.trade_listing(store, found, asked, derived, conflicts, total)
-    _emit(_with_history(listing, compiled, everything), fmt, store, limit)
+    _emit(_with_history(listing, compiled, everything), fmt, store, limit, output, bom)
 
 
 @app.command(rich_help_panel="Query")
@@ -587,6 +642,8 @@ def figures(
     everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
+    output: OutputFile = None,
+    bom: ByteOrderMark = False,
 ) -> None:
     """Every figure: trade, targets, potentials, the steel supply gap, capacities, lengths, counts.
 
@@ -610,7 +667,7 @@ def figures(
         str(f) for f in (chosen_metric, chosen_basis, chosen_topic and chosen_topic.name) if f
     )
     listing = render.figures_listing(store, found, conflicts, asked, filters)
-    _emit(_with_history(listing, compiled, everything), fmt, store, limit)
+    _emit(_with_history(listing, compiled, everything), fmt, store, limit, output, bom)
 
 
 @app.command(rich_help_panel="Query")
@@ -623,6 +680,8 @@ def events(
     everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
+    output: OutputFile = None,
+    bom: ByteOrderMark = False,
 ) -> None:
     """Events in date order; a date known only to the month or year matches if it could fall in.
 
@@ -636,7 +695,7 @@ def events(
     store = asked.compiled.subset(ids)
     found = _among(ids, query.events(store, asked.window, asked.topic, asked.actor))
     listing = render.events_listing(found, asked.window, asked.topic, asked.actor, total)
-    _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit)
+    _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
 
 
 @app.command(rich_help_panel="Query")
@@ -664,6 +723,8 @@ def agreements(
     everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
+    output: OutputFile = None,
+    bom: ByteOrderMark = False,
 ) -> None:
     """Protocols, agreements, MoUs, roadmaps, commitments, resolutions, proposals and offers.
 
@@ -684,7 +745,7 @@ def agreements(
     listing = render.agreements_listing(
         found, asked.window, asked.topic, asked.actor, chosen_status, store, total
     )
-    _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit)
+    _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
 
 
 @app.command(rich_help_panel="Query")
@@ -697,6 +758,8 @@ def timeline(
     everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
+    output: OutputFile = None,
+    bom: ByteOrderMark = False,
 ) -> None:
     """Events and agreements together in date order, grouped by year.
 
@@ -715,7 +778,7 @@ def timeline(
     )
     total = None if shown is None else (events_total or 0) + (agreements_total or 0)
     listing = render.timeline_listing(found, asked.window, asked.topic, asked.actor, total)
-    _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit)
+    _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
 
 
 @app.command(rich_help_panel="Query")
@@ -735,6 +798,8 @@ def conflicts(
         bool, typer.Option("--all", help="Also list the checks that passed.")
     ] = False,
     fmt: FormatOpt = OutputFormat.TABLE,
+    output: OutputFile = None,
+    bom: ByteOrderMark = False,
 ) -> None:
     """Where the store disagrees with itself: figures that cannot all be true, with the gap.
 
@@ -749,7 +814,7 @@ def conflicts(
         figures = [record.id, *compiled.referring_ids(record.id)]
     chosen = compiled.checks(figures, conflicts_only=not everything)
     store = compiled.subset(_figures_named((), chosen))
-    _print(render.conflicts_view(chosen, fmt, store, everything=everything))
+    _print(render.conflicts_view(chosen, fmt, store, everything=everything), output, bom, fmt)
 
 
 @app.command(rich_help_panel="Inspect")
@@ -764,6 +829,8 @@ def actors(
     ] = None,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
+    output: OutputFile = None,
+    bom: ByteOrderMark = False,
 ) -> None:
     """People, organisations, government bodies, countries and groupings, with their roles.
 
@@ -773,7 +840,14 @@ def actors(
 
     compiled = _compiled(ctx)
     store = compiled.subset([a.id for a in compiled.of_type("actor")])
-    _emit(render.actors_listing(query.actors(store, name), name, store), fmt, store, limit)
+    _emit(
+        render.actors_listing(query.actors(store, name), name, store),
+        fmt,
+        store,
+        limit,
+        output,
+        bom,
+    )
 
 
 @app.command(rich_help_panel="Inspect")
@@ -786,6 +860,8 @@ def show(
         ),
     ],
     fmt: FormatOpt = OutputFormat.TABLE,
+    output: OutputFile = None,
+    bom: ByteOrderMark = False,
 ) -> None:
     """One record in full: every field, each quote with its source, and related records.
 
@@ -801,7 +877,7 @@ def show(
     derived = compiled.derived_from(record.id)
     checks = compiled.checks([record.id])
     related = query.related(store, record, derived, checks, history)
-    _print(render.show_view(record, related, fmt, store))
+    _print(render.show_view(record, related, fmt, store), output, bom, fmt)
 
 
 @app.command(rich_help_panel="Query")
@@ -821,6 +897,8 @@ def search(
     ] = None,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
+    output: OutputFile = None,
+    bom: ByteOrderMark = False,
 ) -> None:
     """Full-text search over titles, subjects, names, aliases, notes and quotes, best first.
 
@@ -843,12 +921,16 @@ def search(
     store = compiled.subset(ids, named=False)  # a search cites nothing
     hits = find.search(store, asked, among=set(ids))  # the same order, with what matched where
     rows = [render.SearchRow(hit, find.match_spans(hit.snippet, asked)) for hit in hits]
-    _emit(render.search_listing(rows, text, total), fmt, store, limit)
+    _emit(render.search_listing(rows, text, total), fmt, store, limit, output, bom)
 
 
 @app.command(rich_help_panel="Inspect")
 def sources(
-    ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE, limit: RowLimit = None
+    ctx: typer.Context,
+    fmt: FormatOpt = OutputFormat.TABLE,
+    limit: RowLimit = None,
+    output: OutputFile = None,
+    bom: ByteOrderMark = False,
 ) -> None:
     """The source documents, with how many facts each one backs.
 
@@ -858,11 +940,24 @@ def sources(
 
     compiled = _compiled(ctx)
     store = compiled.subset(s.id for s in compiled.of_type("source"))
-    _emit(render.sources_listing(store.sources, compiled.counts("sources")), fmt, store, limit)
+    _emit(
+        render.sources_listing(store.sources, compiled.counts("sources")),
+        fmt,
+        store,
+        limit,
+        output,
+        bom,
+    )
 
 
 @app.command(rich_help_panel="Inspect")
-def topics(ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE, limit: RowLimit = None) -> None:
+def topics(
+    ctx: typer.Context,
+    fmt: FormatOpt = OutputFormat.TABLE,
+    limit: RowLimit = None,
+    output: OutputFile = None,
+    bom: ByteOrderMark = False,
+) -> None:
     """The topic vocabulary with its synonyms and how many facts carry each topic.
 
     Examples: pakru topics · pakru topics --format csv
@@ -871,7 +966,14 @@ def topics(ctx: typer.Context, fmt: FormatOpt = OutputFormat.TABLE, limit: RowLi
 
     compiled = _compiled(ctx)
     store = compiled.subset(())
-    _emit(render.topics_listing(store.topics, compiled.counts("topics")), fmt, store, limit)
+    _emit(
+        render.topics_listing(store.topics, compiled.counts("topics")),
+        fmt,
+        store,
+        limit,
+        output,
+        bom,
+    )
 
 
 @app.command(rich_help_panel="Inspect")
@@ -897,6 +999,7 @@ def cite(
             rich_help_panel="Output",
         ),
     ] = CiteFormat.TEXT,
+    output: OutputFile = None,
 ) -> None:
     """References for the sources behind a fact or an actor, or for one source.
 
@@ -906,7 +1009,7 @@ def cite(
     from pakru import cite as references
 
     record, store = _one_record(_compiled(ctx), record_id)
-    _print(references.cite(record, store, fmt))
+    _print(references.cite(record, store, fmt), output)
 
 
 @app.command(rich_help_panel="Inspect")
@@ -919,6 +1022,8 @@ def coverage(
         ),
     ] = Span.YEAR,
     fmt: FormatOpt = OutputFormat.TABLE,
+    output: OutputFile = None,
+    bom: ByteOrderMark = False,
 ) -> None:
     """What the store covers per year, topic and type, and the gaps a curator should fill first.
 
@@ -942,7 +1047,7 @@ def coverage(
         by=by.value,
         on=measure.today(),
     )
-    _print(render.coverage_view(report, fmt))
+    _print(render.coverage_view(report, fmt), output, bom, fmt)
 
 
 @app.command(rich_help_panel="Data")
@@ -957,6 +1062,7 @@ def check(
             help="Folder of source texts; every quote is then checked verbatim against them.",
         ),
     ] = None,
+    output: OutputFile = None,
 ) -> None:
     """Validate the whole store and list every problem with its file, line and field.
 
@@ -967,7 +1073,7 @@ def check(
 
     settings: Settings = ctx.obj
     report = check_store(settings.facts, sources_dir)
-    _print("\n".join(check_summary(report)))
+    _print("\n".join(check_summary(report)), output)
     if report.problems:
         raise typer.Exit(ExitCode.STORE_INVALID)
 

@@ -59,6 +59,27 @@ FormatOpt = Annotated[
         rich_help_panel="Output",
     ),
 ]
+OutputFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        dir_okay=False,
+        help="Write the answer to this file instead of stdout: UTF-8, and written whole (into a "
+        "temporary file beside it, then renamed), so it is never left half-written.",
+        show_default=False,
+        rich_help_panel="Output",
+    ),
+]
+ByteOrderMark = Annotated[
+    bool,
+    typer.Option(
+        "--bom",
+        help="Start the output with a UTF-8 byte-order mark, so that Excel reads a CSV file as "
+        "UTF-8. Only with --format csv.",
+        rich_help_panel="Output",
+    ),
+]
 # A table is read, not processed: past this many rows it stops being an answer (and a large store
 # can match thousands). Every answer from the shipped store fits (the longest, the timeline, has 41
 # rows). CSV and JSON are for programs and carry every row unless asked otherwise.

@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from pakru.cells import CELL_PADDING, Cell, Prose
+from pakru.cells import CELL_PADDING, Cell, Prose, whole_words
 from pakru.options import OutputFormat
 from pakru.records import (
     DONE_STATUSES,
@@ -56,6 +56,7 @@ METRIC_LABELS = {
 }
 # Below this a prose column is unreadable; on a very narrow terminal the others give way instead.
 _MAIN_MIN_WIDTH = 16
+_SIDE_MIN_WIDTH = 10
 _CONFLICT_MARK = "≠"
 SAYS_MARK = "†"
 SUPERSEDES_MARK = "⟳"
@@ -63,9 +64,9 @@ SUPERSEDED_MARK = "⊘"
 _BAR_WIDTH = 12
 
 
-def make_console(stderr: bool = False) -> Console:
+def make_console(stderr: bool = False, file: IO[str] | None = None) -> Console:
     """The one place consoles are made; Rich itself detects terminals, pipes and NO_COLOR."""
-    console = Console(stderr=stderr, highlight=False, emoji=False, markup=False)
+    console = Console(stderr=stderr, file=file, highlight=False, emoji=False, markup=False)
     if console.width < 1:
         # Rich takes `COLUMNS=0` at its word and prints nothing at all, which reads as "nothing
         # matched"; a width of 0 means "unknown", as when a terminal reports 0, and the standard
@@ -143,7 +144,9 @@ class Column(NamedTuple):
     header: str
     cell: Callable[[Any], str | Text]  # Text only for cells with highlights, already escaped
     justify: Literal["left", "right"] = "left"
-    # Only prose wraps; dates, periods and values stay on one line so that they read at a glance.
+    # Only prose wraps, at spaces. Every other column (dates, periods, values, ids, source marks)
+    # must not wrap: it keeps its full width at any terminal width, for a cut value is a wrong
+    # value; when a table cannot give it that, the rows print as blocks (see FittedTable).
     wrap: bool = False
     max_width: int | None = None  # a side column of prose that must leave room for the main one
 
@@ -347,66 +350,187 @@ Rows = list[tuple[str | None, list[list[str | Text]]]]
 
 
 def _table(listing: Listing, sections: Rows, footer: list[str]) -> RenderableType:
-    # Cells pad themselves (a plain one without Rich's general text layout): see pakru.cells.
-    table = Table(
-        title=literal(listing.title),
-        caption=literal(listing.caption) if listing.caption else None,
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        caption_justify="left",
-        padding=0,
+    columns = list(listing.columns)
+    if listing.cites:
+        columns.append(Column("Src", str))  # source marks: never wrapped, never cut
+    return FittedTable(
+        listing.title, listing.caption, columns, sections, footer, bars=_bars(listing)
     )
-    headers = _headers(listing)
-    widest = [
-        max(
-            cell_len(header),
-            *(
-                cell_len(line)
-                for _, rows in sections
-                for row in rows
-                for line in _plain(row[i]).split("\n")
-            ),
-        )
-        for i, header in enumerate(headers)
-    ]
-    wraps = [column.wrap for column in listing.columns] + [False] * listing.cites
-    maxima = [column.max_width for column in listing.columns] + [None] * listing.cites
-    justify = [column.justify for column in listing.columns] + ["left"] * listing.cites
-    padded = 2 * CELL_PADDING
-    for i, header in enumerate(headers):
-        most = maxima[i]
-        main = wraps[i] and most is None
-        table.add_column(
-            Cell(header),
-            justify=justify[i],
-            no_wrap=not wraps[i],
-            overflow="fold",
-            # A column that does not wrap is as wide as its widest line: saying so spares Rich
-            # measuring every cell of it, most of the time it takes to lay out a table.
-            width=None if wraps[i] else widest[i] + padded,
-            min_width=_MAIN_MIN_WIDTH + padded if main else None,
-            max_width=None if most is None else most + padded,
-        )
-    bars = _bar_column(listing, table)
-    first = True
-    for label, rows in sections:
-        if not first:
-            table.add_section()
-        first = False
-        if label:
-            table.add_row(*_label_row(label, listing, widest))
-        for index, row in enumerate(rows):
-            cells: list[RenderableType] = [_cell(cell) for cell in row]
-            if bars is not None:
-                cells.append(bars(label, index))
-            table.add_row(*cells)
-    if not footer:
-        return table
-    return Group(table, Prose("\n".join(literal(line) for line in footer)))
 
 
 def _plain(cell: str | Text) -> str:
     return cell.plain if isinstance(cell, Text) else literal(cell)
+
+
+class FittedTable:
+    """A table laid out for the width it is printed at. Columns that do not wrap (dates,
+    periods, values, ids, source marks) keep their full width; prose columns wrap at spaces and
+    are never narrower than their longest word, so no word is ever cut or folded. When even that
+    does not fit, each row prints as a block of `label: value` lines (as `gh` and `kubectl` fall
+    back), with the title, the section labels and the notes: still complete."""
+
+    def __init__(
+        self,
+        title: str | None,
+        caption: str | None,
+        columns: Sequence[Column],
+        sections: Rows,
+        footer: Sequence[str] = (),
+        *,
+        bars: Callable[[str | None, int], RenderableType] | None = None,
+        show_lines: bool = False,
+    ) -> None:
+        self.title = title
+        self.caption = caption
+        self.columns = columns
+        self.sections = sections
+        self.footer = footer
+        self.bars = bars
+        self.show_lines = show_lines
+        lines = [[cell_len(line) for line in column.header.split("\n")] for column in columns]
+        words = [
+            [cell_len(word) for word in column.header.split()] if column.wrap else []
+            for column in columns
+        ]
+        for _, rows in sections:
+            for row in rows:
+                for i, cell in enumerate(row):
+                    text = _plain(cell)
+                    lines[i].extend(cell_len(line) for line in text.split("\n"))
+                    if columns[i].wrap:
+                        words[i].extend(cell_len(word) for word in text.split())
+        self.widest = [max(found) for found in lines]
+        self.longest_word = [max(found, default=1) for found in words]
+        # A section's label sits in a prose column when it is wider than the first: that column
+        # grows to hold it on one line if there is room (it wraps if not).
+        self.label_column = next((i for i, column in enumerate(columns) if column.wrap), 0)
+        labels = [cell_len(literal(label)) for label, _ in sections if label]
+        self.label_widest = max((n for n in labels if n > self.widest[0]), default=0)
+
+    def widths(self, available: int, bars: bool = False) -> list[int] | None:
+        """Each column's width inside its padding at `available` cells (with room for the bars
+        or not), or None when the columns that do not wrap and readable prose columns cannot all
+        fit (the rows print as blocks)."""
+        padded = 2 * CELL_PADDING
+        extra = len(self.columns) + 1 + (_BAR_WIDTH + padded + 1 if bars else 0)
+        least = []
+        most = []
+        for i, (column, widest, word) in enumerate(
+            zip(self.columns, self.widest, self.longest_word, strict=True)
+        ):
+            if i == self.label_column and column.wrap:
+                widest = max(widest, self.label_widest)
+            if not column.wrap:
+                least.append(widest)
+                most.append(widest)
+            elif column.max_width is None:  # a main prose column: readable, or as wide as it is
+                least.append(max(word, min(widest, _MAIN_MIN_WIDTH)))
+                most.append(max(widest, _MAIN_MIN_WIDTH))
+            else:  # a side column of prose: narrower still, but not a column of broken phrases
+                least.append(max(word, min(widest, _SIDE_MIN_WIDTH)))
+                most.append(max(word, min(widest, column.max_width)))
+        room = available - extra - padded * len(self.columns)
+        if sum(least) > room:
+            return None
+        spare = room - sum(least)
+        growth = [high - low for low, high in zip(least, most, strict=True)]
+        if spare >= sum(growth):
+            return most
+        # Shared by how much each column would grow to show its cells unwrapped.
+        shares = [spare * grow // sum(growth) for grow in growth]
+        return [low + share for low, share in zip(least, shares, strict=True)]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        # Bars only illustrate the counts beside them: on a narrow terminal they go first.
+        bars = self.bars is not None and self.widths(width, bars=True) is not None
+        widths = self.widths(width, bars)
+        if widths is None:
+            yield from self._blocks(width)
+        else:
+            yield self._table(widths, bars)
+        if self.footer:
+            yield Prose("\n".join(literal(line) for line in self.footer))
+
+    def _table(self, widths: Sequence[int], bars: bool) -> Table:
+        # Cells pad themselves (a plain one without Rich's general text layout): see pakru.cells.
+        # Every column is given its width: Rich need not measure a cell, and cannot narrow a
+        # column that must not wrap.
+        table = Table(
+            title=literal(self.title) if self.title else None,
+            caption=literal(self.caption) if self.caption else None,
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            caption_justify="left",
+            padding=0,
+            show_lines=self.show_lines,
+        )
+        for column, width in zip(self.columns, widths, strict=True):
+            table.add_column(
+                Cell(column.header),
+                justify=column.justify,
+                no_wrap=not column.wrap,
+                overflow="fold",
+                width=width + 2 * CELL_PADDING,
+            )
+        if bars:
+            table.add_column("", width=_BAR_WIDTH + 2 * CELL_PADDING, no_wrap=True)
+        for number, (label, rows) in enumerate(self.sections):
+            if number:
+                table.add_section()
+            if label:
+                table.add_row(*self._label_row(label))
+            for index, row in enumerate(rows):
+                cells: list[RenderableType] = [_cell(cell) for cell in row]
+                if bars and self.bars is not None:
+                    cells.append(self.bars(label, index))
+                table.add_row(*cells)
+        return table
+
+    def _label_row(self, label: str) -> list[RenderableType]:
+        """A section's label, in the first column if it fits there, else in the first prose
+        column."""
+        cells: list[RenderableType] = [Cell("") for _ in self.columns]
+        at = 0 if cell_len(literal(label)) <= self.widest[0] else self.label_column
+        cells[at] = _cell(Text(literal(label), style="bold"))
+        return cells
+
+    def _blocks(self, width: int) -> Iterator[RenderableType]:
+        heading = whole_words(literal(self.title), width) if self.title else []
+        if self.caption:
+            heading += whole_words(literal(self.caption), width)
+        if heading:
+            yield _unwrapped("\n".join(heading))
+        for label, rows in self.sections:
+            if label:
+                yield Text("")
+                yield _unwrapped("\n".join(whole_words(literal(label), width)), style="bold")
+            for row in rows:
+                lines: list[str] = []
+                for column, cell in zip(self.columns, row, strict=False):
+                    header = column.header.replace("\n", " ")
+                    lines += _field_lines(header, _plain(cell), width, prose=column.wrap)
+                yield Text("")
+                yield _unwrapped("\n".join(lines))
+        if self.footer:
+            yield Text("")
+
+
+def _field_lines(label: str, value: str, width: int, *, prose: bool) -> list[str]:
+    """`label: value` as lines: each further line of the value indented under it; prose wrapped,
+    anything else (a date, a value, an id, a source mark) kept on its line whole."""
+    first, *more = value.split("\n")
+    if not first and not more:
+        return []
+    lines = [f"{label}: {first}", *(f"  {line}" for line in more)]
+    if not prose:
+        return lines
+    return [piece for line in lines for piece in whole_words(line, width, "  ")]
+
+
+def _unwrapped(text: str, style: str = "") -> Text:
+    """Lines already laid out: printed as they are, a word longer than the line included."""
+    return Text(text, style=style, no_wrap=True, overflow="ignore")
 
 
 def _cell(cell: str | Text) -> RenderableType:
@@ -419,23 +543,11 @@ def _cell(cell: str | Text) -> RenderableType:
     return Cell(cell.plain, cell.spans)
 
 
-def _label_row(label: str, listing: Listing, widest: list[int]) -> list[RenderableType]:
-    """A section's label, in the first column if it fits there, else in the first prose column."""
-    cells: list[RenderableType] = [Cell("") for _ in listing.columns]
-    wraps = [i for i, column in enumerate(listing.columns) if column.wrap]
-    at = 0 if len(label) <= widest[0] or not wraps else wraps[0]
-    cells[at] = _cell(Text(literal(label), style="bold"))
-    return cells
-
-
-def _bar_column(
-    listing: Listing, table: Table
-) -> Callable[[str | None, int], RenderableType] | None:
+def _bars(listing: Listing) -> Callable[[str | None, int], RenderableType] | None:
     """A horizontal bar for each row whose value the listing charts, scaled to the largest."""
     bars = listing.bars
     if not bars:
         return None
-    table.add_column("", width=_BAR_WIDTH + 2 * CELL_PADDING, no_wrap=True)
     largest = max(bars.values())
     by_section = {section.label: section.items for section in listing.sections}
 
@@ -547,10 +659,16 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue().rstrip("\n")
 
 
+class JsonText(str):
+    """JSON, which a stream that cannot encode a character carries escaped, not replaced."""
+
+    __slots__ = ()
+
+
 def json_text(data: object, *, indent: int | None = 2) -> str:
     import json
 
-    return json.dumps(data, ensure_ascii=False, indent=indent)
+    return JsonText(json.dumps(data, ensure_ascii=False, indent=indent))
 
 
 # --- the columns of each kind of row ------------------------------------------------------------
@@ -939,15 +1057,16 @@ def conflicts_view(
         body = "\n".join("| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in rows)
         footnotes = "\n".join(f"- {_md_cell(n)}" for n in notes.lines())
         return f"**{title}**\n\n{head}\n{body}\n\n{footnotes}"
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=True, title_justify="left")
-    table.add_column("What", no_wrap=True)
-    table.add_column("Figure", min_width=_MAIN_MIN_WIDTH, overflow="fold")
-    table.add_column("Against", min_width=_MAIN_MIN_WIDTH, overflow="fold")
-    table.add_column("Gap", no_wrap=True)
-    table.add_column("Why", min_width=12, overflow="fold")
-    for row in rows:
-        table.add_row(*(Text(literal(cell)) for cell in row))
-    return Group(table, Text("\n".join(literal(line) for line in notes.lines())))
+    columns = (
+        Column("What", str),
+        Column("Figure", str, wrap=True),
+        Column("Against", str, wrap=True),
+        Column("Gap", str),
+        Column("Why", str, wrap=True),
+    )
+    return FittedTable(
+        title, None, columns, [(None, [list(row) for row in rows])], notes.lines(), show_lines=True
+    )
 
 
 # A check names its two figures and their values flat, for a spreadsheet; `figures` holds both in
@@ -1010,14 +1129,37 @@ def show_view(
         body = "\n".join(f"| {_md_cell(k)} | {_md_cell(v)} |" for k, v in lines)
         heading = _md_cell(f"{record.record_type} {record.id}")
         return f"**{heading}**\n\n| field | value |\n| --- | --- |\n{body}"
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
-    for key, value in lines:
-        grid.add_row(Text(key), Text(literal(value)))
-    from rich.panel import Panel
+    return _RecordPanel(f"{record.record_type} {literal(record.id)}", lines)
 
-    return Panel(grid, title=Text(f"{record.record_type} {literal(record.id)}"), title_align="left")
+
+class _RecordPanel:
+    """A record's fields beside their names in a panel; on a terminal too narrow for the longest
+    word of a value (an id, a URL) beside the names, `field: value` lines instead, so that
+    nothing is cut."""
+
+    def __init__(self, title: str, fields: Sequence[tuple[str, str]]) -> None:
+        self.title = title
+        self.fields = [(key, literal(value)) for key, value in fields]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        names = max((cell_len(key) for key, _ in self.fields), default=0)
+        words = max((cell_len(w) for _, value in self.fields for w in value.split()), default=0)
+        # The panel's borders and padding take 4 cells; the space between name and value, 2.
+        if 4 + max(names + 2 + max(words, _MAIN_MIN_WIDTH), cell_len(self.title)) <= width:
+            from rich.panel import Panel
+
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(style="bold", no_wrap=True)
+            grid.add_column()
+            for key, value in self.fields:
+                grid.add_row(Text(key), Text(value))
+            yield Panel(grid, title=Text(self.title), title_align="left")
+            return
+        lines = whole_words(self.title, width)
+        for key, value in self.fields:
+            lines += _field_lines(key, value, width, prose=True)
+        yield _unwrapped("\n".join(lines))
 
 
 def _cite(citation: Citation, store: FactStore) -> str:
@@ -1180,9 +1322,7 @@ def coverage_view(report: Coverage, fmt: OutputFormat) -> RenderableType | str:
     for title, headers, rows, bars, notes in tables:
         if rendered:
             rendered.append(Text(""))
-        rendered.append(_count_table(title, headers, rows, bars))
-        if notes:
-            rendered.append(Prose("\n".join(literal(note) for note in notes)))
+        rendered.append(_count_table(title, headers, rows, bars, notes))
     return Group(*rendered)
 
 
@@ -1248,37 +1388,34 @@ _GAP_LABELS = {
 
 
 def _count_table(
-    title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], bars: Sequence[int] | None
-) -> Table:
-    """A table of counts, laid out as `_table` lays out listings: each column that does not wrap
-    as wide as its widest cell, and cells that pad themselves (see pakru.cells)."""
-    table = Table(title=literal(title), box=box.SIMPLE_HEAD, title_justify="left", padding=0)
-    for i, header in enumerate(headers):
-        counts = header in _COUNT_HEADERS
-        widest = max(
-            cell_len(line)
-            for cell in (header, *(row[i] for row in rows))
-            for line in literal(cell).split("\n")
+    title: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    bars: Sequence[int] | None,
+    notes: Sequence[str],
+) -> FittedTable:
+    """A table of counts, fitted as listings are: counts and keys never wrap; the last column,
+    unless it holds counts or is charted, is prose."""
+    columns = [
+        Column(
+            header,
+            str,
+            "right" if header in _COUNT_HEADERS else "left",
+            wrap=i == len(headers) - 1 and header not in _COUNT_HEADERS and bars is None,
         )
-        last = i == len(headers) - 1 and not counts and bars is None  # prose: it may wrap
-        table.add_column(
-            Cell(header),
-            justify="right" if counts else "left",
-            no_wrap=not last,
-            overflow="fold",
-            width=None if last else widest + 2 * CELL_PADDING,
-            min_width=_MAIN_MIN_WIDTH + 2 * CELL_PADDING if last else None,
-        )
+        for i, header in enumerate(headers)
+    ]
+    chart = None
     if bars is not None:
-        table.add_column("", width=_BAR_WIDTH + 2 * CELL_PADDING, no_wrap=True)
-    largest = max(bars, default=0) if bars is not None else 0
-    for index, row in enumerate(rows):
-        cells: list[RenderableType] = [Cell(literal(cell)) for cell in row]
-        if bars is not None:
+        largest = max(bars, default=0)
+
+        def chart(label: str | None, index: int) -> RenderableType:
             from rich.bar import Bar
 
             value = bars[index]
-            bar = Bar(largest, 0, value, width=_BAR_WIDTH) if value and largest else None
-            cells.append(Padding(bar, (0, CELL_PADDING)) if bar else Cell(""))
-        table.add_row(*cells)
-    return table
+            if not value or not largest:
+                return Cell("")
+            return Padding(Bar(largest, 0, value, width=_BAR_WIDTH), (0, CELL_PADDING))
+
+    cells: list[list[str | Text]] = [[literal(cell) for cell in row] for row in rows]
+    return FittedTable(title, None, columns, [(None, cells)], notes, bars=chart)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 from typing import Literal
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.padding import Padding
 from rich.table import Table
@@ -117,7 +118,19 @@ def test_a_table_of_cells_looks_as_one_of_rich_texts(
 @settings(max_examples=300, deadline=None)
 @given(text=texts(), width=st.integers(min_value=1, max_value=90))
 def test_prose_prints_as_rich_text_does(text: str, width: int) -> None:
+    assume(all(cell_len(word) <= width for word in text.split()))
     assert _printed(Prose(text), width) == _printed(Text(text), width)
+
+
+def test_prose_leaves_a_word_longer_than_the_line_whole() -> None:
+    url = "https://wire.example/2025/03/20/russia_pakistan-trade?src=a&b=%2C"
+    console = Console(width=40, file=io.StringIO())
+    console.print(Prose(f"[2] Eastern Wire Service, 2025-03-20 {url} (wire)"), crop=False)
+    assert console.file.getvalue().splitlines() == [  # type: ignore[attr-defined]
+        "[2] Eastern Wire Service, 2025-03-20",
+        url,
+        "(wire)",
+    ]
 
 
 def test_the_cells_of_a_real_answer_take_the_quick_way() -> None:
