@@ -203,9 +203,10 @@ def _compiled(ctx: typer.Context) -> Compiled:
 def _actor(compiled: Compiled, wanted: str, option: str) -> Actor:
     """The actor named `wanted`: found by name in SQL when it is exact, else among all actors."""
     from pakru import query
+    from pakru.names import fold_name
     from pakru.records import FactStore
 
-    exact = compiled.actors_named(query.fold_name(wanted))
+    exact = compiled.actors_named(fold_name(wanted))
     store = compiled.subset(exact) if exact else FactStore(actors=tuple(compiled.of_type("actor")))  # type: ignore[arg-type]
     return query.find_actor(store, wanted, option)
 
@@ -633,7 +634,8 @@ def actors(
     name: Annotated[
         str | None,
         typer.Argument(
-            help="Part of a name or alias; case, accents and small misspellings are forgiven.",
+            help="A name, alias, role or description, in any script; case, accents and small "
+            "misspellings are forgiven.",
             show_default=False,
         ),
     ] = None,
