@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pakru import __version__, records
 from pakru.errors import Problem, StoreError, shown
+from pakru.filters import Filters
 from pakru.layout import KINDS, StoreFile, fingerprints, store_files
 from pakru.records import FactStore, Figure, Record, Topic
 from pakru.types import Period
@@ -617,35 +618,21 @@ class Compiled:
         return [row[0] for row in self.db.execute(sql, parameters)]
 
     def dated_ids(
-        self,
-        record_type: str,
-        window: Period | None,
-        topic: str | None = None,
-        actor: str | None = None,
-        metrics: Sequence[str] = (),
-        *,
-        superseded: bool = False,
+        self, record_type: str, filters: Filters, *, superseded: bool = False
     ) -> list[str]:
-        """Ids of records of a type whose date could fall in the window, on a topic, naming an
-        actor (and, unless `superseded`, not superseded by a later report): the candidates that
-        `pakru.query` then filters exactly."""
-        sql, parameters = _dated_sql(record_type, window, topic, actor, metrics, superseded)
+        """Ids of records of a type that the filters the index holds admit (the window, topic,
+        actor, source and metric), and, unless `superseded`, that no later report supersedes:
+        the candidates that `Filters.admits` then decides exactly."""
+        sql, parameters = _dated_sql(record_type, filters, superseded=superseded)
         return self.ids(f"SELECT DISTINCT r.id {sql}", parameters)
 
     def first_dated_ids(
-        self,
-        record_type: str,
-        window: Period | None,
-        topic: str | None,
-        actor: str | None,
-        limit: int,
-        *,
-        superseded: bool = False,
+        self, record_type: str, filters: Filters, limit: int, *, superseded: bool = False
     ) -> tuple[list[str], int]:
         """The first `limit` of `dated_ids`, in date order (imprecise dates at the start of their
         span, as `Period.sort_key` orders them), and how many there are in all: a long answer is
         shown a page at a time, and reading the rest would cost more than showing it."""
-        sql, parameters = _dated_sql(record_type, window, topic, actor, (), superseded)
+        sql, parameters = _dated_sql(record_type, filters, superseded=superseded)
         rows = self.db.execute(
             f"SELECT id, COUNT(*) OVER () FROM (SELECT DISTINCT r.id, r.first, r.last {sql}) "
             "ORDER BY COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), id "
@@ -667,7 +654,9 @@ class Compiled:
         and ends (an open end sorting as far as it reaches), metric (in the order given), basis
         and id. The first `limit` of them (None: all), and how many there are: chosen and counted
         in the index, without reading any figure."""
-        sql, parameters = _dated_sql("figure", window, None, None, metrics, superseded)
+        sql, parameters = _dated_sql(
+            "figure", Filters(window=window), metrics, superseded=superseded
+        )
         rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(metrics)))
         rows = self.db.execute(
             "SELECT id, COUNT(*) OVER () FROM "
@@ -932,24 +921,30 @@ def _check_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def _dated_sql(
-    record_type: str,
-    window: Period | None,
-    topic: str | None,
-    actor: str | None,
-    metrics: Sequence[str] = (),
-    superseded: bool = False,
+    record_type: str, filters: Filters, metrics: Sequence[str] = (), *, superseded: bool = False
 ) -> tuple[str, list[Any]]:
-    """The FROM and WHERE of a question about dated records, and its parameters; a record that a
-    later report supersedes is left out unless `superseded`."""
+    """The FROM and WHERE of a question about dated records (of these metrics, or the filters'
+    one), and its parameters; a record that a later report supersedes is left out unless
+    `superseded`."""
+    window = filters.window
     sql = ["FROM records r"]
     where = ["r.type = ?"]
-    parameters: list[Any] = [record_type]
-    if topic is not None:
-        sql.append("JOIN refs t ON t.record = r.id AND t.wanted = 'topics' AND t.target = ?")
-        parameters.insert(0, topic)
-    if actor is not None:
-        sql.append("JOIN refs a ON a.record = r.id AND a.wanted = 'actors' AND a.target = ?")
-        parameters.insert(1 if topic is not None else 0, actor)
+    parameters: list[Any] = []
+    for wanted, named in (
+        ("topics", filters.topic),
+        ("actors", filters.actor),
+        ("sources", filters.source),
+    ):
+        if named is not None:
+            alias = f"by_{wanted}"
+            sql.append(
+                f"JOIN refs {alias} ON {alias}.record = r.id AND {alias}.wanted = '{wanted}' "
+                f"AND {alias}.target = ?"
+            )
+            parameters.append(named.id)
+    parameters.append(record_type)
+    if filters.metric is not None:
+        metrics = (filters.metric,)
     if window is not None:  # an undated record is in no window (an open end has the other)
         where.append("(r.first IS NOT NULL OR r.last IS NOT NULL)")
     if window is not None and window.last is not None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pakru import names
 from pakru.errors import UsageError, shown
+from pakru.filters import Filters
 from pakru.names import fold_name
 from pakru.records import (
     Actor,
@@ -95,93 +96,56 @@ def check_choice(wanted: str | None, choices: Sequence[str], what: str, option: 
     if wanted is None:
         return None
     folded = wanted.strip().casefold()
-    if folded in choices:
-        return folded
+    by_folded = {choice.casefold(): choice for choice in choices}
+    if folded in by_folded:
+        return by_folded[folded]
     import difflib
 
-    near = difflib.get_close_matches(folded, choices)
+    near = [by_folded[c] for c in difflib.get_close_matches(folded, list(by_folded))]
     hint = f" (closest: {', '.join(near)})" if near else ""
     raise UsageError(
         f"{shown(wanted)} is not a {what}; give one of {', '.join(choices)}{hint}", option
     )
 
 
-def _in_window(date: Period, window: Period | None) -> bool:
-    return window is None or date.overlaps(window)
+def find_source(store: FactStore, wanted: str, option: str = "--source") -> Source:
+    """The source with this id, or a usage error naming the closest ids."""
+    source = store.by_id.get(wanted.strip())
+    if isinstance(source, Source):
+        return source
+    raise _unknown("source", wanted, [s.id for s in store.sources], option)
+
+
+ANY = Filters()  # no filter: every record
 
 
 def _period_key(period: Period | None) -> tuple[object, ...]:
     return period.sort_key if period else ()
 
 
-def events(
-    store: FactStore,
-    window: Period | None = None,
-    topic: Topic | None = None,
-    actor: Actor | None = None,
-) -> tuple[Event, ...]:
-    """Events whose date could fall in `window`, on `topic`, involving `actor`, in date order."""
-    matches = [
-        event
-        for event in store.events
-        if _in_window(event.date, window)
-        and (topic is None or topic.id in event.topics)
-        and (actor is None or actor.id in event.actors)
-    ]
+def events(store: FactStore, filters: Filters = ANY) -> tuple[Event, ...]:
+    """Events that match the filters (a date matches a window it could fall in), in date order."""
+    matches = [event for event in store.events if filters.admits(event)]
     return tuple(sorted(matches, key=lambda e: (e.date.sort_key, e.id)))
 
 
-def agreements(
-    store: FactStore,
-    window: Period | None = None,
-    topic: Topic | None = None,
-    party: Actor | None = None,
-    status: str | None = None,
-) -> tuple[Agreement, ...]:
-    """Agreements matching every filter given, in date order."""
-    matches = [
-        agreement
-        for agreement in store.agreements
-        if _in_window(agreement.date, window)
-        and (topic is None or topic.id in agreement.topics)
-        and (party is None or party.id in agreement.parties)
-        and (status is None or agreement.status == status)
-    ]
+def agreements(store: FactStore, filters: Filters = ANY) -> tuple[Agreement, ...]:
+    """Agreements that match the filters, in date order."""
+    matches = [agreement for agreement in store.agreements if filters.admits(agreement)]
     return tuple(sorted(matches, key=lambda a: (a.date.sort_key, a.id)))
 
 
-def figures(
-    store: FactStore,
-    metric: str | None = None,
-    period: Period | None = None,
-    topic: Topic | None = None,
-    basis: str | None = None,
-) -> tuple[Figure, ...]:
+def figures(store: FactStore, filters: Filters = ANY) -> tuple[Figure, ...]:
     """Every figure matching the filters, in period order (figures without a period last)."""
-    matches = [
-        figure
-        for figure in store.figures
-        if (metric is None or figure.metric == metric)
-        and (period is None or (figure.period is not None and figure.period.overlaps(period)))
-        and (topic is None or topic.id in figure.topics)
-        and (basis is None or figure.basis == basis)
-    ]
+    matches = [figure for figure in store.figures if filters.admits(figure)]
     return tuple(
         sorted(matches, key=lambda f: (f.period is None, _period_key(f.period), f.metric, f.id))
     )
 
 
-def timeline(
-    store: FactStore,
-    window: Period | None = None,
-    topic: Topic | None = None,
-    actor: Actor | None = None,
-) -> tuple[Event | Agreement, ...]:
+def timeline(store: FactStore, filters: Filters = ANY) -> tuple[Event | Agreement, ...]:
     """Events and agreements together, in date order."""
-    items: list[Event | Agreement] = [
-        *events(store, window, topic, actor),
-        *(a for a in agreements(store, window, topic) if actor is None or actor.id in a.parties),
-    ]
+    items: list[Event | Agreement] = [*events(store, filters), *agreements(store, filters)]
     return tuple(sorted(items, key=lambda i: (i.date.sort_key, i.record_type, i.id)))
 
 

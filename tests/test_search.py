@@ -219,6 +219,11 @@ def test_numbers_and_units_are_found_apart_and_together(query: str, found: list[
     assert sorted(ids(store, query)) == found
 
 
+def test_the_shipped_640mw_station_is_found_by_its_number_and_unit(shipped: FactStore) -> None:
+    for query in ("640 MW", "MW", '"640 MW"'):
+        assert "guddu-power-station-commissioned-1974" in ids(shipped, query), query
+
+
 def test_a_number_is_not_found_inside_a_larger_one() -> None:
     store = FactStore(events=tuple(NUMBERS))
     assert ids(store, '"640 MW"') == ["e-plant"]  # not 1640 MWe
