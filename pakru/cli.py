@@ -36,8 +36,10 @@ from pakru.records import (
     AGREEMENT_STATUSES,
     ANY_STATUS,
     BASES,
+    DERIVED_TRADE_METRICS,
     EVENT_STATUSES,
     METRICS,
+    TRADE_METRICS,
     UNITS,
 )
 from pakru.types import date_window, parse_period_query
@@ -272,6 +274,7 @@ def _dated(
     kind: str | None = None,
     place: str | None = None,
     metric: str | None = None,
+    metrics: Sequence[str] = METRICS,
     unit: str | None = None,
     basis: str | None = None,
 ) -> _Dated:
@@ -289,7 +292,7 @@ def _dated(
         status=query.check_choice(status, statuses, "status", "--status"),
         kind=query.check_choice(kind, AGREEMENT_KINDS, "kind", "--kind"),
         place=_nonempty(place, "--place"),
-        metric=query.check_choice(metric, METRICS, "metric", "--metric"),
+        metric=query.check_choice(metric, metrics, "metric", "--metric"),
         unit=query.check_choice(unit, UNITS, "unit", "--unit"),
         basis=query.check_choice(basis, BASES, "basis", "--basis"),
     )
@@ -495,6 +498,33 @@ PeriodFilter = Annotated[
 ]
 
 
+class _TradeMetrics(NamedTuple):
+    reported: tuple[str, ...]
+    derived: tuple[str, ...]
+
+
+def _trade_filters(
+    ctx: typer.Context,
+    window: Period | None,
+    metric: str | None,
+    source: str | None,
+    superseded: bool,
+) -> tuple[Compiled, _TradeMetrics, str | None]:
+    """The compiled store and, for the filters a trade answer takes, the metrics of its reported
+    and derived rows and the source the reported must cite. A derived figure is pakru's own
+    arithmetic, which no source backs: with a source, there are none."""
+    if metric is None and source is None:  # the usual question: nothing more to import or check
+        return _compiled(ctx), _TradeMetrics(TRADE_METRICS, DERIVED_TRADE_METRICS), None
+    asked = _dated(
+        ctx, superseded, window=window, metric=metric, metrics=DERIVED_TRADE_METRICS, source=source
+    )
+    chosen = (asked.filters.metric,) if asked.filters.metric else DERIVED_TRADE_METRICS
+    metrics = _TradeMetrics(
+        tuple(m for m in chosen if m in TRADE_METRICS), () if source else tuple(chosen)
+    )
+    return asked.compiled, metrics, asked.filters.source.id if asked.filters.source else None
+
+
 @app.command(rich_help_panel="Query")
 def trade(
     ctx: typer.Context,
@@ -506,6 +536,15 @@ def trade(
             show_default=False,
         ),
     ] = None,
+    metric: Annotated[
+        str | None,
+        typer.Option(
+            "--metric",
+            help=", ".join(DERIVED_TRADE_METRICS) + ".",
+            autocompletion=_choices(DERIVED_TRADE_METRICS),
+        ),
+    ] = None,
+    source: SourceFilter = None,
     everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
@@ -515,15 +554,19 @@ def trade(
     Examples: pakru trade 2023-24 · pakru trade FY24 --format json · pakru trade
     """
     from pakru import render
-    from pakru.records import DERIVED_TRADE_METRICS, TRADE_METRICS, Figure
+    from pakru.records import Figure
 
     asked = parse_period_query(period, param="PERIOD") if period is not None else None
-    compiled = _compiled(ctx)
+    compiled, metrics, source_id = _trade_filters(ctx, asked, metric, source, everything)
     # Only the rows shown are read: they are chosen and counted in the index.
     shown = row_limit(limit, fmt)
-    ids, reported = compiled.first_figure_ids(asked, TRADE_METRICS, shown, superseded=everything)
+    ids, reported = compiled.first_figure_ids(
+        asked, metrics.reported, shown, superseded=everything, source=source_id
+    )
     room = None if shown is None else shown - len(ids)  # derived figures follow the reported
-    derived, derivable = compiled.derived(asked, DERIVED_TRADE_METRICS, room)
+    derived, derivable = (
+        compiled.derived(asked, metrics.derived, room) if metrics.derived else ([], 0)
+    )
     conflicts = compiled.checks([*ids, *(d.id for d in derived)], conflicts_only=True)
     store = compiled.subset([*ids, *_figures_named(derived, conflicts)])
     found = [figure for i in ids if isinstance(figure := store.by_id[i], Figure)]
@@ -773,6 +816,12 @@ def search(
         str | None,
         typer.Option("--type", help="Only figure, agreement, event, actor or source records."),
     ] = None,
+    since: Since = None,
+    until: Until = None,
+    topic: TopicFilter = None,
+    actor: ActorFilter = None,
+    status: AnyStatus = None,
+    source: SourceFilter = None,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
 ) -> None:
@@ -790,14 +839,32 @@ def search(
         if kind
         else None
     )
-    compiled = _compiled(ctx)
-    # The index finds, ranks and counts the matches; only the page shown is read.
+    within = _dated(
+        ctx, True, since=since, until=until, topic=topic, actor=actor, status=status,
+        source=source,
+    )  # fmt: skip
+    compiled = within.compiled
+    # The index finds, ranks and counts the matches; only the page shown is read (unless a
+    # filter is to be decided on the records: then every match is).
     terms = find.index_terms(asked, compiled.topics())
-    ids, total = compiled.search_ids(terms, types, row_limit(limit, fmt))
+    ids, total = _searched(within, terms, types, row_limit(limit, fmt))
     store = compiled.subset(ids, named=False)  # a search cites nothing
     hits = find.search(store, asked, among=set(ids))  # the same order, with what matched where
     rows = [render.SearchRow(hit, find.match_spans(hit.snippet, asked)) for hit in hits]
     _emit(render.search_listing(rows, text, total), fmt, store, limit)
+
+
+def _searched(
+    within: _Dated, terms: Sequence[Any], types: Sequence[str] | None, limit: int | None
+) -> tuple[list[str], int]:
+    """The first `limit` ids of the records that have every term and match the filters, best
+    first, and how many there are."""
+    if not any(within.filters):
+        return within.compiled.search_ids(terms, types, limit)
+    ids, _ = within.compiled.search_ids(terms, types, None)
+    matches = within.compiled.subset(ids, named=False).by_id
+    kept = [i for i in ids if within.filters.admits(matches[i])]
+    return kept[:limit] if limit is not None else kept, len(kept)
 
 
 @app.command(rich_help_panel="Inspect")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from pakru.names import fold_name
 from pakru.records import (
     Actor,
     Agreement,
@@ -102,6 +101,8 @@ def _sources(record: Record) -> set[str]:
 
 
 def _at(record: Record, place: str) -> bool:
+    from pakru.names import fold_name  # as names are folded: in any script
+
     where = _field(record, "place")
     if not where:
         return False

@@ -116,3 +116,26 @@ def test_a_status_filter_shows_a_page_and_counts_every_match(invoke: Invoke) -> 
     assert result.exit_code == 0, result.output
     every = len(rows(invoke, "events", "--status", "occurred"))
     assert f"Showing the first 2 of {every} rows" in result.stdout
+
+
+def test_trade_takes_a_metric_and_a_source(invoke: Invoke) -> None:
+    exports = rows(invoke, "trade", "--metric", "exports")
+    assert exports and {row["metric"] for row in exports} == {"exports"}
+    balances = rows(invoke, "trade", "2022-23", "--metric", "trade_balance")
+    assert balances and {row["metric"] for row in balances} == {"trade_balance"}
+    cited = rows(invoke, "trade", "--source", STEEL_OPINION)
+    # A derived figure is pakru's arithmetic, which no source backs: none is listed.
+    assert cited and all(_cites(STEEL_OPINION)(row) for row in cited)
+
+
+def test_search_takes_the_filters_of_the_records_it_finds(invoke: Invoke) -> None:
+    every = rows(invoke, "search", "steel")
+    signed = rows(invoke, "search", "steel", "--status", "signed")
+    assert signed and all(row["id"] in {r["id"] for r in every} for row in signed)
+    statuses = {row["id"]: row for row in rows(invoke, "agreements", "--status", "signed")}
+    assert all(row["id"] in statuses for row in signed)
+    result = invoke("search", "steel", "--topic", "steel", "-n", "2", facts=SHIPPED)
+    assert result.exit_code == 0, result.output
+    on_steel = len(rows(invoke, "search", "steel", "--topic", "steel"))
+    assert on_steel < len(every)
+    assert f"Showing the first 2 of {on_steel} rows" in result.stdout
