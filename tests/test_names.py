@@ -25,14 +25,11 @@ def found(invoke: Invoke, name: str) -> list[str]:
         ("Фёдоров", ["andrey-fedorov"]),  # Cyrillic, with ё
         ("Оверчук", ["alexei-overchuk"]),
         ("Путин", ["putin"]),
-        ("Цивилев", ["sergei-tsivilev"]),
         ("Vladimir Putin", ["putin"]),  # the store knows only "Putin"
         ("Aleksei Overchuk", ["alexei-overchuk"]),  # the store spells him Alexei
-        ("Fyodorov", ["andrey-fedorov"]),
         ("the Russian envoy", ["andrey-fedorov", "zamir-kabulov"]),  # what the note quotes first
         ("consul-general", ["andrew-fesyun", "andrey-fedorov"]),  # their role titles
         ("SAPM", ["haroon-akhtar-khan", "tariq-fatemi"]),
-        ("IGC", ["pakistan-russia-igc"]),  # a word of its id
     ],
 )
 def test_actors_finds_names_as_people_type_them(

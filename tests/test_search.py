@@ -198,25 +198,22 @@ NUMBERS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("query", "found"),
-    [
+def test_numbers_and_units_are_found_apart_and_together() -> None:
+    store = FactStore(events=tuple(NUMBERS))
+    for query, found in [
         ("640", ["e-plant"]),
         ("MW", ["e-other", "e-plant"]),
         ("640 MW", ["e-plant"]),
         ('"640 MW"', ["e-plant"]),
-        ("640MW", ["e-plant"]),
+        ("640MW", ["e-plant"]),  # as written still finds it
         ("1.81", ["e-trade"]),
         ("bn", ["e-trade"]),
         ("$1.81bn", ["e-trade"]),
         ("1.81 bn", ["e-trade"]),
         ("50", ["e-rise"]),
         ("50%", ["e-rise"]),
-    ],
-)
-def test_numbers_and_units_are_found_apart_and_together(query: str, found: list[str]) -> None:
-    store = FactStore(events=tuple(NUMBERS))
-    assert sorted(ids(store, query)) == found
+    ]:
+        assert sorted(ids(store, query)) == found, query
 
 
 def test_the_shipped_640mw_station_is_found_by_its_number_and_unit(shipped: FactStore) -> None:
