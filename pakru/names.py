@@ -56,6 +56,7 @@ def fold_name(text: str) -> str:
     return " ".join(_WORD.findall(plain))
 
 
+@lru_cache(maxsize=16384)
 def name_words(text: str) -> tuple[str, ...]:
     return tuple(fold_name(text).split())
 
@@ -80,48 +81,61 @@ def asked_words(wanted: str) -> tuple[str, ...]:
     return telling or words
 
 
-def match(actor: Actor, wanted: str, *, misspelt: bool = True) -> Match | None:
-    """How `actor` matches the typed name `wanted`, or None; `misspelt` also counts a name that
-    has every word but for a small misspelling."""
-    words = asked_words(wanted)
-    if not words:
-        return None
-    whole = fold_name(wanted)
-    named = [
-        (WHOLE_NAME, actor.name),
-        (WHOLE_NAME, actor.id.replace("-", " ")),
-        *((WHOLE_ALIAS, alias) for alias in actor.aliases),
-    ]
-    best: int | None = None
-    for rank, name in named:
-        spelled = name_words(name)
-        if whole == " ".join(spelled):
-            best = rank if best is None else min(best, rank)
-        elif _holds(spelled, words, _starts):
-            best = EVERY_WORD if best is None else min(best, EVERY_WORD)
-        elif misspelt and best is None and _holds(spelled, words, _alike):
-            best = MISSPELT
-    if best is not None:
-        return Match(1, best)
-    described = [role.title for role in actor.roles] + _quoted(actor.note)
-    found = _best_in(described, words)
-    if found is not None:
-        return Match(2, found)
-    if any(_holds(words, name_words(name), _same) for name in actor.names):
-        return Match(3, 0)
-    found = _best_in([actor.note] if actor.note else [], words)
-    return None if found is None else Match(4, found)
-
-
 def ranked(
-    actors: Iterable[Actor], wanted: str, *, misspelt: bool = True
+    actors: Iterable[Actor], wanted: str, *, closest_only: bool = False
 ) -> list[tuple[Match, Actor]]:
     """The actors `wanted` means with how each matched: those of the first band with any,
-    closest first, then by name; `misspelt` as for `match`."""
-    found = [(m, actor) for actor in actors if (m := match(actor, wanted, misspelt=misspelt))]
-    band = min((m.band for m, _ in found), default=None)
-    chosen = [(m, actor) for m, actor in found if m.band == band]
-    return sorted(chosen, key=lambda pair: (pair[0].rank, pair[1].name, pair[1].id))
+    closest first, then by name. With `closest_only`, misspellings are not looked for once a
+    name has every word as typed (they would rank below it)."""
+    words = asked_words(wanted)
+    if not words:
+        return []
+    whole = fold_name(wanted)
+    pool = list(actors)
+    found = [(Match(1, r), a) for a in pool if (r := _by_name(a, whole, words)) is not None]
+    if not (found and closest_only):
+        named = {a.id for _, a in found}
+        found += [
+            (Match(1, MISSPELT), a)
+            for a in pool
+            if a.id not in named and any(_holds(n, words, _alike) for n in _names(a))
+        ]
+    for band, test in ((2, _by_description), (3, _inside_query), (4, _by_note)):
+        if found:
+            break
+        found = [(Match(band, r), a) for a in pool if (r := test(a, words)) is not None]
+    return sorted(found, key=lambda pair: (pair[0].rank, pair[1].name, pair[1].id))
+
+
+def _names(actor: Actor) -> list[tuple[str, ...]]:
+    """An actor's name, id and aliases as words."""
+    return [name_words(n) for n in (actor.name, actor.id.replace("-", " "), *actor.aliases)]
+
+
+def _by_name(actor: Actor, whole: str, words: tuple[str, ...]) -> int | None:
+    """The rank of the closest of an actor's names that has every word as typed, or None."""
+    best: int | None = None
+    for number, spelled in enumerate(_names(actor)):
+        if whole == " ".join(spelled):
+            rank = WHOLE_NAME if number < 2 else WHOLE_ALIAS
+        elif _holds(spelled, words, _starts):
+            rank = EVERY_WORD
+        else:
+            continue
+        best = rank if best is None else min(best, rank)
+    return best
+
+
+def _by_description(actor: Actor, words: tuple[str, ...]) -> int | None:
+    return _best_in([role.title for role in actor.roles] + _quoted(actor.note), words)
+
+
+def _inside_query(actor: Actor, words: tuple[str, ...]) -> int | None:
+    return 0 if any(_holds(words, name_words(name), _same) for name in actor.names) else None
+
+
+def _by_note(actor: Actor, words: tuple[str, ...]) -> int | None:
+    return _best_in([actor.note] if actor.note else [], words)
 
 
 def _quoted(note: str | None) -> list[str]:
@@ -161,6 +175,7 @@ def _starts(word: str, other: str) -> bool:
     return other.startswith(word)
 
 
+@lru_cache(maxsize=65536)  # a store's names repeat (there are many Ivanovs): each pair once
 def _alike(word: str, other: str) -> bool:
     if other.startswith(word):
         return True

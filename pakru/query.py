@@ -79,7 +79,7 @@ def find_actor(store: FactStore, wanted: str, option: str = "--actor") -> Actor:
     match, if no other is as close."""
     if not names.asked_words(wanted):
         raise UsageError("an empty actor name; give an id, a name or an alias", option)
-    found = names.ranked(store.actors, wanted)
+    found = names.ranked(store.actors, wanted, closest_only=True)
     if not found:
         raise _unknown(
             "actor", wanted, [name for actor in store.actors for name in actor.names], option
