@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 _LAYOUT = 4
 _WRITERS = (
     "compiled.py", "build.py", "records.py", "consistency.py", "types.py", "models.py", "load.py",
-    "search.py",
+    "search.py", "names.py",
 )  # fmt: skip
 
 
