@@ -3,7 +3,8 @@
 A typed name and an actor's names are compared as folded words, with case, accents and script set
 aside: text in Cyrillic, Urdu or any other script is transliterated to Latin letters by anyascii
 (imported only for such text). Words may be the start of a word (`overch`), and, for names, a
-small misspelling or another romanisation of a Russian name (Federov, Fyodorov; Aleksei, Alexey).
+small misspelling or another romanisation of a Russian name (Federov, Fyodorov; Aleksei, Alexey);
+a name in the Arabic script, which leaves most vowels unwritten, matches by its consonants.
 
 Which actors a name means is decided in bands, the first band that has any answering alone, so
 that a common word never drags in everyone whose description happens to hold it:
@@ -15,7 +16,7 @@ that a common word never drags in everyone whose description happens to hold it:
 4. the actor's note holds every word.
 
 Within a band, the closest come first: the whole name, then an alias, then every word, then a
-misspelling; words in a row before words scattered.
+whole name misspelt, then some of its words misspelt; words in a row before words scattered.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ class Match(NamedTuple):
 
 
 # Ranks in the first band.
-WHOLE_NAME, WHOLE_ALIAS, EVERY_WORD, MISSPELT = range(4)
+WHOLE_NAME, WHOLE_ALIAS, EVERY_WORD, WHOLE_MISSPELT, MISSPELT = range(5)
 # Ranks in the description bands.
 IN_A_ROW, SCATTERED = range(2)
 
@@ -95,10 +96,11 @@ def ranked(
     found = [(Match(1, r), a) for a in pool if (r := _by_name(a, whole, words)) is not None]
     if not (found and closest_only):
         named = {a.id for _, a in found}
+        alike = _same_consonants if _abjad(wanted) else _alike
         found += [
-            (Match(1, MISSPELT), a)
+            (Match(1, r), a)
             for a in pool
-            if a.id not in named and any(_holds(n, words, _alike) for n in _names(a))
+            if a.id not in named and (r := _by_name_misspelt(a, words, alike)) is not None
         ]
     for band, test in ((2, _by_description), (3, _inside_query), (4, _by_note)):
         if found:
@@ -124,6 +126,16 @@ def _by_name(actor: Actor, whole: str, words: tuple[str, ...]) -> int | None:
             continue
         best = rank if best is None else min(best, rank)
     return best
+
+
+def _by_name_misspelt(
+    actor: Actor, words: tuple[str, ...], alike: Callable[[str, str], bool]
+) -> int | None:
+    """The rank of the closest of an actor's names that has every word but for a misspelling."""
+    matching = [spelled for spelled in _names(actor) if _holds(spelled, words, alike)]
+    if not matching:
+        return None
+    return WHOLE_MISSPELT if any(len(n) == len(words) for n in matching) else MISSPELT
 
 
 def _by_description(actor: Actor, words: tuple[str, ...]) -> int | None:
@@ -189,6 +201,24 @@ def _alike(word: str, other: str) -> bool:
     import difflib  # only once an exact name has not been found
 
     return difflib.SequenceMatcher(None, a, b).ratio() >= _SIMILAR
+
+
+def _abjad(text: str) -> bool:
+    """Whether text is written in the Arabic script (Urdu, Persian, Arabic), which leaves most
+    vowels unwritten: "عمران خان" transliterates to "mrn khn", not "imran khan"."""
+    return any("\u0600" <= char <= "\u06ff" or "\ufb50" <= char <= "\ufeff" for char in text)
+
+
+@lru_cache(maxsize=65536)
+def _same_consonants(word: str, other: str) -> bool:
+    """Whether two words have the same consonants, the vowels (and w and y, which the Arabic
+    script writes for long vowels) and doubled letters aside: mrn, imran; zrdry, zardari."""
+    return _consonants(word) == _consonants(other)
+
+
+def _consonants(word: str) -> str:
+    kept = [char for char in word if char not in "aeiouwy"]
+    return "".join(char for i, char in enumerate(kept) if i == 0 or kept[i - 1] != char)
 
 
 @lru_cache(maxsize=4096)
