@@ -456,6 +456,7 @@ ActorFilter = Annotated[
         "--actor",
         "-a",
         "--party",
+        "-p",
         help="An actor id, name, alias or role, in any script, e.g. Overchuk; an agreement's "
         "parties count.",
         autocompletion=_ACTORS,
@@ -467,6 +468,7 @@ PartyFilter = Annotated[
         "--party",
         "-p",
         "--actor",
+        "-a",
         help="A party's id, name, alias or role, in any script, e.g. Russia.",
         autocompletion=_ACTORS,
     ),

@@ -206,7 +206,12 @@ def _alike(word: str, other: str) -> bool:
 def _abjad(text: str) -> bool:
     """Whether text is written in the Arabic script (Urdu, Persian, Arabic), which leaves most
     vowels unwritten: "عمران خان" transliterates to "mrn khn", not "imran khan"."""
-    return any("\u0600" <= char <= "\u06ff" or "\ufb50" <= char <= "\ufeff" for char in text)
+    return any(
+        "\u0600" <= char <= "\u06ff"  # Arabic
+        or "\ufb50" <= char <= "\ufdff"  # its presentation forms, A
+        or "\ufe70" <= char <= "\ufefe"  # and B
+        for char in text
+    )
 
 
 @lru_cache(maxsize=65536)
