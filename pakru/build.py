@@ -170,7 +170,7 @@ def read_one(file: StoreFile, only_check: bool = False, quotes: bool = False) ->
     """One file read and validated, as rows for the compiled store's tables (in a worker process
     when many files are read at once: what it returns is cheap to send back)."""
     from pakru.load import read_file  # YAML and pydantic: only when something changed
-    from pakru.query import fold_name
+    from pakru.names import fold_name
 
     result = read_file(file)
     name = file.name

@@ -33,14 +33,25 @@ from pakru.options import (
     row_limit,
 )
 from pakru.output import ascii_fallback
-from pakru.records import AGREEMENT_STATUSES, BASES, METRICS
+from pakru.records import (
+    AGREEMENT_KINDS,
+    AGREEMENT_STATUSES,
+    ANY_STATUS,
+    BASES,
+    DERIVED_TRADE_METRICS,
+    EVENT_STATUSES,
+    METRICS,
+    TRADE_METRICS,
+    UNITS,
+)
 from pakru.types import date_window, parse_period_query
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from pakru.compiled import Compiled
-    from pakru.records import Actor, FactStore, Record, Topic
+    from pakru.filters import Filters
+    from pakru.records import Actor, FactStore, Record, Source, Topic
     from pakru.render import Listing
     from pakru.types import Period
 
@@ -332,9 +343,10 @@ def _compiled(ctx: typer.Context) -> Compiled:
 def _actor(compiled: Compiled, wanted: str, option: str) -> Actor:
     """The actor named `wanted`: found by name in SQL when it is exact, else among all actors."""
     from pakru import query
+    from pakru.names import fold_name
     from pakru.records import FactStore
 
-    exact = compiled.actors_named(query.fold_name(wanted))
+    exact = compiled.actors_named(fold_name(wanted))
     store = compiled.subset(exact) if exact else FactStore(actors=tuple(compiled.of_type("actor")))  # type: ignore[arg-type]
     return query.find_actor(store, wanted, option)
 
@@ -346,54 +358,86 @@ def _topic(compiled: Compiled, wanted: str) -> Topic:
     return query.find_topic(FactStore(topics=tuple(compiled.topics())), wanted)
 
 
-def _id(record: Actor | Topic | None) -> str | None:
-    return record.id if record is not None else None
+def _source(compiled: Compiled, wanted: str) -> Source:
+    from pakru import query
+    from pakru.records import FactStore, Source
+
+    sources = [s for s in compiled.of_type("source") if isinstance(s, Source)]
+    return query.find_source(FactStore(sources=tuple(sources)), wanted)
 
 
 class _Dated(NamedTuple):
-    """A question about dated records: its window, topic and actor, resolved against the store."""
+    """A question about dated records: its filters, resolved against the store."""
 
     compiled: Compiled
-    window: Period | None
-    topic: Topic | None
-    actor: Actor | None
+    filters: Filters
     superseded: bool  # earlier reports that later ones supersede are asked for too
 
     def ids(self, record_type: str) -> list[str]:
         """Candidates of a type, for `pakru.query` to filter exactly."""
-        return self.compiled.dated_ids(
-            record_type,
-            self.window,
-            _id(self.topic),
-            _id(self.actor),
-            superseded=self.superseded,
-        )
+        return self.compiled.dated_ids(record_type, self.filters, superseded=self.superseded)
 
     def first_ids(self, record_type: str, limit: int | None) -> tuple[list[str], int | None]:
         """The first `limit` candidates in date order and how many match in all, or (with no
-        limit) every candidate and None."""
-        if limit is None:
+        limit, or a filter only the records can answer) every candidate and None."""
+        if limit is None or self.filters.beyond_index:
             return self.ids(record_type), None
-        topic, actor = _id(self.topic), _id(self.actor)
         return self.compiled.first_dated_ids(
-            record_type, self.window, topic, actor, limit, superseded=self.superseded
+            record_type, self.filters, limit, superseded=self.superseded
         )
 
 
 def _dated(
     ctx: typer.Context,
-    since: str | None,
-    until: str | None,
-    topic: str | None,
-    actor: str | None,
-    actor_option: str,
     superseded: bool,
+    *,
+    window: Period | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    topic: str | None = None,
+    actor: str | None = None,
+    actor_option: str = "--actor",
+    source: str | None = None,
+    status: str | None = None,
+    statuses: Sequence[str] = ANY_STATUS,
+    kind: str | None = None,
+    place: str | None = None,
+    metric: str | None = None,
+    metrics: Sequence[str] = METRICS,
+    unit: str | None = None,
+    basis: str | None = None,
 ) -> _Dated:
-    window = date_window(since, until)  # a bad date is refused before the store is read
+    """Every filter a listing takes, checked and resolved the same way for every command: what
+    a vocabulary decides is refused before the store is read; topics, actors and sources are
+    found in it."""
+    from pakru import query
+    from pakru.filters import Filters
+
+    if window is not None and (since is not None or until is not None):
+        raise UsageError("give a --period or --since/--until, not both", "--period")
+    window = window or date_window(since, until)
+    checked = Filters(
+        window=window,
+        status=query.check_choice(status, statuses, "status", "--status"),
+        kind=query.check_choice(kind, AGREEMENT_KINDS, "kind", "--kind"),
+        place=_nonempty(place, "--place"),
+        metric=query.check_choice(metric, metrics, "metric", "--metric"),
+        unit=query.check_choice(unit, UNITS, "unit", "--unit"),
+        basis=query.check_choice(basis, BASES, "basis", "--basis"),
+    )
     compiled = _compiled(ctx)
-    chosen_topic = _topic(compiled, topic) if topic is not None else None
-    chosen_actor = _actor(compiled, actor, actor_option) if actor is not None else None
-    return _Dated(compiled, window, chosen_topic, chosen_actor, superseded)
+    filters = checked._replace(
+        topic=_topic(compiled, topic) if topic is not None else None,
+        actor=_actor(compiled, actor, actor_option) if actor is not None else None,
+        source=_source(compiled, source) if source is not None else None,
+    )
+    return _Dated(compiled, filters, superseded)
+
+
+def _nonempty(text: str | None, option: str) -> str | None:
+    if text is not None and not text.strip():
+        raise UsageError("an empty value; leave the option out to keep every record", option)
+    return text.strip() if text is not None else None
 
 
 def _among(ids: Iterable[str], found: Sequence[Any]) -> list[Any]:
@@ -560,8 +604,19 @@ _IDS = _completer(lambda store: list(store.by_id))
 _METRICS = _completer(lambda store: sorted({f.metric for f in store.figures}))
 
 
-def _statuses(incomplete: str) -> list[str]:
-    return [s for s in AGREEMENT_STATUSES if s.startswith(incomplete.casefold())]
+_SOURCES = _completer(lambda store: [source.id for source in store.sources])
+
+
+def _choices(vocabulary: Sequence[str]) -> Callable[[str], list[str]]:
+    def complete(incomplete: str) -> list[str]:
+        return [v for v in vocabulary if v.casefold().startswith(incomplete.casefold())]
+
+    return complete
+
+
+def _vocabulary(flag: str, vocabulary: Sequence[str]) -> Any:
+    """An option whose value is one of a vocabulary of pakru.records (any case)."""
+    return typer.Option(flag, help=", ".join(vocabulary) + ".", autocompletion=_choices(vocabulary))
 
 
 TopicFilter = Annotated[
@@ -576,13 +631,78 @@ TopicFilter = Annotated[
 ActorFilter = Annotated[
     str | None,
     typer.Option(
-        "--actor", "-a", help="An actor id, name or alias, e.g. Overchuk.", autocompletion=_ACTORS
+        "--actor",
+        "-a",
+        "--party",
+        "-p",
+        help="An actor id, name, alias or role, in any script, e.g. Overchuk; an agreement's "
+        "parties count.",
+        autocompletion=_ACTORS,
+    ),
+]
+PartyFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--party",
+        "-p",
+        "--actor",
+        "-a",
+        help="A party's id, name, alias or role, in any script, e.g. Russia.",
+        autocompletion=_ACTORS,
+    ),
+]
+SourceFilter = Annotated[
+    str | None,
+    typer.Option("--source", help="Only what this source backs (its id).", autocompletion=_SOURCES),
+]
+PlaceFilter = Annotated[
+    str | None, typer.Option("--place", help="Only what took place here, e.g. Moscow.")
+]
+EventStatus = Annotated[str | None, _vocabulary("--status", EVENT_STATUSES)]
+AgreementStatus = Annotated[str | None, _vocabulary("--status", AGREEMENT_STATUSES)]
+AnyStatus = Annotated[str | None, _vocabulary("--status", ANY_STATUS)]
+KindFilter = Annotated[str | None, _vocabulary("--kind", AGREEMENT_KINDS)]
+UnitFilter = Annotated[str | None, _vocabulary("--unit", UNITS)]
+BasisFilter = Annotated[str | None, _vocabulary("--basis", BASES)]
+MetricFilter = Annotated[
+    str | None,
+    typer.Option(
+        "--metric",
+        help="trade_total, exports, imports, trade_growth, export_target, ...",
+        autocompletion=_METRICS,
     ),
 ]
 PeriodFilter = Annotated[
     str | None,
     typer.Option("--period", help="Only figures whose period overlaps this one, e.g. 2023-24."),
 ]
+
+
+class _TradeMetrics(NamedTuple):
+    reported: tuple[str, ...]
+    derived: tuple[str, ...]
+
+
+def _trade_filters(
+    ctx: typer.Context,
+    window: Period | None,
+    metric: str | None,
+    source: str | None,
+    superseded: bool,
+) -> tuple[Compiled, _TradeMetrics, str | None]:
+    """The compiled store and, for the filters a trade answer takes, the metrics of its reported
+    and derived rows and the source the reported must cite. A derived figure is pakru's own
+    arithmetic, which no source backs: with a source, there are none."""
+    if metric is None and source is None:  # the usual question: nothing more to import or check
+        return _compiled(ctx), _TradeMetrics(TRADE_METRICS, DERIVED_TRADE_METRICS), None
+    asked = _dated(
+        ctx, superseded, window=window, metric=metric, metrics=DERIVED_TRADE_METRICS, source=source
+    )
+    chosen = (asked.filters.metric,) if asked.filters.metric else DERIVED_TRADE_METRICS
+    metrics = _TradeMetrics(
+        tuple(m for m in chosen if m in TRADE_METRICS), () if source else tuple(chosen)
+    )
+    return asked.compiled, metrics, asked.filters.source.id if asked.filters.source else None
 
 
 @app.command(rich_help_panel="Query")
@@ -596,6 +716,15 @@ def trade(
             show_default=False,
         ),
     ] = None,
+    metric: Annotated[
+        str | None,
+        typer.Option(
+            "--metric",
+            help=", ".join(DERIVED_TRADE_METRICS) + ".",
+            autocompletion=_choices(DERIVED_TRADE_METRICS),
+        ),
+    ] = None,
+    source: SourceFilter = None,
     everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
@@ -607,15 +736,19 @@ def trade(
     Examples: pakru trade 2023-24 · pakru trade FY24 --format json · pakru trade
     """
     from pakru import render
-    from pakru.records import DERIVED_TRADE_METRICS, TRADE_METRICS, Figure
+    from pakru.records import Figure
 
     asked = parse_period_query(period, param="PERIOD") if period is not None else None
-    compiled = _compiled(ctx)
+    compiled, metrics, source_id = _trade_filters(ctx, asked, metric, source, everything)
     # Only the rows shown are read: they are chosen and counted in the index.
     shown = row_limit(limit, fmt)
-    ids, reported = compiled.first_figure_ids(asked, TRADE_METRICS, shown, superseded=everything)
+    ids, reported = compiled.first_figure_ids(
+        asked, metrics.reported, shown, superseded=everything, source=source_id
+    )
     room = None if shown is None else shown - len(ids)  # derived figures follow the reported
-    derived, derivable = compiled.derived(asked, DERIVED_TRADE_METRICS, room)
+    derived, derivable = (
+        compiled.derived(asked, metrics.derived, room) if metrics.derived else ([], 0)
+    )
     conflicts = compiled.checks([*ids, *(d.id for d in derived)], conflicts_only=True)
     store = compiled.subset([*ids, *_figures_named(derived, conflicts)])
     found = [figure for i in ids if isinstance(figure := store.by_id[i], Figure)]
@@ -627,18 +760,14 @@ def trade(
 @app.command(rich_help_panel="Query")
 def figures(
     ctx: typer.Context,
-    metric: Annotated[
-        str | None,
-        typer.Option(
-            help="trade_total, exports, imports, trade_growth, export_target, ...",
-            autocompletion=_METRICS,
-        ),
-    ] = None,
+    metric: MetricFilter = None,
+    unit: UnitFilter = None,
     period: PeriodFilter = None,
+    since: Since = None,
+    until: Until = None,
     topic: TopicFilter = None,
-    basis: Annotated[
-        str | None, typer.Option(help="reported, target, estimate or potential.")
-    ] = None,
+    source: SourceFilter = None,
+    basis: BasisFilter = None,
     everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
@@ -652,22 +781,18 @@ def figures(
     """
     from pakru import query, render
 
-    asked = parse_period_query(period, param="--period") if period is not None else None
-    chosen_metric = query.check_choice(metric, METRICS, "metric", "--metric")
-    chosen_basis = query.check_choice(basis, BASES, "basis", "--basis")
-    compiled = _compiled(ctx)
-    chosen_topic = _topic(compiled, topic) if topic is not None else None
-    metrics = (chosen_metric,) if chosen_metric else ()
-    topic_id = chosen_topic.id if chosen_topic else None
-    ids = compiled.dated_ids("figure", asked, topic_id, metrics=metrics, superseded=everything)
-    conflicts = compiled.checks(ids, conflicts_only=True)
-    store = compiled.subset([*ids, *_figures_named((), conflicts)])
-    found = _among(ids, query.figures(store, chosen_metric, asked, chosen_topic, chosen_basis))
-    filters = ", ".join(
-        str(f) for f in (chosen_metric, chosen_basis, chosen_topic and chosen_topic.name) if f
-    )
-    listing = render.figures_listing(store, found, conflicts, asked, filters)
-    _emit(_with_history(listing, compiled, everything), fmt, store, limit, output, bom)
+    window = parse_period_query(period, param="--period") if period is not None else None
+    asked = _dated(
+        ctx, everything, window=window, since=since, until=until, topic=topic, source=source,
+        metric=metric, unit=unit, basis=basis,
+    )  # fmt: skip
+    ids = asked.ids("figure")
+    conflicts = asked.compiled.checks(ids, conflicts_only=True)
+    store = asked.compiled.subset([*ids, *_figures_named((), conflicts)])
+    found = _among(ids, query.figures(store, asked.filters))
+    described = asked.filters._replace(window=None).described()
+    listing = render.figures_listing(store, found, conflicts, asked.filters.window, described)
+    _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
 
 
 @app.command(rich_help_panel="Query")
@@ -677,6 +802,9 @@ def events(
     until: Until = None,
     topic: TopicFilter = None,
     actor: ActorFilter = None,
+    status: EventStatus = None,
+    place: PlaceFilter = None,
+    source: SourceFilter = None,
     everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
@@ -686,15 +814,18 @@ def events(
     """Events in date order; a date known only to the month or year matches if it could fall in.
 
     Examples: pakru events --since 2024-09 · pakru events --topic steel ·
-    pakru events --actor Overchuk
+    pakru events --actor Overchuk --status occurred
     """
     from pakru import query, render
 
-    asked = _dated(ctx, since, until, topic, actor, "--actor", everything)
+    asked = _dated(
+        ctx, everything, since=since, until=until, topic=topic, actor=actor, status=status,
+        statuses=EVENT_STATUSES, place=place, source=source,
+    )  # fmt: skip
     ids, total = asked.first_ids("event", row_limit(limit, fmt))
     store = asked.compiled.subset(ids)
-    found = _among(ids, query.events(store, asked.window, asked.topic, asked.actor))
-    listing = render.events_listing(found, asked.window, asked.topic, asked.actor, total)
+    found = _among(ids, query.events(store, asked.filters))
+    listing = render.events_listing(found, asked.filters, total)
     _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
 
 
@@ -702,22 +833,11 @@ def events(
 def agreements(
     ctx: typer.Context,
     topic: TopicFilter = None,
-    party: Annotated[
-        str | None,
-        typer.Option(
-            "--party",
-            "-p",
-            help="A party's id, name or alias, e.g. Russia.",
-            autocompletion=_ACTORS,
-        ),
-    ] = None,
-    status: Annotated[
-        str | None,
-        typer.Option(
-            help=", ".join(AGREEMENT_STATUSES) + ".",
-            autocompletion=_statuses,
-        ),
-    ] = None,
+    party: PartyFilter = None,
+    status: AgreementStatus = None,
+    kind: KindFilter = None,
+    place: PlaceFilter = None,
+    source: SourceFilter = None,
     since: Since = None,
     until: Until = None,
     everything: AllReports = False,
@@ -729,22 +849,19 @@ def agreements(
     """Protocols, agreements, MoUs, roadmaps, commitments, resolutions, proposals and offers.
 
     Examples: pakru agreements --topic steel · pakru agreements --party Russia --status signed ·
-    pakru agreements --since 2024-12
+    pakru agreements --since 2024-12 --kind mou
     """
     from pakru import query, render
 
-    chosen_status = query.check_choice(status, AGREEMENT_STATUSES, "status", "--status")
-    asked = _dated(ctx, since, until, topic, party, "--party", everything)
-    # A status is known only to the records themselves: with one, every candidate is read.
-    shown = row_limit(limit, fmt) if chosen_status is None else None
-    ids, total = asked.first_ids("agreement", shown)
+    asked = _dated(
+        ctx, everything, since=since, until=until, topic=topic, actor=party,
+        actor_option="--party", status=status, statuses=AGREEMENT_STATUSES, kind=kind,
+        place=place, source=source,
+    )  # fmt: skip
+    ids, total = asked.first_ids("agreement", row_limit(limit, fmt))
     store = asked.compiled.subset(ids)
-    found = _among(
-        ids, query.agreements(store, asked.window, asked.topic, asked.actor, chosen_status)
-    )
-    listing = render.agreements_listing(
-        found, asked.window, asked.topic, asked.actor, chosen_status, store, total
-    )
+    found = _among(ids, query.agreements(store, asked.filters))
+    listing = render.agreements_listing(found, asked.filters, store, total)
     _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
 
 
@@ -755,6 +872,10 @@ def timeline(
     until: Until = None,
     topic: TopicFilter = None,
     actor: ActorFilter = None,
+    status: AnyStatus = None,
+    kind: KindFilter = None,
+    place: PlaceFilter = None,
+    source: SourceFilter = None,
     everything: AllReports = False,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
@@ -768,16 +889,18 @@ def timeline(
     """
     from pakru import query, render
 
-    asked = _dated(ctx, since, until, topic, actor, "--actor", everything)
+    asked = _dated(
+        ctx, everything, since=since, until=until, topic=topic, actor=actor, status=status,
+        kind=kind, place=place, source=source,
+    )  # fmt: skip
     shown = row_limit(limit, fmt)
     event_ids, events_total = asked.first_ids("event", shown)
     agreement_ids, agreements_total = asked.first_ids("agreement", shown)
     store = asked.compiled.subset([*event_ids, *agreement_ids])
-    found = _among(
-        [*event_ids, *agreement_ids], query.timeline(store, asked.window, asked.topic, asked.actor)
-    )
-    total = None if shown is None else (events_total or 0) + (agreements_total or 0)
-    listing = render.timeline_listing(found, asked.window, asked.topic, asked.actor, total)
+    found = _among([*event_ids, *agreement_ids], query.timeline(store, asked.filters))
+    totals = (events_total, agreements_total)
+    total = None if None in totals else sum(t or 0 for t in totals)
+    listing = render.timeline_listing(found, asked.filters, total)
     _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
 
 
@@ -823,7 +946,8 @@ def actors(
     name: Annotated[
         str | None,
         typer.Argument(
-            help="Part of a name or alias; case, accents and small misspellings are forgiven.",
+            help="A name, alias, role or description, in any script; case, accents and small "
+            "misspellings are forgiven.",
             show_default=False,
         ),
     ] = None,
@@ -895,6 +1019,12 @@ def search(
         str | None,
         typer.Option("--type", help="Only figure, agreement, event, actor or source records."),
     ] = None,
+    since: Since = None,
+    until: Until = None,
+    topic: TopicFilter = None,
+    actor: ActorFilter = None,
+    status: AnyStatus = None,
+    source: SourceFilter = None,
     fmt: FormatOpt = OutputFormat.TABLE,
     limit: RowLimit = None,
     output: OutputFile = None,
@@ -914,14 +1044,32 @@ def search(
         if kind
         else None
     )
-    compiled = _compiled(ctx)
-    # The index finds, ranks and counts the matches; only the page shown is read.
+    within = _dated(
+        ctx, True, since=since, until=until, topic=topic, actor=actor, status=status,
+        source=source,
+    )  # fmt: skip
+    compiled = within.compiled
+    # The index finds, ranks and counts the matches; only the page shown is read (unless a
+    # filter is to be decided on the records: then every match is).
     terms = find.index_terms(asked, compiled.topics())
-    ids, total = compiled.search_ids(terms, types, row_limit(limit, fmt))
+    ids, total = _searched(within, terms, types, row_limit(limit, fmt))
     store = compiled.subset(ids, named=False)  # a search cites nothing
     hits = find.search(store, asked, among=set(ids))  # the same order, with what matched where
     rows = [render.SearchRow(hit, find.match_spans(hit.snippet, asked)) for hit in hits]
     _emit(render.search_listing(rows, text, total), fmt, store, limit, output, bom)
+
+
+def _searched(
+    within: _Dated, terms: Sequence[Any], types: Sequence[str] | None, limit: int | None
+) -> tuple[list[str], int]:
+    """The first `limit` ids of the records that have every term and match the filters, best
+    first, and how many there are."""
+    if not any(within.filters):
+        return within.compiled.search_ids(terms, types, limit)
+    ids, _ = within.compiled.search_ids(terms, types, None)
+    matches = within.compiled.subset(ids, named=False).by_id
+    kept = [i for i in ids if within.filters.admits(matches[i])]
+    return kept[:limit] if limit is not None else kept, len(kept)
 
 
 @app.command(rich_help_panel="Inspect")

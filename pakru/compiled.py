@@ -34,6 +34,7 @@ from pakru.types import Period
 
 if TYPE_CHECKING:
     from pakru.build import Kept
+    from pakru.filters import Filters
     from pakru.search import IndexTerm
 
 # Bump when the layout of the compiled file, or what is kept in it, changes. The code that writes
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 _LAYOUT = 4
 _WRITERS = (
     "compiled.py", "build.py", "records.py", "consistency.py", "types.py", "models.py", "load.py",
-    "search.py",
+    "search.py", "names.py",
 )  # fmt: skip
 
 
@@ -617,35 +618,25 @@ class Compiled:
         return [row[0] for row in self.db.execute(sql, parameters)]
 
     def dated_ids(
-        self,
-        record_type: str,
-        window: Period | None,
-        topic: str | None = None,
-        actor: str | None = None,
-        metrics: Sequence[str] = (),
-        *,
-        superseded: bool = False,
+        self, record_type: str, filters: Filters, *, superseded: bool = False
     ) -> list[str]:
-        """Ids of records of a type whose date could fall in the window, on a topic, naming an
-        actor (and, unless `superseded`, not superseded by a later report): the candidates that
-        `pakru.query` then filters exactly."""
-        sql, parameters = _dated_sql(record_type, window, topic, actor, metrics, superseded)
+        """Ids of records of a type that the filters the index holds admit (the window, topic,
+        actor, source and metric), and, unless `superseded`, that no later report supersedes:
+        the candidates that `Filters.admits` then decides exactly."""
+        sql, parameters = _dated_sql(
+            record_type, filters.window, _named(filters), _metrics(filters), superseded
+        )
         return self.ids(f"SELECT DISTINCT r.id {sql}", parameters)
 
     def first_dated_ids(
-        self,
-        record_type: str,
-        window: Period | None,
-        topic: str | None,
-        actor: str | None,
-        limit: int,
-        *,
-        superseded: bool = False,
+        self, record_type: str, filters: Filters, limit: int, *, superseded: bool = False
     ) -> tuple[list[str], int]:
         """The first `limit` of `dated_ids`, in date order (imprecise dates at the start of their
         span, as `Period.sort_key` orders them), and how many there are in all: a long answer is
         shown a page at a time, and reading the rest would cost more than showing it."""
-        sql, parameters = _dated_sql(record_type, window, topic, actor, (), superseded)
+        sql, parameters = _dated_sql(
+            record_type, filters.window, _named(filters), _metrics(filters), superseded
+        )
         rows = self.db.execute(
             f"SELECT id, COUNT(*) OVER () FROM (SELECT DISTINCT r.id, r.first, r.last {sql}) "
             "ORDER BY COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), id "
@@ -661,13 +652,17 @@ class Compiled:
         limit: int | None,
         *,
         superseded: bool = False,
+        source: str | None = None,
     ) -> tuple[list[str], int]:
-        """Figures of these metrics whose period could fall in the window, in the order a trade
-        answer shows them: those for exactly the window first, then by where their period starts
-        and ends (an open end sorting as far as it reaches), metric (in the order given), basis
-        and id. The first `limit` of them (None: all), and how many there are: chosen and counted
-        in the index, without reading any figure."""
-        sql, parameters = _dated_sql("figure", window, None, None, metrics, superseded)
+        """Figures of these metrics (citing this source, if any) whose period could fall in the
+        window, in the order a trade answer shows them: those for exactly the window first, then
+        by where their period starts and ends (an open end sorting as far as it reaches), metric
+        (in the order given), basis and id. The first `limit` of them (None: all), and how many
+        there are: chosen and counted in the index, without reading any figure."""
+        if not metrics:
+            return [], 0
+        named = () if source is None else (("sources", source),)
+        sql, parameters = _dated_sql("figure", window, named, metrics, superseded)
         rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(metrics)))
         rows = self.db.execute(
             "SELECT id, COUNT(*) OVER () FROM "
@@ -931,25 +926,37 @@ def _check_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return first, last, a, b, data.get("kind", ""), data.get("reason", "")
 
 
+def _named(filters: Filters) -> list[tuple[str, str]]:
+    """The records the filters ask to be named (topics, actors, sources), by kind and id."""
+    asked = (("topics", filters.topic), ("actors", filters.actor), ("sources", filters.source))
+    return [(kind, record.id) for kind, record in asked if record is not None]
+
+
+def _metrics(filters: Filters) -> tuple[str, ...]:
+    return () if filters.metric is None else (filters.metric,)
+
+
 def _dated_sql(
     record_type: str,
     window: Period | None,
-    topic: str | None,
-    actor: str | None,
+    named: Sequence[tuple[str, str]] = (),
     metrics: Sequence[str] = (),
     superseded: bool = False,
 ) -> tuple[str, list[Any]]:
-    """The FROM and WHERE of a question about dated records, and its parameters; a record that a
-    later report supersedes is left out unless `superseded`."""
+    """The FROM and WHERE of a question about dated records that name these records (kind, id)
+    and are of these metrics, and its parameters; a record that a later report supersedes is
+    left out unless `superseded`."""
     sql = ["FROM records r"]
     where = ["r.type = ?"]
-    parameters: list[Any] = [record_type]
-    if topic is not None:
-        sql.append("JOIN refs t ON t.record = r.id AND t.wanted = 'topics' AND t.target = ?")
-        parameters.insert(0, topic)
-    if actor is not None:
-        sql.append("JOIN refs a ON a.record = r.id AND a.wanted = 'actors' AND a.target = ?")
-        parameters.insert(1 if topic is not None else 0, actor)
+    parameters: list[Any] = []
+    for number, (kind, target) in enumerate(named):
+        alias = f"n{number}"
+        sql.append(
+            f"JOIN refs {alias} ON {alias}.record = r.id AND {alias}.wanted = ? "
+            f"AND {alias}.target = ?"
+        )
+        parameters += [kind, target]
+    parameters.append(record_type)
     if window is not None:  # an undated record is in no window (an open end has the other)
         where.append("(r.first IS NOT NULL OR r.last IS NOT NULL)")
     if window is not None and window.last is not None:

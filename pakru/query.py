@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from pakru import names
 from pakru.errors import UsageError, shown
+from pakru.filters import Filters
+from pakru.names import fold_name
 from pakru.records import (
     Actor,
     Agreement,
@@ -19,30 +21,47 @@ from pakru.records import (
 )
 from pakru.types import Period
 
-_WORD = re.compile(r"\w+")
-
-
-def fold_name(text: str) -> str:
-    """A name as matched: folded case, no punctuation ("Andrey V. Fedorov" → "andrey v fedorov")."""
-    return " ".join(_WORD.findall(text.casefold()))
-
-
 _fold = fold_name
 
 
+# How alike a known name must be to what was typed to be suggested, when any is (difflib's ratio).
+_NEAR = 0.6
+
+
 def closest(wanted: str, known: Iterable[str], limit: int = 3) -> list[str]:
-    """The known names nearest to what the user typed, for a "did you mean" hint."""
+    """The known names nearest to what the user typed, nearest first, for a "did you mean" hint:
+    those that are near, or failing any, the nearest there are (a hint of names chosen by their
+    order helps nobody). A one-word name typed is compared with each word of a known name too
+    ("Sharifzadeh" is near Nawaz Sharif)."""
     import difflib  # only on the way to an error message
 
+    asked = _fold(wanted)
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(asked)
+    one_word = len(asked.split()) == 1
+
+    def nearness(folded: str) -> tuple[float, float]:
+        matcher.set_seq1(folded)
+        whole = best = matcher.ratio()
+        for part in folded.split() if one_word else ():
+            matcher.set_seq1(part)
+            if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+                best = max(best, matcher.ratio())
+        return best, whole
+
     by_folded = {_fold(name): name for name in known}
-    matches = difflib.get_close_matches(_fold(wanted), list(by_folded), n=limit, cutoff=0.5)
-    return [by_folded[match] for match in matches]
+    scored = sorted(
+        ((nearness(folded), folded) for folded in by_folded),
+        key=lambda pair: (-pair[0][0], -pair[0][1], pair[1]),
+    )
+    near = [folded for (best, _), folded in scored if best >= _NEAR]
+    return [by_folded[folded] for folded in (near or [folded for _, folded in scored])[:limit]]
 
 
 def _unknown(what: str, wanted: str, known: Sequence[str], option: str) -> UsageError:
     suggestions = closest(wanted, known)
-    hint = f"closest: {', '.join(suggestions)}" if suggestions else f"known: {', '.join(known[:8])}"
-    return UsageError(f"no {what} matches {shown(wanted)}; {hint}", option)
+    hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
+    return UsageError(f"no {what} matches {shown(wanted)}{hint}", option)
 
 
 def find_topic(store: FactStore, wanted: str, option: str = "--topic") -> Topic:
@@ -56,28 +75,20 @@ def find_topic(store: FactStore, wanted: str, option: str = "--topic") -> Topic:
 
 
 def find_actor(store: FactStore, wanted: str, option: str = "--actor") -> Actor:
-    """The actor named `wanted` by id, name or alias; failing that, the one whose name has all its
-    words (so "overchuk" finds "Alexei Overchuk"), if only one does."""
-    folded = _fold(wanted)
-    if not folded:
+    """The one actor `wanted` means, found as `actors` finds them (`pakru.names`): the closest
+    match, if no other is as close."""
+    if not names.asked_words(wanted):
         raise UsageError("an empty actor name; give an id, a name or an alias", option)
-    for actor in store.actors:
-        if folded == actor.id.replace("-", " ") or any(_fold(n) == folded for n in actor.names):
-            return actor
-    words = set(folded.split())
-    candidates = [
-        actor
-        for actor in store.actors
-        if any(words <= set(_fold(name).split()) for name in actor.names)
-    ]
-    if len(candidates) == 1:
-        return candidates[0]
-    if candidates:
-        listed = ", ".join(f"{a.name} ({a.id})" for a in candidates[:6])
-        raise UsageError(f"{shown(wanted)} could be any of: {listed}; be more specific", option)
-    raise _unknown(
-        "actor", wanted, [name for actor in store.actors for name in actor.names], option
-    )
+    found = names.ranked(store.actors, wanted, closest_only=True)
+    if not found:
+        raise _unknown(
+            "actor", wanted, [name for actor in store.actors for name in actor.names], option
+        )
+    best = [actor for match, actor in found if match == found[0][0]]
+    if len(best) == 1:
+        return best[0]
+    listed = ", ".join(f"{a.name} ({a.id})" for a in best[:6])
+    raise UsageError(f"{shown(wanted)} could be any of: {listed}; be more specific", option)
 
 
 def check_choice(wanted: str | None, choices: Sequence[str], what: str, option: str) -> str | None:
@@ -85,133 +96,67 @@ def check_choice(wanted: str | None, choices: Sequence[str], what: str, option: 
     if wanted is None:
         return None
     folded = wanted.strip().casefold()
-    if folded in choices:
-        return folded
+    by_folded = {choice.casefold(): choice for choice in choices}
+    if folded in by_folded:
+        return by_folded[folded]
     import difflib
 
-    near = difflib.get_close_matches(folded, choices)
+    near = [by_folded[c] for c in difflib.get_close_matches(folded, list(by_folded))]
     hint = f" (closest: {', '.join(near)})" if near else ""
     raise UsageError(
         f"{shown(wanted)} is not a {what}; give one of {', '.join(choices)}{hint}", option
     )
 
 
-def _in_window(date: Period, window: Period | None) -> bool:
-    return window is None or date.overlaps(window)
+def find_source(store: FactStore, wanted: str, option: str = "--source") -> Source:
+    """The source with this id, or a usage error naming the closest ids."""
+    source = store.by_id.get(wanted.strip())
+    if isinstance(source, Source):
+        return source
+    raise _unknown("source", wanted, [s.id for s in store.sources], option)
+
+
+ANY = Filters()  # no filter: every record
 
 
 def _period_key(period: Period | None) -> tuple[object, ...]:
     return period.sort_key if period else ()
 
 
-def events(
-    store: FactStore,
-    window: Period | None = None,
-    topic: Topic | None = None,
-    actor: Actor | None = None,
-) -> tuple[Event, ...]:
-    """Events whose date could fall in `window`, on `topic`, involving `actor`, in date order."""
-    matches = [
-        event
-        for event in store.events
-        if _in_window(event.date, window)
-        and (topic is None or topic.id in event.topics)
-        and (actor is None or actor.id in event.actors)
-    ]
+def events(store: FactStore, filters: Filters = ANY) -> tuple[Event, ...]:
+    """Events that match the filters (a date matches a window it could fall in), in date order."""
+    matches = [event for event in store.events if filters.admits(event)]
     return tuple(sorted(matches, key=lambda e: (e.date.sort_key, e.id)))
 
 
-def agreements(
-    store: FactStore,
-    window: Period | None = None,
-    topic: Topic | None = None,
-    party: Actor | None = None,
-    status: str | None = None,
-) -> tuple[Agreement, ...]:
-    """Agreements matching every filter given, in date order."""
-    matches = [
-        agreement
-        for agreement in store.agreements
-        if _in_window(agreement.date, window)
-        and (topic is None or topic.id in agreement.topics)
-        and (party is None or party.id in agreement.parties)
-        and (status is None or agreement.status == status)
-    ]
+def agreements(store: FactStore, filters: Filters = ANY) -> tuple[Agreement, ...]:
+    """Agreements that match the filters, in date order."""
+    matches = [agreement for agreement in store.agreements if filters.admits(agreement)]
     return tuple(sorted(matches, key=lambda a: (a.date.sort_key, a.id)))
 
 
-def figures(
-    store: FactStore,
-    metric: str | None = None,
-    period: Period | None = None,
-    topic: Topic | None = None,
-    basis: str | None = None,
-) -> tuple[Figure, ...]:
+def figures(store: FactStore, filters: Filters = ANY) -> tuple[Figure, ...]:
     """Every figure matching the filters, in period order (figures without a period last)."""
-    matches = [
-        figure
-        for figure in store.figures
-        if (metric is None or figure.metric == metric)
-        and (period is None or (figure.period is not None and figure.period.overlaps(period)))
-        and (topic is None or topic.id in figure.topics)
-        and (basis is None or figure.basis == basis)
-    ]
+    matches = [figure for figure in store.figures if filters.admits(figure)]
     return tuple(
         sorted(matches, key=lambda f: (f.period is None, _period_key(f.period), f.metric, f.id))
     )
 
 
-def timeline(
-    store: FactStore,
-    window: Period | None = None,
-    topic: Topic | None = None,
-    actor: Actor | None = None,
-) -> tuple[Event | Agreement, ...]:
+def timeline(store: FactStore, filters: Filters = ANY) -> tuple[Event | Agreement, ...]:
     """Events and agreements together, in date order."""
-    items: list[Event | Agreement] = [
-        *events(store, window, topic, actor),
-        *(a for a in agreements(store, window, topic) if actor is None or actor.id in a.parties),
-    ]
+    items: list[Event | Agreement] = [*events(store, filters), *agreements(store, filters)]
     return tuple(sorted(items, key=lambda i: (i.date.sort_key, i.record_type, i.id)))
 
 
-def _accentless(text: str) -> str:
-    import unicodedata  # only names and words are folded, not every answer
-
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(_accentless(text))
-
-
-def _word_matches(wanted: str, word: str) -> bool:
-    """Equal, a prefix, or one small misspelling away (federov / fedorov)."""
-    if word.startswith(wanted):
-        return True
-    import difflib
-
-    return len(wanted) >= 4 and difflib.SequenceMatcher(None, wanted, word).ratio() >= 0.8
-
-
 def actors(store: FactStore, wanted: str | None = None) -> tuple[Actor, ...]:
-    """Actors whose id, name or an alias has every word asked for, forgiving case, accents and a
-    small misspelling; best matches first."""
+    """Actors whose name, alias, id, role or description holds what was asked, forgiving case,
+    accents, script and a small misspelling (`pakru.names`); closest first."""
     if wanted is None:
         return tuple(sorted(store.actors, key=lambda a: (a.kind, a.name)))
-    asked = _words(wanted)
-    if not asked:
+    if not names.asked_words(wanted):
         raise UsageError("an empty name; give part of a name, e.g. federov", "QUERY")
-    scored = []
-    for actor in store.actors:
-        for name in (*actor.names, actor.id.replace("-", " ")):
-            words = _words(name)
-            if all(any(_word_matches(w, word) for word in words) for w in asked):
-                exact = all(w in words for w in asked)
-                scored.append((not exact, actor.name, actor))
-                break
-    return tuple(actor for *_, actor in sorted(scored, key=lambda s: (s[0], s[1])))
+    return tuple(actor for _, actor in names.ranked(store.actors, wanted))
 
 
 def find_record(store: FactStore, record_id: str) -> Record:

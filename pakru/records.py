@@ -49,6 +49,9 @@ AGREEMENT_STATUSES = (
     "declined",
     "cancelled",
 )
+# The statuses each record type may have; a listing of several types accepts any of theirs.
+STATUSES_OF_TYPE = {"event": EVENT_STATUSES, "agreement": AGREEMENT_STATUSES}
+ANY_STATUS = tuple(dict.fromkeys(s for statuses in STATUSES_OF_TYPE.values() for s in statuses))
 # Statuses that say the thing happened (at its date): anything else is marked in timelines, and a
 # date that lies after every source of a fact with one of these is a problem.
 DONE_STATUSES = ("occurred", "signed", "agreed", "reaffirmed", "implemented")

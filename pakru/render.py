@@ -39,6 +39,7 @@ from pakru.types import Period, Precision, format_amount, plain_number
 if TYPE_CHECKING:  # consistency is imported where its records are told apart: few answers need it
     from pakru.consistency import AnyFigure, Check, Derived
     from pakru.coverage import Coverage
+    from pakru.filters import Filters
 
 METRIC_LABELS = {
     "trade_total": "total",
@@ -733,29 +734,6 @@ AGREEMENT_FIELDS = (*Agreement.json_keys, "superseded")
 TIMELINE_FIELDS = tuple(dict.fromkeys((*Event.json_keys, *Agreement.json_keys, "superseded")))
 
 
-def _filters(
-    window: Period | None = None,
-    topic: Topic | None = None,
-    actor: Actor | None = None,
-    status: str | None = None,
-    actor_label: str = "with",
-) -> str:
-    parts = []
-    if window is not None:
-        first, last = window.notation.split("/")
-        if first != "..":
-            parts.append(f"since {first}")
-        if last != "..":
-            parts.append(f"until {last}")
-    if topic is not None:
-        parts.append(f"on {topic.name}")
-    if actor is not None:
-        parts.append(f"{actor_label} {actor.name}")
-    if status is not None:
-        parts.append(f"status {status}")
-    return ", ".join(parts)
-
-
 def _titled(noun: str, filters: str) -> tuple[str, str]:
     """A title and the line said when nothing matched, both naming the filters."""
     return (
@@ -876,30 +854,19 @@ def figures_listing(
 # --- events, agreements, timeline ----------------------------------------------------------------
 
 
-def events_listing(
-    events: Sequence[Event],
-    window: Period | None,
-    topic: Topic | None,
-    actor: Actor | None,
-    total: int | None = None,
-) -> Listing:
-    title, empty = _titled("Events", _filters(window, topic, actor))
+def events_listing(events: Sequence[Event], filters: Filters, total: int | None = None) -> Listing:
+    title, empty = _titled("Events", filters.described())
     sections = [Section(None, events)]
     return Listing(title, empty, EVENT_COLUMNS, sections, EVENT_FIELDS, total=total)
 
 
 def agreements_listing(
     agreements: Sequence[Agreement],
-    window: Period | None,
-    topic: Topic | None,
-    party: Actor | None,
-    status: str | None,
+    filters: Filters,
     store: FactStore,
     total: int | None = None,
 ) -> Listing:
-    title, empty = _titled(
-        "Agreements", _filters(window, topic, party, status, actor_label="party")
-    )
+    title, empty = _titled("Agreements", filters.described(actor_label="party"))
     columns = _agreement_columns(store)
     sections = [Section(None, agreements)]
     return Listing(title, empty, columns, sections, AGREEMENT_FIELDS, total=total)
@@ -913,18 +880,14 @@ def _timeline_what(item: Event | Agreement) -> str:
 
 
 def timeline_listing(
-    items: Sequence[Event | Agreement],
-    window: Period | None,
-    topic: Topic | None,
-    actor: Actor | None,
-    total: int | None = None,
+    items: Sequence[Event | Agreement], filters: Filters, total: int | None = None
 ) -> Listing:
     """Events and agreements together, a section per year their date starts in."""
     years: dict[str, list[Event | Agreement]] = {}
     for item in items:
         start = item.date.first or item.date.last
         years.setdefault(str(start.year) if start else "undated", []).append(item)
-    title, empty = _titled("Timeline", _filters(window, topic, actor))
+    title, empty = _titled("Timeline", filters.described())
     columns = (
         Column("Date", lambda i: str(i.date)),
         Column("What", _timeline_what, wrap=True),

@@ -3,6 +3,8 @@
 Matching ignores case, accents and the typographic forms of apostrophes and dashes, so `Russia's`
 finds `Russia’s` and `turkiye` finds `Türkiye`. A word matches a whole word or the start of one
 (`steel` finds `steelmaking`); a "quoted phrase" needs its words next to each other, in order.
+A number and the letters written against it are words apart, so `640MW` is found by `640`, `MW`
+and `640 MW`, and `$1.81bn` by `1.81` and `bn`.
 Pure functions: nothing here prints or exits.
 """
 
@@ -182,8 +184,16 @@ def match_spans(text: str, query: Query) -> list[tuple[int, int]]:
 
 def _is_word_char(char: str) -> bool:
     """Whether `char` (one character, or "" past the end of a text) is part of a word."""
-    # Marks count as letters: the vowel signs of Indic scripts stay inside their words.
-    return char != "" and unicodedata.category(char)[0] in "LNM"
+    return _word_kind(char) is not None
+
+
+def _word_kind(char: str) -> str | None:
+    """What kind of word character `char` is: N, a digit; L, a letter; None, no part of a word
+    (nor is "", past the end). Marks count as letters: Indic vowel signs stay inside their words."""
+    if char == "":
+        return None
+    category = unicodedata.category(char)[0]
+    return "N" if category == "N" else "L" if category in "LM" else None
 
 
 def _strip_accents(text: str) -> str:
@@ -195,26 +205,34 @@ def _strip_accents(text: str) -> str:
 def _fold_char(char: str) -> str:
     # Accents go before casefolding (İ → I, not i + dot) and again after (casefold can compose).
     folded = _strip_accents(_strip_accents(char).casefold()).translate(_TYPOGRAPHY)
-    kinds = {_is_word_char(c) for c in folded}
+    kinds = {_word_kind(c) for c in folded}
     if len(kinds) > 1:
-        # ½ → 1⁄2 or ㏂ → a.m. would put a word boundary inside one character, and a span could
-        # then start in the middle of it; keep such a character one piece of a word.
-        folded = "".join(c for c in folded if _is_word_char(c))
+        # ½ → 1⁄2, ㏂ → a.m. or ㏠ → 1日 would put a word boundary inside one character, and a span
+        # could then start in the middle of it; keep such a character one piece of a word.
+        letters = "".join(c for c in folded if _word_kind(c) == "L")
+        folded = letters or "".join(c for c in folded if _word_kind(c) == "N")
     return folded
 
 
 def _word_spans(folded: str) -> Iterator[tuple[int, int]]:
-    """The words of folded text as (start, end); an apostrophe between letters stays in a word."""
+    """The words of folded text as (start, end): runs of letters or runs of digits, so that a
+    number and its unit (640MW, $1.81bn) are found by either; an apostrophe between letters
+    stays in a word."""
     start: int | None = None
+    kind: str | None = None  # of the word under way
     for i, char in enumerate(folded):
-        if _is_word_char(char):
+        this = _word_kind(char)
+        if this is not None:
             if start is None:
-                start = i
-        elif char == "'" and start is not None and _is_word_char(folded[i + 1 : i + 2]):
+                start, kind = i, this
+            elif this != kind and unicodedata.category(char)[0] != "M":
+                yield start, i
+                start, kind = i, this
+        elif char == "'" and kind == "L" and _word_kind(folded[i + 1 : i + 2]) == "L":
             continue
         elif start is not None:
             yield start, i
-            start = None
+            start = kind = None
     if start is not None:
         yield start, len(folded)
 
@@ -365,7 +383,7 @@ def _best_text(entries: tuple[_Entry, ...], query: Query) -> str:
 
 _APART = "\ue000"  # between two texts of a column (private use: never a word character)
 _TOPIC_MARK = "\ue001"
-_ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+")
 
 
 class IndexTerm(NamedTuple):

@@ -289,8 +289,8 @@ def test_a_width_of_zero_or_nonsense_is_no_width_not_an_empty_answer(
         ),
         (("events", "--topic", "stele"), "--topic: no topic matches 'stele'; closest: steel"),
         (
-            ("events", "--actor", "Petrof"),
-            "--actor: no actor matches 'Petrof'; closest: Ivan Petroff",
+            ("events", "--actor", "Sidorov"),
+            "--actor: no actor matches 'Sidorov'; closest: Ivan Petrov, Ivan Petroff, Russia",
         ),
         (("agreements", "--party", "Chinaa"), "--party: no actor matches 'Chinaa'"),
         (

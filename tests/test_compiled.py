@@ -383,3 +383,22 @@ def test_after_an_edit_derived_figures_and_checks_come_as_a_fresh_build_gives(
     assert any("fig-exports-pk-to-ru-fy2022-23" in i for i in updated)
     # and the checks too: the same pairs, the same way round, in the same order
     assert [c.to_storage() for c in cached.checks()] == [c.to_storage() for c in fresh.checks()]
+
+
+def test_every_module_that_shapes_a_compiled_store_is_in_its_format() -> None:
+    """A compiled store is trusted only by the code that wrote it: every module a build runs
+    (the tokeniser of the search index, the folding of names) is fingerprinted in its format,
+    so that changing one compiles the store afresh instead of answering from stale rows."""
+    code = (
+        "import sys\n"
+        "from pakru.compiled import _WRITERS, compile_in_memory\n"
+        f"compile_in_memory(__import__('pathlib').Path({str(DATA_FACTS)!r}))\n"
+        "used = {m.split('.')[1] + '.py' for m in sys.modules if m.startswith('pakru.')}\n"
+        "print(sorted(used - set(_WRITERS)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    # Which files a store has, and the messages of its problems, are read afresh on every open.
+    assert result.stdout.strip() == "['errors.py', 'layout.py']"

@@ -190,6 +190,43 @@ def test_no_match_is_an_empty_list(tiny: FactStore) -> None:
     assert find(tiny, "zanzibar") == []
 
 
+NUMBERS = [
+    event("e-plant", "A 640MW power plant"),
+    event("e-trade", "Trade of $1.81bn"),
+    event("e-rise", "Exports up 50%"),
+    event("e-other", "Talks on 1640 MWe units"),
+]
+
+
+def test_numbers_and_units_are_found_apart_and_together() -> None:
+    store = FactStore(events=tuple(NUMBERS))
+    for query, found in [
+        ("640", ["e-plant"]),
+        ("MW", ["e-other", "e-plant"]),
+        ("640 MW", ["e-plant"]),
+        ('"640 MW"', ["e-plant"]),
+        ("640MW", ["e-plant"]),  # as written still finds it
+        ("1.81", ["e-trade"]),
+        ("bn", ["e-trade"]),
+        ("$1.81bn", ["e-trade"]),
+        ("1.81 bn", ["e-trade"]),
+        ("50", ["e-rise"]),
+        ("50%", ["e-rise"]),
+    ]:
+        assert sorted(ids(store, query)) == found, query
+
+
+def test_the_shipped_640mw_station_is_found_by_its_number_and_unit(shipped: FactStore) -> None:
+    for query in ("640 MW", "MW", '"640 MW"'):
+        assert "guddu-power-station-commissioned-1974" in ids(shipped, query), query
+
+
+def test_a_number_is_not_found_inside_a_larger_one() -> None:
+    store = FactStore(events=tuple(NUMBERS))
+    assert ids(store, '"640 MW"') == ["e-plant"]  # not 1640 MWe
+    assert match_spans("A 640MW power plant", parse_query("mw")) == [(5, 7)]
+
+
 # --- queries --------------------------------------------------------------------------------
 
 

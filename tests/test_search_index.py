@@ -162,3 +162,28 @@ def test_a_crowded_place_in_the_index_rebuilds_the_store(
     terms = find.index_terms(find.parse_query("steel"), compiled.topics())
     expected = ["e-a", *(str(c["id"]) for c in crowd), "e-b", "steel-talks-2025-02"]
     assert compiled.search_ids(terms, ["event"], None) == (expected, len(expected))
+
+
+def test_the_index_finds_numbers_and_units_apart_and_together(root: Path) -> None:
+    base = {
+        "date": "2025-02",
+        "place": None,
+        "actors": ["pakistan"],
+        "status": "occurred",
+        "topics": [],
+        "sources": [{"source": "gazette-2025-03-14", "quote": "as reported"}],
+    }
+    titles = {"e-plant": "A 640MW plant", "e-trade": "Trade of $1.81bn", "e-rise": "Up 50%"}
+    write_events(root, [{**base, "id": key, "title": title} for key, title in titles.items()])
+    compiled = open_store(root)
+    for text, found in [
+        ("640 MW", ["e-plant"]),
+        ('"640 MW"', ["e-plant"]),
+        ("640MW", ["e-plant"]),
+        ("MW", ["e-plant"]),
+        ("bn", ["e-trade"]),
+        ("1.81", ["e-trade"]),
+        ("50", ["e-rise"]),
+    ]:
+        terms = find.index_terms(find.parse_query(text), compiled.topics())
+        assert compiled.search_ids(terms, ["event"], None) == (found, len(found)), text
