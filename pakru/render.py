@@ -56,8 +56,8 @@ METRIC_LABELS = {
     "count": "count",
 }
 # Below this a prose column is unreadable; on a very narrow terminal the others give way instead.
-_MAIN_MIN_WIDTH = 16
-_SIDE_MIN_WIDTH = 10
+_MAIN_MIN_WIDTH = 12
+_SIDE_MIN_WIDTH = 8
 _CONFLICT_MARK = "≠"
 SAYS_MARK = "†"
 SUPERSEDES_MARK = "⟳"
@@ -413,7 +413,8 @@ class FittedTable:
         or not), or None when the columns that do not wrap and readable prose columns cannot all
         fit (the rows print as blocks)."""
         padded = 2 * CELL_PADDING
-        extra = len(self.columns) + 1 + (_BAR_WIDTH + padded + 1 if bars else 0)
+        # One separator between columns (the table has no edges), and the bars' own column.
+        extra = len(self.columns) - 1 + (_BAR_WIDTH + padded + 1 if bars else 0)
         least = []
         most = []
         for i, (column, widest, word) in enumerate(
@@ -461,6 +462,7 @@ class FittedTable:
             title=literal(self.title) if self.title else None,
             caption=literal(self.caption) if self.caption else None,
             box=box.SIMPLE_HEAD,
+            show_edge=False,
             title_justify="left",
             caption_justify="left",
             padding=0,
