@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from pakru.errors import ExitCode, OutputError, PakruError, StoreError, UsageError, shown
 from pakru.options import (
@@ -56,6 +56,31 @@ if TYPE_CHECKING:
     from pakru.types import Period
 
 
+@contextmanager
+def _help_without_padding() -> Iterator[None]:
+    """Typer prints help in Rich panels, padded to the terminal's width; in a pipe or a file the
+    padding at line ends is noise, so there the help is taken in and written out without it."""
+    if sys.stdout.isatty():
+        yield
+        return
+    import io
+    from contextlib import redirect_stdout
+
+    from pakru.output import without_trailing_spaces
+
+    taken = io.StringIO()
+    with redirect_stdout(taken):
+        yield
+    with _stdout():
+        sys.stdout.write(without_trailing_spaces(taken.getvalue()))
+
+
+class PakruCommand(TyperCommand):
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with _help_without_padding():
+            super().format_help(ctx, formatter)
+
+
 class PakruGroup(TyperGroup):
     """Reports every failure as one line on stderr with its exit code, never a traceback; takes
     the global options (those of the app's callback) before or after the command."""
@@ -79,6 +104,10 @@ class PakruGroup(TyperGroup):
                 print(_version_text(Path(ctx.params.get("facts") or default_facts_dir())))
             raise typer.Exit()
         return rest
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        with _help_without_padding():
+            super().format_help(ctx, formatter)
 
     def get_command(self, ctx: Any, name: str) -> Any:
         command: Any = super().get_command(ctx, name)
@@ -705,7 +734,7 @@ def _trade_filters(
     return asked.compiled, metrics, asked.filters.source.id if asked.filters.source else None
 
 
-@app.command(rich_help_panel="Query")
+@app.command(cls=PakruCommand, rich_help_panel="Query")
 def trade(
     ctx: typer.Context,
     period: Annotated[
@@ -757,7 +786,7 @@ def trade(
     _emit(_with_history(listing, compiled, everything), fmt, store, limit, output, bom)
 
 
-@app.command(rich_help_panel="Query")
+@app.command(cls=PakruCommand, rich_help_panel="Query")
 def figures(
     ctx: typer.Context,
     metric: MetricFilter = None,
@@ -795,7 +824,7 @@ def figures(
     _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
 
 
-@app.command(rich_help_panel="Query")
+@app.command(cls=PakruCommand, rich_help_panel="Query")
 def events(
     ctx: typer.Context,
     since: Since = None,
@@ -829,7 +858,7 @@ def events(
     _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
 
 
-@app.command(rich_help_panel="Query")
+@app.command(cls=PakruCommand, rich_help_panel="Query")
 def agreements(
     ctx: typer.Context,
     topic: TopicFilter = None,
@@ -865,7 +894,7 @@ def agreements(
     _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
 
 
-@app.command(rich_help_panel="Query")
+@app.command(cls=PakruCommand, rich_help_panel="Query")
 def timeline(
     ctx: typer.Context,
     since: Since = None,
@@ -904,7 +933,7 @@ def timeline(
     _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
 
 
-@app.command(rich_help_panel="Query")
+@app.command(cls=PakruCommand, rich_help_panel="Query")
 def conflicts(
     ctx: typer.Context,
     record_id: Annotated[
@@ -940,7 +969,7 @@ def conflicts(
     _print(render.conflicts_view(chosen, fmt, store, everything=everything), output, bom, fmt)
 
 
-@app.command(rich_help_panel="Inspect")
+@app.command(cls=PakruCommand, rich_help_panel="Inspect")
 def actors(
     ctx: typer.Context,
     name: Annotated[
@@ -974,7 +1003,7 @@ def actors(
     )
 
 
-@app.command(rich_help_panel="Inspect")
+@app.command(cls=PakruCommand, rich_help_panel="Inspect")
 def show(
     ctx: typer.Context,
     record_id: Annotated[
@@ -1004,7 +1033,7 @@ def show(
     _print(render.show_view(record, related, fmt, store), output, bom, fmt)
 
 
-@app.command(rich_help_panel="Query")
+@app.command(cls=PakruCommand, rich_help_panel="Query")
 def search(
     ctx: typer.Context,
     words: Annotated[
@@ -1072,7 +1101,7 @@ def _searched(
     return kept[:limit] if limit is not None else kept, len(kept)
 
 
-@app.command(rich_help_panel="Inspect")
+@app.command(cls=PakruCommand, rich_help_panel="Inspect")
 def sources(
     ctx: typer.Context,
     fmt: FormatOpt = OutputFormat.TABLE,
@@ -1098,7 +1127,7 @@ def sources(
     )
 
 
-@app.command(rich_help_panel="Inspect")
+@app.command(cls=PakruCommand, rich_help_panel="Inspect")
 def topics(
     ctx: typer.Context,
     fmt: FormatOpt = OutputFormat.TABLE,
@@ -1124,7 +1153,7 @@ def topics(
     )
 
 
-@app.command(rich_help_panel="Inspect")
+@app.command(cls=PakruCommand, rich_help_panel="Inspect")
 def cite(
     ctx: typer.Context,
     record_id: Annotated[
@@ -1160,7 +1189,7 @@ def cite(
     _print(references.cite(record, store, fmt), output)
 
 
-@app.command(rich_help_panel="Inspect")
+@app.command(cls=PakruCommand, rich_help_panel="Inspect")
 def coverage(
     ctx: typer.Context,
     by: Annotated[
@@ -1198,7 +1227,7 @@ def coverage(
     _print(render.coverage_view(report, fmt), output, bom, fmt)
 
 
-@app.command(rich_help_panel="Data")
+@app.command(cls=PakruCommand, rich_help_panel="Data")
 def check(
     ctx: typer.Context,
     sources_dir: Annotated[
@@ -1226,7 +1255,7 @@ def check(
         raise typer.Exit(ExitCode.STORE_INVALID)
 
 
-@app.command(rich_help_panel="Data")
+@app.command(cls=PakruCommand, rich_help_panel="Data")
 def export(
     ctx: typer.Context,
     sqlite: Annotated[

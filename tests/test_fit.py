@@ -178,6 +178,15 @@ def test_piped_output_has_no_trailing_spaces(name: str, invoke: Invoke) -> None:
     assert padded == []
 
 
+@pytest.mark.parametrize("args", [["-h"], ["trade", "--help"], ["search", "-h"]])
+def test_piped_help_has_no_trailing_spaces(args: list[str], invoke: Invoke) -> None:
+    result = invoke(*args, env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.output
+    assert "Usage: pakru" in result.stdout
+    padded = [line for line in result.stdout.splitlines() if line != line.rstrip()]
+    assert padded == []
+
+
 def _run(*args: str, encoding: str = "cp1252") -> subprocess.CompletedProcess[bytes]:
     env = {
         **os.environ,
