@@ -993,14 +993,8 @@ def actors(
 
     compiled = _compiled(ctx)
     store = compiled.subset([a.id for a in compiled.of_type("actor")])
-    _emit(
-        render.actors_listing(query.actors(store, name), name, store),
-        fmt,
-        store,
-        limit,
-        output,
-        bom,
-    )
+    listing = render.actors_listing(query.actors(store, name), name, store)
+    _emit(listing, fmt, store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Inspect")
@@ -1117,14 +1111,8 @@ def sources(
 
     compiled = _compiled(ctx)
     store = compiled.subset(s.id for s in compiled.of_type("source"))
-    _emit(
-        render.sources_listing(store.sources, compiled.counts("sources")),
-        fmt,
-        store,
-        limit,
-        output,
-        bom,
-    )
+    listing = render.sources_listing(store.sources, compiled.counts("sources"))
+    _emit(listing, fmt, store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Inspect")
@@ -1143,14 +1131,8 @@ def topics(
 
     compiled = _compiled(ctx)
     store = compiled.subset(())
-    _emit(
-        render.topics_listing(store.topics, compiled.counts("topics")),
-        fmt,
-        store,
-        limit,
-        output,
-        bom,
-    )
+    listing = render.topics_listing(store.topics, compiled.counts("topics"))
+    _emit(listing, fmt, store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Inspect")
