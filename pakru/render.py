@@ -451,6 +451,11 @@ class FittedTable:
             yield from self._blocks(width)
         else:
             yield self._table(widths, bars)
+            # The table has no edges: a blank line sets what is said about it apart.
+            if self.caption or self.footer:
+                yield Text("")
+            if self.caption:
+                yield Prose(literal(self.caption))
         if self.footer:
             yield Prose("\n".join(literal(line) for line in self.footer))
 
@@ -460,11 +465,9 @@ class FittedTable:
         # column that must not wrap.
         table = Table(
             title=literal(self.title) if self.title else None,
-            caption=literal(self.caption) if self.caption else None,
             box=box.SIMPLE_HEAD,
             show_edge=False,
             title_justify="left",
-            caption_justify="left",
             padding=0,
             show_lines=self.show_lines,
         )
