@@ -321,7 +321,9 @@ def test_every_word_is_found_where_it_stands(
     index = data.draw(st.integers(0, len(parts) - 1))
     word = parts[index][0]
     start = sum(len(w) + len(s) for w, s in parts[:index])
-    assert (start, start + len(word)) in match_spans(text, parse_query(word))
+    # Highlights that overlap are merged: "a7a" is also found across "a 7a" just after it.
+    spans = match_spans(text, parse_query(word))
+    assert any(begin <= start and start + len(word) <= end for begin, end in spans)
 
 
 @settings(max_examples=300)
