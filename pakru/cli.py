@@ -1227,8 +1227,8 @@ def check(
 
     Examples: pakru check · pakru check --sources-dir ../shared/sources
     """
-    from pakru.load import check_store
     from pakru.render import check_summary
+    from pakru.store import check_store
 
     settings: Settings = ctx.obj
     report = check_store(settings.facts, sources_dir)
