@@ -20,7 +20,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from pakru import records
-from pakru.compiled import (
+from pakru.errors import Problem, shown
+from pakru.layout import StoreFile, fingerprints, stray_files
+from pakru.records import Figure, Record
+from pakru.schema import (
     CHECK_INDEXES,
     FORMAT,
     INDEXES,
@@ -32,9 +35,6 @@ from pakru.compiled import (
     search_span,
     unpack,
 )
-from pakru.errors import Problem, shown
-from pakru.layout import StoreFile, fingerprints, stray_files
-from pakru.records import Figure, Record
 from pakru.search import index_columns
 from pakru.types import Period
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pakru.options import CiteFormat
-from pakru.records import Citation, FactStore, Record, Source
+from pakru.records import ARTICLE_SOURCE_KINDS, Citation, FactStore, Record, Source
 from pakru.render import citation_text, json_text, literal
 from pakru.types import Period, Precision
 
@@ -82,11 +82,7 @@ def reference(source: Source) -> str:
 
 # --- CSL-JSON ----------------------------------------------------------------------------------
 
-_CSL_TYPES = {
-    "news": "article-newspaper",
-    "wire": "article-newspaper",
-    "opinion": "article-newspaper",
-}
+_CSL_TYPES = dict.fromkeys(ARTICLE_SOURCE_KINDS, "article-newspaper")
 
 
 def csl_type(source: Source) -> str:
@@ -167,7 +163,7 @@ def _iso(parts: list[int]) -> str:
 
 # --- BibTeX (biblatex) ---------------------------------------------------------------------------
 
-_BIBTEX_ARTICLES = ("news", "wire", "opinion")
+_BIBTEX_ARTICLES = ARTICLE_SOURCE_KINDS
 # LaTeX's special characters in text. Braces are written as commands, not \{ and \}: BibTeX
 # counts every brace, escaped or not, when it finds where a field ends.
 _LATEX = {

@@ -697,7 +697,7 @@ MetricFilter = Annotated[
     str | None,
     typer.Option(
         "--metric",
-        help="trade_total, exports, imports, trade_growth, export_target, ...",
+        help=", ".join(METRICS[:5]) + ", ...",
         autocompletion=_METRICS,
     ),
 ]
@@ -1190,15 +1190,15 @@ def coverage(
     """
     from pakru import coverage as measure
     from pakru import render
-    from pakru.records import TRADE_METRICS
+    from pakru.records import FACT_TYPES, TRADE_METRICS
 
     compiled = _compiled(ctx)
     names = {topic.id: topic.name for topic in compiled.topics()}
     # Only events that may name a session are read, for their titles.
     sessions = compiled.titled_ids("event", measure.IGC_TOPIC, "session")
     report = measure.coverage(
-        compiled.counts_by_start((*measure.FACT_TYPES, "source")),
-        compiled.topic_counts_by_type(list(names), measure.FACT_TYPES),
+        compiled.counts_by_start((*FACT_TYPES, "source")),
+        compiled.topic_counts_by_type(list(names), FACT_TYPES),
         names,
         compiled.earliest_start("figure", TRADE_METRICS),
         compiled.fiscal_years_with("trade_total", "reported"),
@@ -1227,8 +1227,8 @@ def check(
 
     Examples: pakru check · pakru check --sources-dir ../shared/sources
     """
-    from pakru.load import check_store
     from pakru.render import check_summary
+    from pakru.store import check_store
 
     settings: Settings = ctx.obj
     report = check_store(settings.facts, sources_dir)

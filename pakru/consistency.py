@@ -15,7 +15,13 @@ from itertools import combinations
 from typing import Any, Literal, NamedTuple
 
 from pakru.errors import PeriodError
-from pakru.records import Citation, Figure, iso_span
+from pakru.records import (
+    LOWER_BOUND_QUALIFIERS,
+    WHOLE_TRADE_METRICS,
+    Citation,
+    Figure,
+    iso_span,
+)
 from pakru.types import (
     Period,
     Precision,
@@ -31,8 +37,6 @@ Range = tuple[Bound, Bound]
 _DIGITS = re.compile(r"\d[\d,]*(?:\.(\d+))?")
 _NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 _MAGNITUDES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-# Figures about bilateral trade as a whole are comparable whatever words their subjects use.
-_WHOLE_TRADE_METRICS = ("trade_total", "trade_growth")
 _HUNDRED = Decimal(100)
 
 
@@ -62,7 +66,7 @@ def stated_precision(figure: Figure) -> Decimal:
 def value_range(figure: Figure) -> Range:
     """The values a reported figure allows, as (low, high); None is unbounded."""
     tolerance = stated_precision(figure)
-    if figure.qualifier in ("over", "more than", "at least"):
+    if figure.qualifier in LOWER_BOUND_QUALIFIERS:
         return figure.value, None
     if figure.qualifier == "up to":
         return None, figure.value + tolerance
@@ -184,7 +188,7 @@ def commodity(figure: AnyFigure) -> str | None:
 def _same_thing(a: AnyFigure, b: AnyFigure) -> bool:
     if a.metric != b.metric or commodity(a) != commodity(b):
         return False
-    whole = a.metric in _WHOLE_TRADE_METRICS and commodity(a) is None
+    whole = a.metric in WHOLE_TRADE_METRICS and commodity(a) is None
     return whole or a.subject.casefold() == b.subject.casefold()
 
 

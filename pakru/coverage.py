@@ -12,10 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from pakru.records import Event, iso_span
+from pakru.records import FACT_TYPES, Event, iso_span
 from pakru.types import Period, Precision, fiscal_label, fiscal_start
 
-FACT_TYPES = ("event", "agreement", "figure")
 IGC_TOPIC = "igc"
 
 

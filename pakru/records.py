@@ -3,6 +3,10 @@
 `pakru.models` validates a store with pydantic when it is compiled; every question afterwards is
 answered from these records, read back from the compiled store, so answering never imports pydantic.
 Field names and order are those of the models, which is what the JSON output and the store use.
+
+The store's vocabularies (metrics with their labels and units, units, statuses, kinds, qualifiers,
+bases, record types) are written here and nowhere else; tests/test_vocabulary.py fails on a second
+list of them in any other module.
 """
 
 from __future__ import annotations
@@ -56,23 +60,40 @@ ANY_STATUS = tuple(dict.fromkeys(s for statuses in STATUSES_OF_TYPE.values() for
 # date that lies after every source of a fact with one of these is a problem.
 DONE_STATUSES = ("occurred", "signed", "agreed", "reaffirmed", "implemented")
 QUALIFIERS = ("exact", "over", "more than", "about", "at least", "up to")
+# Qualifiers that bound a value from below only ("over $1 bn" may be any amount above it).
+LOWER_BOUND_QUALIFIERS = ("over", "more than", "at least")
 BASES = ("reported", "target", "estimate", "potential")
-# Each metric and the units it may be measured in (the first is the one derived figures use).
-UNITS_OF_METRIC: dict[str, tuple[str, ...]] = {
-    "trade_total": ("USD",),
-    "exports": ("USD",),
-    "imports": ("USD",),
-    "trade_growth": ("percent",),
-    "export_target": ("USD",),
-    "export_potential": ("USD",),
-    "cost": ("USD",),
-    "investment": ("USD",),
-    "steel_supply_gap": ("tonnes",),
-    "capacity": ("MW", "tonnes", "cubic metres"),
-    "volume": ("tonnes", "barrels", "cubic metres"),
-    "length": ("km",),
-    "count": ("count",),
+# Kinds of source published as articles, which citations name as newspaper articles.
+ARTICLE_SOURCE_KINDS = ("news", "wire", "opinion")
+
+
+class Metric(NamedTuple):
+    """What a figure may measure: all pakru needs to know of a metric is declared with it."""
+
+    label: str  # how tables name it
+    units: tuple[str, ...]  # the units it may be measured in; derived figures use the first
+    stored: bool = True  # False for what only pakru derives (a balance, a share): no fact has it
+
+
+METRIC_OF: dict[str, Metric] = {
+    "trade_total": Metric("total", ("USD",)),
+    "exports": Metric("exports", ("USD",)),
+    "imports": Metric("imports", ("USD",)),
+    "trade_growth": Metric("growth", ("percent",)),
+    "export_target": Metric("export target", ("USD",)),
+    "export_potential": Metric("export potential", ("USD",)),
+    "cost": Metric("cost", ("USD",)),
+    "investment": Metric("investment", ("USD",)),
+    "steel_supply_gap": Metric("steel supply gap", ("tonnes",)),
+    "capacity": Metric("capacity", ("MW", "tonnes", "cubic metres")),
+    "volume": Metric("volume", ("tonnes", "barrels", "cubic metres")),
+    "length": Metric("length", ("km",)),
+    "count": Metric("count", ("count",)),
+    "trade_balance": Metric("balance", ("USD",), stored=False),
+    "share": Metric("share", ("percent",), stored=False),
 }
+# The metrics a stored figure may have, and the units each may be measured in.
+UNITS_OF_METRIC = {name: metric.units for name, metric in METRIC_OF.items() if metric.stored}
 METRICS = tuple(UNITS_OF_METRIC)
 UNITS = tuple(dict.fromkeys(unit for units in UNITS_OF_METRIC.values() for unit in units))
 # The largest size a figure may have in each unit: far beyond any real figure (the world's yearly
@@ -92,6 +113,16 @@ LARGEST_OF_UNIT: dict[str, int] = {
 TRADE_METRICS = ("trade_total", "exports", "imports", "trade_growth")
 # What pakru derives about trade: the balance and shares besides the reported metrics.
 DERIVED_TRADE_METRICS = (*TRADE_METRICS, "trade_balance", "share")
+# Flows summed over their period: a total over eleven months must not be read as a year's.
+FLOW_METRICS = ("trade_total", "exports", "imports", "trade_balance")
+# Figures about bilateral trade as a whole are comparable whatever words their subjects use.
+WHOLE_TRADE_METRICS = ("trade_total", "trade_growth")
+
+
+def metric_label(metric: str) -> str:
+    """How tables name a metric (its id, for one this version of pakru does not know)."""
+    known = METRIC_OF.get(metric)
+    return known.label if known is not None else metric
 
 
 class Citation(NamedTuple):
@@ -383,6 +414,9 @@ Fact = Event | Agreement | Figure
 RECORD_CLASSES: dict[str, Any] = {
     cls.record_type: cls for cls in (Source, Actor, Event, Agreement, Figure, Topic)
 }
+FACT_TYPES = tuple(cls.record_type for cls in (Event, Agreement, Figure))
+# The record types search finds, in the order its ties are broken: the most specific first.
+SEARCHED_TYPES = tuple(cls.record_type for cls in (Figure, Agreement, Event, Actor, Source))
 # Each record type and the kind of store file that holds it, in the order a store is read.
 KIND_OF_TYPE = {record_type: f"{record_type}s" for record_type in RECORD_CLASSES}
 

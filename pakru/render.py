@@ -22,6 +22,7 @@ from pakru.cells import CELL_PADDING, Cell, Prose, whole_words
 from pakru.options import OutputFormat
 from pakru.records import (
     DONE_STATUSES,
+    FLOW_METRICS,
     Actor,
     Agreement,
     Citation,
@@ -33,6 +34,7 @@ from pakru.records import (
     Topic,
     iso_span,
     json_number,
+    metric_label,
 )
 from pakru.types import Period, Precision, format_amount, plain_number
 
@@ -41,20 +43,6 @@ if TYPE_CHECKING:  # consistency is imported where its records are told apart: f
     from pakru.coverage import Coverage
     from pakru.filters import Filters
 
-METRIC_LABELS = {
-    "trade_total": "total",
-    "exports": "exports",
-    "imports": "imports",
-    "trade_growth": "growth",
-    "trade_balance": "balance",
-    "share": "share",
-    "export_target": "export target",
-    "export_potential": "export potential",
-    "steel_supply_gap": "steel supply gap",
-    "capacity": "capacity",
-    "length": "length",
-    "count": "count",
-}
 # Below this a prose column is unreadable; on a very narrow terminal the others give way instead.
 _MAIN_MIN_WIDTH = 12
 _SIDE_MIN_WIDTH = 8
@@ -114,16 +102,12 @@ def _is_partial(period: Period | None) -> bool:
     return (period.last - period.first).days < 364
 
 
-# Flows summed over their period: a total over eleven months must not be read as a year's.
-_FLOWS = ("trade_total", "exports", "imports", "trade_balance")
-
-
 def _period_cell(figure: AnyFigure) -> str:
     """The period, and for a flow its length in months when it is shorter than a year."""
     period = figure.period
     if period is None:
         return "—"
-    if figure.metric not in _FLOWS or not _is_partial(period):
+    if figure.metric not in FLOW_METRICS or not _is_partial(period):
         return str(period)
     assert period.first is not None and period.last is not None
     months = (
@@ -691,7 +675,7 @@ def _with_place(title: str, place: str | None) -> str:
 def _figure_columns(store: FactStore) -> tuple[Column, ...]:
     return (
         Column("Period", _period_cell),
-        Column("Measure", lambda f: METRIC_LABELS.get(f.metric, f.metric)),
+        Column("Measure", lambda f: metric_label(f.metric)),
         Column("Subject", lambda f: _subject_cell(f, store), wrap=True),
         Column("Value", _value_cell, "right"),
     )
@@ -1011,7 +995,7 @@ def conflicts_view(
     notes = _Footnotes(store)
     rows = [
         (
-            f"{METRIC_LABELS.get(c.a.metric, c.a.metric)}\n{c.kind}",
+            f"{metric_label(c.a.metric)}\n{c.kind}",
             _figure_block(c.a, notes),
             _figure_block(c.b, notes),
             _gap_text(c),

@@ -20,6 +20,7 @@ from pakru.errors import UsageError, shown
 
 # A domain module like `query`: the CLI imports it inside the command that searches.
 from pakru.records import (
+    SEARCHED_TYPES,
     Actor,
     Agreement,
     Event,
@@ -30,8 +31,7 @@ from pakru.records import (
     Topic,
 )
 
-# The order ties are broken in: the most specific kinds of record first.
-RECORD_TYPES = ("figure", "agreement", "event", "actor", "source")
+RECORD_TYPES = SEARCHED_TYPES  # the order ties are broken in
 
 # Each searched field with its weight, in the order `Hit.fields` lists them.
 FIELD_WEIGHTS: dict[str, int] = {

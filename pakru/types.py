@@ -376,8 +376,6 @@ def _not_an_amount(value: str, text: str) -> str:
 
 # --- amounts as people read them ---
 
-UNIT_SUFFIX = {"tonnes": " tonnes", "MW": " MW", "km": " km", "count": ""}
-
 
 def plain_number(value: Decimal) -> str:
     text = format(value.normalize(), "f")
@@ -398,4 +396,4 @@ def format_amount(value: Decimal, unit: str) -> str:
         return f"{sign}${plain_number(size)}"
     if unit == "percent":
         return f"{sign}{plain_number(size)}%"
-    return f"{sign}{plain_number(size)}{UNIT_SUFFIX.get(unit, ' ' + unit)}"
+    return f"{sign}{plain_number(size)}{'' if unit == 'count' else ' ' + unit}"

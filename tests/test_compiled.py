@@ -15,8 +15,8 @@ import pytest
 from pakru import build
 from pakru.compiled import cache_path, compile_in_memory, open_store
 from pakru.errors import StoreError
-from pakru.load import check_store
 from pakru.options import default_facts_dir
+from pakru.store import check_store
 from tests.conftest import DATA_FACTS
 
 ROOT = Path(__file__).parent.parent
@@ -391,7 +391,7 @@ def test_every_module_that_shapes_a_compiled_store_is_in_its_format() -> None:
     so that changing one compiles the store afresh instead of answering from stale rows."""
     code = (
         "import sys\n"
-        "from pakru.compiled import _WRITERS, compile_in_memory\n"
+        "from pakru.compiled import compile_in_memory\nfrom pakru.schema import _WRITERS\n"
         f"compile_in_memory(__import__('pathlib').Path({str(DATA_FACTS)!r}))\n"
         "used = {m.split('.')[1] + '.py' for m in sys.modules if m.startswith('pakru.')}\n"
         "print(sorted(used - set(_WRITERS)))"

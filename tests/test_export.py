@@ -18,9 +18,9 @@ import pakru
 from pakru import export
 from pakru.errors import UsageError
 from pakru.export import export_sqlite
-from pakru.load import load_store
 from pakru.options import default_facts_dir
 from pakru.records import FactStore
+from pakru.store import load_store
 from tests.conftest import Invoke
 
 TINY = load_store(Path(__file__).parent / "data" / "facts")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from pakru.errors import Problem, StoreError
-from pakru.load import check_store, load_store
 from pakru.records import FactStore
+from pakru.store import check_store, load_store
 
 SOURCES = """\
 - id: gazette-2025-07-02

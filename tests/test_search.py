@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from pakru import models
 from pakru.errors import UsageError
-from pakru.load import load_store
 from pakru.options import default_facts_dir
 from pakru.records import Agreement, Event, FactStore
 from pakru.search import Hit, fold, match_spans, parse_query, search
+from pakru.store import load_store
 
 TINY = Path(__file__).parent / "data" / "facts"
 
