@@ -1252,7 +1252,7 @@ def export(
 
     Examples: pakru export --sqlite pakru.db · pakru export --sqlite pakru.db --force
     """
-    from pakru.export import export_sqlite
+    from pakru.export import FIXED_TABLES, export_sqlite
     from pakru.render import literal, make_console
 
     if str(sqlite) == "-":  # SQLite seeks back and rewrites pages: no pipe can take that
@@ -1267,7 +1267,7 @@ def export(
     store = _compiled(ctx).everything()
     made_from = fingerprint(store_files(ctx.obj.facts))
     counts = export_sqlite(store, sqlite, fingerprint=made_from, force=force)
-    rows = ", ".join(f"{n} {table}" for table, n in counts.items() if table not in ("meta",))
+    rows = ", ".join(f"{n} {table}" for table, n in counts.items() if table not in FIXED_TABLES)
     make_console(stderr=True).out(f"Wrote {literal(str(sqlite))}: {rows}.", highlight=False)
 
 
