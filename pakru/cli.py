@@ -1271,6 +1271,51 @@ def export(
     make_console(stderr=True).out(f"Wrote {literal(str(sqlite))}: {rows}.", highlight=False)
 
 
+@app.command(cls=PakruCommand, rich_help_panel="Data")
+def browse(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="The address Datasette listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The port Datasette listens on.")] = 8001,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the page in a web browser.")
+    ] = False,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve", help="With --no-serve, write the files and print the command."
+        ),
+    ] = True,
+) -> None:
+    """Explore the store in Datasette (pakru's browse extra): search, facets, canned questions.
+
+    Examples: pakru browse --open · pakru browse --no-serve
+    """
+    import shlex
+    import subprocess
+
+    from pakru.about import fingerprint
+    from pakru.browse import INSTALL_HINT, prepare, serve_command
+    from pakru.compiled import cache_dir
+    from pakru.layout import store_files
+
+    if serve:
+        try:
+            import datasette  # noqa: F401
+        except ImportError:
+            raise UsageError(f"pakru browse needs Datasette: {INSTALL_HINT}") from None
+    store = _compiled(ctx).everything()
+    made_from = fingerprint(store_files(ctx.obj.facts))
+    database, described = prepare(store, cache_dir() / "browse", fingerprint=made_from)
+    command = serve_command(database, described, host=host, port=port, open_browser=open_browser)
+    if not serve:
+        print(shlex.join(command))
+        return
+    _say(f"Serving {database} at http://{host}:{port}/ (Ctrl-C stops it)")
+    returned = subprocess.run(command, check=False).returncode
+    if returned != 0:
+        raise typer.Exit(returned)
+
+
 def main() -> None:
     """The `pakru` program. Typer reads the signature of every command when it builds an app, a
     millisecond or more each; an answer needs one command, so only that one is built."""

@@ -240,6 +240,107 @@ CREATE INDEX agreement_parties_actor ON agreement_parties(actor_id);
 CREATE INDEX record_topics_topic ON record_topics(topic_id);
 """
 
+# What each table holds and what its less obvious columns mean, for a reader of the file
+# (`pakru browse` shows them in Datasette); a test holds every name here to the schema.
+DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "meta": (
+        "The pakru version that wrote this file and the fingerprint of the store it holds.",
+        {},
+    ),
+    "sources": (
+        "What the facts are taken from: articles, releases, statistics.",
+        {
+            "published": "The publication date as EDTF: a year, month or day, or an interval.",
+            "published_start": "The first day the publication date can mean (ISO).",
+            "published_end": "The last day the publication date can mean (ISO).",
+            "year": "The year of publication (of its first day).",
+            "accessed": "When the page at url was read (EDTF).",
+            "text_file": "The source's text kept beside the store; quotes are checked against it.",
+        },
+    ),
+    "actors": (
+        "Countries, bodies and people that take part in events and agreements.",
+        {
+            "aliases": "Other names and spellings, as a JSON array.",
+            "country": "The country actor this actor belongs to.",
+        },
+    ),
+    "actor_roles": (
+        "Offices an actor held, as a source attests them.",
+        {"attested": "When a source says the actor held the role (EDTF)."},
+    ),
+    "events": (
+        "Visits, talks, meetings and other things that happened or are expected.",
+        {
+            "date": "The date as EDTF: a year, month or day, an interval, or an uncertain date.",
+            "date_start": "The first day the date can mean (ISO); empty for an open start.",
+            "date_end": "The last day the date can mean (ISO); empty for an open end.",
+            "year": "The year the date starts in.",
+            "status": "Whether it happened (occurred) or is scheduled, expected, cancelled...",
+            "topics": "The topics it is on, as a JSON array of topic ids.",
+            "date_note": "How the date was worked out from the sources.",
+        },
+    ),
+    "agreements": (
+        "Protocols, agreements, memoranda, offers and proposals between the parties.",
+        {
+            "date": "The date as EDTF: a year, month or day, an interval, or an uncertain date.",
+            "date_start": "The first day the date can mean (ISO); empty for an open start.",
+            "date_end": "The last day the date can mean (ISO); empty for an open end.",
+            "year": "The year the date starts in.",
+            "status": "Whether it was signed, agreed, implemented, or only proposed, declined...",
+            "topics": "The topics it is on, as a JSON array of topic ids.",
+            "event": "The event at which it was signed or agreed.",
+            "count": "How many documents it stands for, when the sources give a number.",
+        },
+    ),
+    "figures": (
+        "Amounts the sources report: trade totals, exports, imports, growth, costs, capacities.",
+        {
+            "value": "The amount as a number, in unit (sorts numerically).",
+            "value_exact": "The amount as an exact decimal.",
+            "stated": "The amount as the source wrote it.",
+            "period": "The period the amount is for, as EDTF, or FY2023-24 for a fiscal year.",
+            "period_start": "The first day of the period (ISO).",
+            "period_end": "The last day of the period (ISO).",
+            "year": "The year the period starts in.",
+            "qualifier": "How the amount is hedged: exact, about, over, up to...",
+            "basis": "Whether it is reported, a target, an estimate or a potential.",
+            "topics": "The topics it is on, as a JSON array of topic ids.",
+            "reported_by": "The body or person whose number it is.",
+        },
+    ),
+    "topics": (
+        "Subjects facts are filed under.",
+        {"synonyms": "Other words for the topic, as a JSON array."},
+    ),
+    "citations": (
+        "Each source a record cites, with the quote or statement it rests on.",
+        {
+            "record_type": "The type of record the citation backs.",
+            "record_id": "The id of the record the citation backs.",
+            "role_position": "For an actor's role, its position among the actor's roles.",
+            "position": "The citation's position among the record's citations, from 0.",
+            "quote": "The source's words, verbatim.",
+            "says": "What the source says, in the store's own words, where there is no quote.",
+        },
+    ),
+    "supersessions": ("A later report of a fact and the earlier report it replaces.", {}),
+    "event_actors": ("The actors taking part in each event.", {}),
+    "agreement_parties": ("The parties to each agreement.", {}),
+    "record_topics": ("The topics each event, agreement and figure is on.", {}),
+    "metrics": ("The measures a figure can be of.", {}),
+    "units": ("The units a figure can be in.", {}),
+    "metric_units": ("The units each metric can be measured in; position 0 is the usual one.", {}),
+    "statuses": (
+        "The statuses of events and agreements.",
+        {"done": "1 for a status that says the thing happened."},
+    ),
+    "kinds": ("The kinds of sources, actors and agreements.", {}),
+    "qualifiers": ("How a figure's amount is hedged.", {}),
+    "bases": ("What a figure's amount rests on.", {}),
+}
+
 # Each table with a full-text index and the columns it indexes (a JSON array column's words too).
 SEARCHABLE: dict[str, tuple[str, ...]] = {
     "sources": ("title", "publisher", "author", "note"),
