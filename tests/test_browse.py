@@ -211,9 +211,11 @@ def test_a_real_browser_shows_the_steel_events(files: tuple[Path, Path], tmp_pat
         shot = tmp_path / "events.png"
         chrome = [_chromium() or "", "--headless", "--no-sandbox", "--disable-gpu"]
         chrome += ["--window-size=1280,1600", f"--user-data-dir={tmp_path / 'profile'}"]
-        subprocess.run([*chrome, f"--screenshot={shot}", url], check=True, capture_output=True)
-        dom = subprocess.run(
-            [*chrome, "--dump-dom", url], check=True, capture_output=True, text=True
+        dom = subprocess.run(  # one run takes the picture and prints the page it shows
+            [*chrome, f"--screenshot={shot}", "--dump-dom", url],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
     finally:
         server.terminate()
