@@ -1252,7 +1252,7 @@ def export(
 
     Examples: pakru export --sqlite pakru.db · pakru export --sqlite pakru.db --force
     """
-    from pakru.export import export_sqlite
+    from pakru.export import FIXED_TABLES, export_sqlite
     from pakru.render import literal, make_console
 
     if str(sqlite) == "-":  # SQLite seeks back and rewrites pages: no pipe can take that
@@ -1267,8 +1267,53 @@ def export(
     store = _compiled(ctx).everything()
     made_from = fingerprint(store_files(ctx.obj.facts))
     counts = export_sqlite(store, sqlite, fingerprint=made_from, force=force)
-    rows = ", ".join(f"{n} {table}" for table, n in counts.items() if table not in ("meta",))
+    rows = ", ".join(f"{n} {table}" for table, n in counts.items() if table not in FIXED_TABLES)
     make_console(stderr=True).out(f"Wrote {literal(str(sqlite))}: {rows}.", highlight=False)
+
+
+@app.command(cls=PakruCommand, rich_help_panel="Data")
+def browse(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="The address Datasette listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="The port Datasette listens on.")] = 8001,
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the page in a web browser.")
+    ] = False,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve", help="With --no-serve, write the files and print the command."
+        ),
+    ] = True,
+) -> None:
+    """Explore the store in Datasette (pakru's browse extra): search, facets, canned questions.
+
+    Examples: pakru browse --open · pakru browse --no-serve
+    """
+    import shlex
+    import subprocess
+
+    from pakru.about import fingerprint
+    from pakru.browse import INSTALL_HINT, prepare, serve_command
+    from pakru.compiled import cache_dir
+    from pakru.layout import store_files
+
+    if serve:
+        try:
+            import datasette  # noqa: F401
+        except ImportError:
+            raise UsageError(f"pakru browse needs Datasette: {INSTALL_HINT}") from None
+    store = _compiled(ctx).everything()
+    made_from = fingerprint(store_files(ctx.obj.facts))
+    database, described = prepare(store, cache_dir() / "browse", fingerprint=made_from)
+    command = serve_command(database, described, host=host, port=port, open_browser=open_browser)
+    if not serve:
+        print(shlex.join(command))
+        return
+    _say(f"Serving {database} at http://{host}:{port}/ (Ctrl-C stops it)")
+    returned = subprocess.run(command, check=False).returncode
+    if returned != 0:
+        raise typer.Exit(returned)
 
 
 def main() -> None:

@@ -1,10 +1,18 @@
 """Writing a whole store to one SQLite file that Datasette and sqlite-utils open as it is.
 
-A table per kind of record, plain columns, primary and foreign keys declared; lists become link
+A table per kind of record, typed columns, primary and foreign keys declared; lists become link
 tables (`event_actors`, `agreement_parties`, `record_topics`), except the names an actor or topic
-is also known by, which are JSON array text. Every citation, an actor role's included, is a row of
-`citations`. A period is its EDTF text as written plus ISO `_first`/`_last` days (NULL for an open
-end) for filtering in SQL. Positions count from 0, as the loader's `sources[0]` does.
+is also known by and the topics a fact is on, which are also JSON array text (what Datasette
+facets on). Every citation, an actor role's included, is a row of `citations`, linked by foreign
+key to the record it backs and to its source. A period is its EDTF text as written plus ISO
+`_start`/`_end` days (NULL for an open end) for filtering in SQL, and the year it starts in.
+Positions count from 0, as the loader's `sources[0]` does. The vocabularies (metrics, units,
+statuses, kinds, qualifiers, bases) are tables too, written from `pakru.records`.
+
+Each table with text worth searching has its own full-text index, `<table>_fts`, an FTS5 table
+over the table's own columns (`content="<table>"`, kept in step by triggers): the form
+`sqlite-utils enable-fts --create-triggers` makes, which `sqlite-utils search` and Datasette's
+search box both find.
 
 The file is built under a temporary name beside the target and renamed into place, so `path` is
 either the old file or the complete new one, never half of either.
@@ -24,9 +32,23 @@ from typing import TYPE_CHECKING
 
 from pakru import __version__
 from pakru.errors import UsageError, shown
+from pakru.records import (
+    ACTOR_KINDS,
+    AGREEMENT_KINDS,
+    BASES,
+    DONE_STATUSES,
+    METRICS,
+    QUALIFIERS,
+    SOURCE_KINDS,
+    STATUSES_OF_TYPE,
+    UNITS,
+    UNITS_OF_METRIC,
+    iso_span,
+    json_number,
+)
 
-if TYPE_CHECKING:  # pydantic stays out of `import pakru.export`; cli imports it lazily anyway
-    from pakru.records import Agreement, Citation, Event, Fact, FactStore, Record
+if TYPE_CHECKING:
+    from pakru.records import Citation, Fact, FactStore, Record
     from pakru.types import Period
 
 SqlValue = str | int | float | None
@@ -37,18 +59,56 @@ CREATE TABLE meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE metrics (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
+CREATE TABLE units (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
+CREATE TABLE metric_units (
+    metric TEXT NOT NULL REFERENCES metrics(id),
+    unit TEXT NOT NULL REFERENCES units(id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (metric, unit)
+);
+CREATE TABLE statuses (
+    record_type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    done INTEGER NOT NULL,
+    PRIMARY KEY (record_type, id)
+);
+CREATE TABLE kinds (
+    record_type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (record_type, id)
+);
+CREATE TABLE qualifiers (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
+CREATE TABLE bases (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
 CREATE TABLE sources (
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
     publisher TEXT,
     author TEXT,
     published TEXT NOT NULL,
-    published_first TEXT,
-    published_last TEXT,
+    published_start TEXT,
+    published_end TEXT,
+    year INTEGER,
     kind TEXT NOT NULL,
     language TEXT NOT NULL,
     url TEXT,
     accessed TEXT,
+    accessed_start TEXT,
+    accessed_end TEXT,
     text_file TEXT,
     section TEXT,
     date_note TEXT,
@@ -68,50 +128,57 @@ CREATE TABLE actor_roles (
     title TEXT NOT NULL,
     organisation TEXT REFERENCES actors(id),
     attested TEXT NOT NULL,
-    attested_first TEXT,
-    attested_last TEXT,
+    attested_start TEXT,
+    attested_end TEXT,
     date_note TEXT,
     PRIMARY KEY (actor_id, position)
 );
 CREATE TABLE events (
     id TEXT PRIMARY KEY,
     date TEXT NOT NULL,
-    date_first TEXT,
-    date_last TEXT,
+    date_start TEXT,
+    date_end TEXT,
+    year INTEGER,
     title TEXT NOT NULL,
     place TEXT,
     status TEXT NOT NULL,
+    topics TEXT NOT NULL,
     date_note TEXT,
     note TEXT
 );
 CREATE TABLE agreements (
     id TEXT PRIMARY KEY,
     date TEXT NOT NULL,
-    date_first TEXT,
-    date_last TEXT,
+    date_start TEXT,
+    date_end TEXT,
+    year INTEGER,
     title TEXT NOT NULL,
     kind TEXT NOT NULL,
     place TEXT,
     status TEXT NOT NULL,
+    topics TEXT NOT NULL,
     event TEXT REFERENCES events(id),
     count INTEGER,
     date_note TEXT,
     note TEXT
 );
--- `value` is the exact decimal as text; `value_number` is the same as REAL, for sorting and sums.
+-- NUMERIC keeps a whole `value` an INTEGER and any other a REAL, so it sorts as a number;
+-- `value_exact` is the decimal as written, which a REAL cannot always hold.
 CREATE TABLE figures (
     id TEXT PRIMARY KEY,
-    metric TEXT NOT NULL,
+    metric TEXT NOT NULL REFERENCES metrics(id),
     subject TEXT NOT NULL,
-    value TEXT NOT NULL,
-    value_number REAL NOT NULL,
-    unit TEXT NOT NULL,
+    value NUMERIC NOT NULL,
+    value_exact TEXT NOT NULL,
+    unit TEXT NOT NULL REFERENCES units(id),
     stated TEXT NOT NULL,
     period TEXT,
-    period_first TEXT,
-    period_last TEXT,
-    qualifier TEXT NOT NULL,
-    basis TEXT NOT NULL,
+    period_start TEXT,
+    period_end TEXT,
+    year INTEGER,
+    qualifier TEXT NOT NULL REFERENCES qualifiers(id),
+    basis TEXT NOT NULL REFERENCES bases(id),
+    topics TEXT NOT NULL,
     reported_by TEXT REFERENCES actors(id),
     commodity TEXT,
     date_note TEXT,
@@ -122,11 +189,16 @@ CREATE TABLE topics (
     name TEXT NOT NULL,
     synonyms TEXT NOT NULL
 );
--- No primary key: role_position is NULL for a record's own citations, and NULL never compares
--- equal, so (record_id, role_position, position) could not be one.
+-- The record a row is about is named by its type and id, and again in the one column of its type
+-- (the others NULL): a foreign key names one table, and it is the keys that let Datasette list a
+-- figure's citations on the figure's page.
 CREATE TABLE citations (
-    record_id TEXT NOT NULL,
     record_type TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    actor TEXT REFERENCES actors(id),
+    event TEXT REFERENCES events(id),
+    agreement TEXT REFERENCES agreements(id),
+    figure TEXT REFERENCES figures(id),
     role_position INTEGER,
     position INTEGER NOT NULL,
     source TEXT NOT NULL REFERENCES sources(id),
@@ -151,8 +223,11 @@ CREATE TABLE agreement_parties (
     PRIMARY KEY (agreement_id, actor_id)
 );
 CREATE TABLE record_topics (
-    record_id TEXT NOT NULL,
     record_type TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    event TEXT REFERENCES events(id),
+    agreement TEXT REFERENCES agreements(id),
+    figure TEXT REFERENCES figures(id),
     topic_id TEXT NOT NULL REFERENCES topics(id),
     PRIMARY KEY (record_id, topic_id)
 );
@@ -165,8 +240,119 @@ CREATE INDEX agreement_parties_actor ON agreement_parties(actor_id);
 CREATE INDEX record_topics_topic ON record_topics(topic_id);
 """
 
+# What each table holds and what its less obvious columns mean, for a reader of the file
+# (`pakru browse` shows them in Datasette); a test holds every name here to the schema.
+DESCRIPTIONS: dict[str, tuple[str, dict[str, str]]] = {
+    "meta": (
+        "The pakru version that wrote this file and the fingerprint of the store it holds.",
+        {},
+    ),
+    "sources": (
+        "What the facts are taken from: articles, releases, statistics.",
+        {
+            "published": "The publication date as EDTF: a year, month or day, or an interval.",
+            "published_start": "The first day the publication date can mean (ISO).",
+            "published_end": "The last day the publication date can mean (ISO).",
+            "year": "The year of publication (of its first day).",
+            "accessed": "When the page at url was read (EDTF).",
+            "text_file": "The source's text kept beside the store; quotes are checked against it.",
+        },
+    ),
+    "actors": (
+        "Countries, bodies and people that take part in events and agreements.",
+        {
+            "aliases": "Other names and spellings, as a JSON array.",
+            "country": "The country actor this actor belongs to.",
+        },
+    ),
+    "actor_roles": (
+        "Offices an actor held, as a source attests them.",
+        {"attested": "When a source says the actor held the role (EDTF)."},
+    ),
+    "events": (
+        "Visits, talks, meetings and other things that happened or are expected.",
+        {
+            "date": "The date as EDTF: a year, month or day, an interval, or an uncertain date.",
+            "date_start": "The first day the date can mean (ISO); empty for an open start.",
+            "date_end": "The last day the date can mean (ISO); empty for an open end.",
+            "year": "The year the date starts in.",
+            "status": "Whether it happened (occurred) or is scheduled, expected, cancelled...",
+            "topics": "The topics it is on, as a JSON array of topic ids.",
+            "date_note": "How the date was worked out from the sources.",
+        },
+    ),
+    "agreements": (
+        "Protocols, agreements, memoranda, offers and proposals between the parties.",
+        {
+            "date": "The date as EDTF: a year, month or day, an interval, or an uncertain date.",
+            "date_start": "The first day the date can mean (ISO); empty for an open start.",
+            "date_end": "The last day the date can mean (ISO); empty for an open end.",
+            "year": "The year the date starts in.",
+            "status": "Whether it was signed, agreed, implemented, or only proposed, declined...",
+            "topics": "The topics it is on, as a JSON array of topic ids.",
+            "event": "The event at which it was signed or agreed.",
+            "count": "How many documents it stands for, when the sources give a number.",
+        },
+    ),
+    "figures": (
+        "Amounts the sources report: trade totals, exports, imports, growth, costs, capacities.",
+        {
+            "value": "The amount as a number, in unit (sorts numerically).",
+            "value_exact": "The amount as an exact decimal.",
+            "stated": "The amount as the source wrote it.",
+            "period": "The period the amount is for, as EDTF, or FY2023-24 for a fiscal year.",
+            "period_start": "The first day of the period (ISO).",
+            "period_end": "The last day of the period (ISO).",
+            "year": "The year the period starts in.",
+            "qualifier": "How the amount is hedged: exact, about, over, up to...",
+            "basis": "Whether it is reported, a target, an estimate or a potential.",
+            "topics": "The topics it is on, as a JSON array of topic ids.",
+            "reported_by": "The body or person whose number it is.",
+        },
+    ),
+    "topics": (
+        "Subjects facts are filed under.",
+        {"synonyms": "Other words for the topic, as a JSON array."},
+    ),
+    "citations": (
+        "Each source a record cites, with the quote or statement it rests on.",
+        {
+            "record_type": "The type of record the citation backs.",
+            "record_id": "The id of the record the citation backs.",
+            "role_position": "For an actor's role, its position among the actor's roles.",
+            "position": "The citation's position among the record's citations, from 0.",
+            "quote": "The source's words, verbatim.",
+            "says": "What the source says, in the store's own words, where there is no quote.",
+        },
+    ),
+    "supersessions": ("A later report of a fact and the earlier report it replaces.", {}),
+    "event_actors": ("The actors taking part in each event.", {}),
+    "agreement_parties": ("The parties to each agreement.", {}),
+    "record_topics": ("The topics each event, agreement and figure is on.", {}),
+    "metrics": ("The measures a figure can be of.", {}),
+    "units": ("The units a figure can be in.", {}),
+    "metric_units": ("The units each metric can be measured in; position 0 is the usual one.", {}),
+    "statuses": (
+        "The statuses of events and agreements.",
+        {"done": "1 for a status that says the thing happened."},
+    ),
+    "kinds": ("The kinds of sources, actors and agreements.", {}),
+    "qualifiers": ("How a figure's amount is hedged.", {}),
+    "bases": ("What a figure's amount rests on.", {}),
+}
+
+# Each table with a full-text index and the columns it indexes (a JSON array column's words too).
+SEARCHABLE: dict[str, tuple[str, ...]] = {
+    "sources": ("title", "publisher", "author", "note"),
+    "actors": ("name", "aliases", "note"),
+    "events": ("title", "place", "topics", "date_note", "note"),
+    "agreements": ("title", "place", "topics", "date_note", "note"),
+    "figures": ("subject", "stated", "commodity", "topics", "date_note", "note"),
+    "topics": ("name", "synonyms"),
+    "citations": ("quote", "says"),
+}
+
 _FTS_MODULE = "fts5"  # a name, so a test can stand in a module SQLite lacks
-_FTS_TABLE = "search_fts"
 
 
 def export_sqlite(
@@ -177,8 +363,7 @@ def export_sqlite(
     `fingerprint` names the store the records came from (`pakru --version` prints the same one).
 
     An existing regular file is replaced only with `force`; nothing else (a device, a FIFO, a
-    symbolic link) ever is. `search_fts` counts 0 when this SQLite has no FTS5, in which case the
-    full-text index is left out.
+    symbolic link) ever is. When this SQLite has no FTS5 the full-text indexes are left out.
     """
     from pakru.compiled import _sweep
 
@@ -265,9 +450,11 @@ def _umask() -> int:
 def _write(store: FactStore, file: Path, fingerprint: str) -> dict[str, int]:
     connection = sqlite3.connect(file)
     try:
-        connection.executescript(_SCHEMA)
+        # One transaction for the whole file: outside one, each statement waits for the disk.
+        connection.executescript("BEGIN;" + _SCHEMA)
         tables: dict[str, Iterable[Row]] = {
             "meta": _meta_rows(fingerprint),
+            **_vocabulary_rows(),
             "sources": _source_rows(store),
             "actors": _actor_rows(store),
             "actor_roles": _role_rows(store),
@@ -281,10 +468,9 @@ def _write(store: FactStore, file: Path, fingerprint: str) -> dict[str, int]:
             "agreement_parties": _party_rows(store),
             "record_topics": _record_topic_rows(store),
         }
-        if _create_fts(connection):
-            tables[_FTS_TABLE] = _fts_rows(store)
         for table, rows in tables.items():
             _insert(connection, table, rows)
+        _index(connection)
         broken = connection.execute("PRAGMA foreign_key_check").fetchall()
         if broken:  # a store from load_store has every reference checked; a hand-built one may not
             raise ValueError(f"unresolved references (table, rowid, to table, key): {broken}")
@@ -292,20 +478,38 @@ def _write(store: FactStore, file: Path, fingerprint: str) -> dict[str, int]:
         counts = {table: _count(connection, table) for table in tables}
     finally:
         connection.close()
-    counts.setdefault(_FTS_TABLE, 0)
     return counts
 
 
-def _create_fts(connection: sqlite3.Connection) -> bool:
-    try:
-        connection.execute(
-            f"CREATE VIRTUAL TABLE {_FTS_TABLE} USING {_FTS_MODULE}"
-            "(id UNINDEXED, type UNINDEXED, title, body,"
-            " tokenize='unicode61 remove_diacritics 2')"
-        )
-    except sqlite3.OperationalError:  # "no such module: fts5": SQLite built without it
-        return False
-    return True
+def _index(connection: sqlite3.Connection) -> None:
+    """A full-text index per searchable table, filled from its rows at once, then triggers to keep
+    it in step: the ones sqlite-utils writes, so an edit made in Datasette or sqlite-utils is found.
+    """
+    for table, columns in SEARCHABLE.items():
+        listed = ", ".join(columns)
+        new = ", ".join(f"new.{column}" for column in columns)
+        old = ", ".join(f"old.{column}" for column in columns)
+        try:
+            connection.execute(
+                f"CREATE VIRTUAL TABLE {table}_fts USING {_FTS_MODULE} ({listed}, "
+                f"tokenize='unicode61 remove_diacritics 2', content=\"{table}\")"
+            )
+        except sqlite3.OperationalError:  # "no such module: fts5": SQLite built without it
+            return
+        connection.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
+        # One statement a call: executescript would commit, and each commit waits for the disk.
+        for trigger in (
+            f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO {table}_fts (rowid, {listed}) VALUES (new.rowid, {new}); END",
+            f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN "
+            f"INSERT INTO {table}_fts ({table}_fts, rowid, {listed}) "
+            f"VALUES ('delete', old.rowid, {old}); END",
+            f"CREATE TRIGGER {table}_au AFTER UPDATE ON {table} BEGIN "
+            f"INSERT INTO {table}_fts ({table}_fts, rowid, {listed}) "
+            f"VALUES ('delete', old.rowid, {old}); "
+            f"INSERT INTO {table}_fts (rowid, {listed}) VALUES (new.rowid, {new}); END",
+        ):
+            connection.execute(trigger)
 
 
 def _insert(connection: sqlite3.Connection, table: str, rows: Iterable[Row]) -> None:
@@ -326,17 +530,46 @@ def _count(connection: sqlite3.Connection, table: str) -> int:
 
 
 def _period(name: str, period: Period | None) -> dict[str, SqlValue]:
-    first = period.first if period else None
-    last = period.last if period else None
+    span = iso_span(period)
     return {
         name: str(period) if period else None,
-        f"{name}_first": first.isoformat() if first else None,
-        f"{name}_last": last.isoformat() if last else None,
+        **{f"{name}_{end}": day for end, day in span.items()},
     }
+
+
+def _dated(name: str, period: Period | None) -> dict[str, SqlValue]:
+    """A record's own date or period, and the year it starts in (what Datasette facets on)."""
+    first = period.first if period else None
+    return {**_period(name, period), "year": first.year if first else None}
 
 
 def _json_list(values: Iterable[str]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
+
+
+def _vocabulary_rows() -> dict[str, Iterable[Row]]:
+    numbered = enumerate
+    return {
+        "metrics": [{"id": metric, "position": n} for n, metric in numbered(METRICS)],
+        "units": [{"id": unit, "position": n} for n, unit in numbered(UNITS)],
+        "metric_units": [
+            {"metric": metric, "unit": unit, "position": n}
+            for metric, units in UNITS_OF_METRIC.items()
+            for n, unit in numbered(units)
+        ],
+        "statuses": [
+            {"record_type": kind, "id": status, "position": n, "done": status in DONE_STATUSES}
+            for kind, statuses in STATUSES_OF_TYPE.items()
+            for n, status in numbered(statuses)
+        ],
+        "kinds": [
+            {"record_type": record_type, "id": kind, "position": n}
+            for record_type, kinds in _KINDS_OF_TYPE.items()
+            for n, kind in numbered(kinds)
+        ],
+        "qualifiers": [{"id": qualifier, "position": n} for n, qualifier in numbered(QUALIFIERS)],
+        "bases": [{"id": basis, "position": n} for n, basis in numbered(BASES)],
+    }
 
 
 def _meta_rows(fingerprint: str) -> Iterator[Row]:
@@ -352,11 +585,11 @@ def _source_rows(store: FactStore) -> Iterator[Row]:
             "title": source.title,
             "publisher": source.publisher,
             "author": source.author,
-            **_period("published", source.published),
+            **_dated("published", source.published),
             "kind": source.kind,
             "language": source.language,
             "url": source.url,
-            "accessed": None if source.accessed is None else str(source.accessed),
+            **_period("accessed", source.accessed),
             "text_file": source.text_file,
             "section": source.section,
             "date_note": source.date_note,
@@ -393,10 +626,11 @@ def _event_rows(store: FactStore) -> Iterator[Row]:
     for event in store.events:
         yield {
             "id": event.id,
-            **_period("date", event.date),
+            **_dated("date", event.date),
             "title": event.title,
             "place": event.place,
             "status": event.status,
+            "topics": _json_list(event.topics),
             "date_note": event.date_note,
             "note": event.note,
         }
@@ -406,11 +640,12 @@ def _agreement_rows(store: FactStore) -> Iterator[Row]:
     for agreement in store.agreements:
         yield {
             "id": agreement.id,
-            **_period("date", agreement.date),
+            **_dated("date", agreement.date),
             "title": agreement.title,
             "kind": agreement.kind,
             "place": agreement.place,
             "status": agreement.status,
+            "topics": _json_list(agreement.topics),
             "event": agreement.event,
             "count": agreement.count,
             "date_note": agreement.date_note,
@@ -424,13 +659,14 @@ def _figure_rows(store: FactStore) -> Iterator[Row]:
             "id": figure.id,
             "metric": figure.metric,
             "subject": figure.subject,
-            "value": format(figure.value, "f"),  # "f": never exponent notation such as 1E+9
-            "value_number": float(figure.value),
+            "value": json_number(figure.value),
+            "value_exact": format(figure.value, "f"),  # "f": never exponent notation such as 1E+9
             "unit": figure.unit,
             "stated": figure.stated,
-            **_period("period", figure.period),
+            **_dated("period", figure.period),
             "qualifier": figure.qualifier,
             "basis": figure.basis,
+            "topics": _json_list(figure.topics),
             "reported_by": figure.reported_by,
             "commodity": figure.commodity,
             "date_note": figure.date_note,
@@ -457,12 +693,23 @@ def _cited(store: FactStore) -> Iterator[tuple[Record, int | None, tuple[Citatio
         yield fact, None, fact.sources
 
 
+_FACT_TYPES = ("event", "agreement", "figure")
+
+
+def _about(record: Record, types: tuple[str, ...] = ("actor", *_FACT_TYPES)) -> Row:
+    """The record a row is about: its type and id, and its id again under its type's column."""
+    return {
+        "record_type": record.record_type,
+        "record_id": record.id,
+        **{kind: record.id if kind == record.record_type else None for kind in types},
+    }
+
+
 def _citation_rows(store: FactStore) -> Iterator[Row]:
     for record, role_position, citations in _cited(store):
         for position, citation in enumerate(citations):
             yield {
-                "record_id": record.id,
-                "record_type": record.record_type,
+                **_about(record),
                 "role_position": role_position,
                 "position": position,
                 "source": citation.source,
@@ -494,38 +741,9 @@ def _party_rows(store: FactStore) -> Iterator[Row]:
 def _record_topic_rows(store: FactStore) -> Iterator[Row]:
     for fact in _facts(store):
         for topic_id in dict.fromkeys(fact.topics):
-            yield {"record_id": fact.id, "record_type": fact.record_type, "topic_id": topic_id}
+            yield {**_about(fact, _FACT_TYPES), "topic_id": topic_id}
 
 
-def _fts_rows(store: FactStore) -> Iterator[Row]:
-    """A row per record and topic: what it is called in `title`, everything else said in `body`."""
-    quotes: dict[str, list[str]] = {}
-    for record, _, citations in _cited(store):
-        quotes.setdefault(record.id, []).extend(citation.text for citation in citations)
-
-    def row(record: Record, title: str, *body: str | None) -> Row:
-        said = [*body, *quotes.get(record.id, ())]
-        return {
-            "id": record.id,
-            "type": record.record_type,
-            "title": title,
-            "body": "\n".join(text for text in said if text),
-        }
-
-    for source in store.sources:
-        yield row(source, source.title, source.date_note, source.note)
-    for actor in store.actors:
-        roles = [text for role in actor.roles for text in (role.title, role.date_note)]
-        yield row(actor, actor.name, *actor.aliases, *roles, actor.note)
-    titled: tuple[Event | Agreement, ...] = (*store.events, *store.agreements)
-    for fact in titled:
-        yield row(fact, fact.title, fact.date_note, fact.note)
-    for figure in store.figures:
-        yield row(figure, figure.subject, figure.stated, figure.date_note, figure.note)
-    for topic in store.topics:  # a topic is no Record, and its id may equal a record's
-        yield {
-            "id": topic.id,
-            "type": "topic",
-            "title": topic.name,
-            "body": "\n".join(topic.synonyms),
-        }
+_KINDS_OF_TYPE = {"source": SOURCE_KINDS, "actor": ACTOR_KINDS, "agreement": AGREEMENT_KINDS}
+# Tables whose rows come with pakru rather than from the store.
+FIXED_TABLES = ("meta", *_vocabulary_rows())

@@ -416,7 +416,7 @@ def test_version(invoke: Invoke) -> None:
 @pytest.mark.parametrize(
     "command",
     ["trade", "figures", "events", "agreements", "timeline", "conflicts", "search", "actors",
-     "show", "sources", "topics", "cite", "coverage", "check", "export"],
+     "show", "sources", "topics", "cite", "coverage", "check", "export", "browse"],
 )  # fmt: skip
 def test_every_command_has_help_with_an_example(invoke: Invoke, command: str) -> None:
     result = invoke(command, "--help", facts=None)

@@ -320,7 +320,7 @@ def test_export_writes_sqlite_and_refuses_to_overwrite(invoke: Invoke, tmp_path:
     with sqlite3.connect(target) as db:
         assert db.execute(
             "SELECT value FROM figures WHERE id = 'exports-fy2023-24'"
-        ).fetchone() == ("400000000",)
+        ).fetchone() == (400000000,)
     again = invoke("export", "--sqlite", str(target))
     assert again.exit_code == 2
     assert "already exists; pass --force to replace it" in again.stderr

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import pakru
-from pakru import export
+from pakru import export, records
 from pakru.errors import UsageError
 from pakru.export import export_sqlite
 from pakru.options import default_facts_dir
@@ -26,6 +26,13 @@ from tests.conftest import Invoke
 TINY = load_store(Path(__file__).parent / "data" / "facts")
 SHIPPED = load_store(default_facts_dir())
 STORES = pytest.mark.parametrize("store", [TINY, SHIPPED], ids=["tiny", "shipped"])
+
+
+@pytest.fixture(scope="module")
+def shipped_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("shipped") / "pakru.db"
+    export_sqlite(SHIPPED, path, fingerprint="tests")
+    return str(path)
 
 
 @pytest.fixture
@@ -83,28 +90,59 @@ def test_every_foreign_key_resolves(store: FactStore, tmp_path: Path) -> None:
     with open_db(path) as connection:
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
         declared = connection.execute(
-            'SELECT "table", "from" FROM pragma_foreign_key_list(\'citations\')'
+            'SELECT "from", "table" FROM pragma_foreign_key_list(\'citations\') ORDER BY 1'
         ).fetchall()
-    assert declared == [("sources", "source")]
+    assert declared == [
+        ("actor", "actors"),
+        ("agreement", "agreements"),
+        ("event", "events"),
+        ("figure", "figures"),
+        ("source", "sources"),
+    ]
+
+
+def test_a_citation_links_back_to_the_record_it_backs(db: sqlite3.Connection) -> None:
+    rows = db.execute(
+        "SELECT record_type, record_id, actor, event, agreement, figure, source FROM citations "
+        "WHERE record_id IN ('trade-total-2023-07-2024-05', 'ivan-petroff') AND position = 0 "
+        "AND role_position IS NULL ORDER BY record_type"
+    ).fetchall()
+    assert rows == [
+        ("actor", "ivan-petroff", "ivan-petroff", None, None, None, "gazette-2025-03-14"),
+        (
+            "figure",
+            "trade-total-2023-07-2024-05",
+            None,
+            None,
+            None,
+            "trade-total-2023-07-2024-05",
+            rows[1][-1],
+        ),
+    ]
+    assert db.execute(
+        "SELECT count(*) FROM citations JOIN figures ON figures.id = citations.figure"
+    ).fetchone() == (sum(len(figure.sources) for figure in TINY.figures),)
 
 
 def test_a_figure_keeps_its_exact_value_and_its_period(db: sqlite3.Connection) -> None:
     row = db.execute(
-        "SELECT value, value_number, unit, stated, period, period_first, period_last "
-        "FROM figures WHERE id = 'trade-total-2023-07-2024-05'"
+        "SELECT value, typeof(value), value_exact, unit, stated, period, period_start, period_end,"
+        " year FROM figures WHERE id = 'trade-total-2023-07-2024-05'"
     ).fetchone()
     assert row == (
+        1200000000,
+        "integer",
         "1200000000",
-        1.2e9,
         "USD",
         "$1.2 billion",
         "2023-07/2024-05",
         "2023-07-01",
         "2024-05-31",
+        2023,
     )
     fiscal = db.execute(
         "SELECT id FROM figures WHERE period = 'FY2023-24' "
-        "AND period_first = '2023-07-01' AND period_last = '2024-06-30' ORDER BY value_number"
+        "AND period_start = '2023-07-01' AND period_end = '2024-06-30' ORDER BY value"
     ).fetchall()
     assert [i for (i,) in fiscal] == [
         "exports-fy2023-24",
@@ -122,9 +160,32 @@ def test_decimal_text_is_exact_where_the_real_column_is_not(tmp_path: Path) -> N
     path = tmp_path / "pakru.db"
     export_sqlite(store, path, fingerprint="tests")
     with open_db(path) as connection:
-        value, number = connection.execute("SELECT value, value_number FROM figures").fetchone()
+        value, number = connection.execute("SELECT value_exact, value FROM figures").fetchone()
     assert value == "1234567890123456789.50"
     assert Decimal(value) == figure.value != Decimal(number)
+
+
+def test_figures_sort_by_value_as_numbers(tmp_path: Path) -> None:
+    values = ("8", "640", "846000000", "2.5", "12.75")
+    figure = TINY.figures[0]
+    figures = tuple(
+        figure.replace(id=f"figure-{n}", value=Decimal(value), supersedes=())
+        for n, value in enumerate(values)
+    )
+    store = FactStore(sources=TINY.sources, actors=TINY.actors, topics=TINY.topics, figures=figures)
+    path = tmp_path / "pakru.db"
+    export_sqlite(store, path, fingerprint="tests")
+    with open_db(path) as connection:
+        rows = connection.execute(
+            "SELECT value, typeof(value) FROM figures ORDER BY value"
+        ).fetchall()
+    assert rows == [
+        (2.5, "real"),
+        (8, "integer"),
+        (12.75, "real"),
+        (640, "integer"),
+        (846000000, "integer"),
+    ]
 
 
 def test_dates_can_be_filtered_in_sql_and_open_ends_are_null(tmp_path: Path) -> None:
@@ -132,11 +193,11 @@ def test_dates_can_be_filtered_in_sql_and_open_ends_are_null(tmp_path: Path) -> 
     export_sqlite(SHIPPED, path, fingerprint="tests")
     with open_db(path) as connection:
         open_end = connection.execute(
-            "SELECT date, date_first, date_last FROM agreements "
+            "SELECT date, date_start, date_end FROM agreements "
             "WHERE id = 'new-steel-mill-karachi-agreement-expected'"
         ).fetchone()
         in_july = connection.execute(
-            "SELECT id FROM agreements WHERE date_first >= '2025-07-01' AND date_last <= '2025-07-31'"
+            "SELECT id FROM agreements WHERE date_start >= '2025-07-01' AND date_end <= '2025-07-31'"
         ).fetchall()
     assert open_end == ("2025-07/..", "2025-07-01", None)
     assert ("protocol-psm-2025-07-11",) in in_july
@@ -150,7 +211,7 @@ def test_an_agreements_parties_come_through_the_link_table(db: sqlite3.Connectio
     ).fetchall()
     assert parties == [("Pakistan",), ("Russia",)]
     assert db.execute(
-        "SELECT event, date, date_first, date_last FROM agreements "
+        "SELECT event, date, date_start, date_end FROM agreements "
         "WHERE id = 'steel-protocol-2025-02'"
     ).fetchone() == ("steel-talks-2025-02", "2025-02", "2025-02-01", "2025-02-28")
 
@@ -184,45 +245,111 @@ def test_topics_are_linked_to_the_facts_they_tag(db: sqlite3.Connection) -> None
     assert json.loads(synonyms) == ["steel mill", "PSM"]
 
 
-def test_full_text_search_finds_the_steel_protocol(tmp_path: Path) -> None:
-    path = tmp_path / "pakru.db"
-    counts = export_sqlite(SHIPPED, path, fingerprint="tests")
+def test_vocabularies_are_tables_in_their_order(shipped_db: str) -> None:
+    path = Path(shipped_db)
     with open_db(path) as connection:
-        found = connection.execute(
-            "SELECT id FROM search_fts WHERE search_fts MATCH 'steel'"
+        metrics = [m for (m,) in connection.execute("SELECT id FROM metrics ORDER BY position")]
+        units = connection.execute(
+            "SELECT unit FROM metric_units WHERE metric = 'capacity' ORDER BY position"
         ).fetchall()
-        quoted = connection.execute(
-            "SELECT id FROM search_fts WHERE search_fts MATCH 'body:modernise'"
+        statuses = connection.execute(
+            "SELECT id, done FROM statuses WHERE record_type = 'event' ORDER BY position"
         ).fetchall()
-    assert ("protocol-psm-2025-07-11",) in found
-    assert ("protocol-psm-2025-07-11",) in quoted  # the word is only in its quote
-    assert counts["search_fts"] == (
-        len(SHIPPED.sources)
-        + len(SHIPPED.actors)
-        + len(SHIPPED.events)
-        + len(SHIPPED.agreements)
-        + len(SHIPPED.figures)
-        + len(SHIPPED.topics)
+        kinds = connection.execute(
+            "SELECT id FROM kinds WHERE record_type = 'agreement' ORDER BY position"
+        ).fetchall()
+        qualifiers = connection.execute("SELECT id FROM qualifiers ORDER BY position").fetchall()
+    assert metrics == list(records.METRICS)
+    assert [u for (u,) in units] == list(records.UNITS_OF_METRIC["capacity"])
+    assert statuses == [(s, int(s in records.DONE_STATUSES)) for s in records.EVENT_STATUSES]
+    assert [k for (k,) in kinds] == list(records.AGREEMENT_KINDS)
+    assert [q for (q,) in qualifiers] == list(records.QUALIFIERS)
+
+
+SEARCHED = ["events", "agreements", "figures", "actors", "sources", "topics", "citations"]
+
+
+@pytest.mark.parametrize("table", SEARCHED)
+def test_each_searchable_table_has_the_index_sqlite_utils_and_datasette_detect(
+    table: str, shipped_db: str
+) -> None:
+    sqlite_utils = pytest.importorskip("sqlite_utils")
+    detect_fts = pytest.importorskip("datasette.utils").detect_fts
+
+    with open_db(Path(shipped_db)) as connection:
+        assert detect_fts(connection, table) == f"{table}_fts"
+    assert sqlite_utils.Database(shipped_db)[table].detect_fts() == f"{table}_fts"
+
+
+def test_sqlite_utils_finds_the_steel_events(shipped_db: str) -> None:
+    sqlite_utils = pytest.importorskip("sqlite_utils")
+    found = sqlite_utils.Database(shipped_db)["events"].search("steel", columns=["id"])
+    ids = {row["id"] for row in found}
+    steel = {event.id for event in SHIPPED.events if "steel" in event.topics}
+    assert "psm-inaugurated-1985" in ids
+    assert steel <= ids
+
+
+def test_the_sqlite_utils_search_command_finds_the_steel_protocol(shipped_db: str) -> None:
+    cli = pytest.importorskip("sqlite_utils.cli").cli
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(
+        cli, ["search", shipped_db, "agreements", "steel", "-c", "id", "--csv"]
     )
+    assert result.exit_code == 0, result.output
+    assert "protocol-psm-2025-07-11" in result.output.splitlines()
 
 
-def test_full_text_search_covers_notes_aliases_and_ignores_diacritics(
+def test_full_text_search_covers_notes_aliases_quotes_and_ignores_diacritics(
     db: sqlite3.Connection,
 ) -> None:
-    def search(query: str) -> list[tuple[str, str]]:
-        return db.execute(
-            "SELECT id, type FROM search_fts WHERE search_fts MATCH ? ORDER BY id", (query,)
-        ).fetchall()
+    def search(table: str, query: str) -> list[str]:
+        return [
+            i
+            for (i,) in db.execute(
+                f"SELECT {table}.rowid FROM {table}_fts JOIN {table} "
+                f"ON {table}.rowid = {table}_fts.rowid WHERE {table}_fts MATCH ? ORDER BY 1",
+                (query,),
+            )
+        ]
 
-    assert search("march") == [  # only the date_notes say "in an article of 14 March 2025"
-        ("ministerial-visit-2025-05", "event"),
-        ("steel-protocol-2025-02", "agreement"),
-        ("steel-talks-2025-02", "event"),
-    ]
-    assert search("petrov") == [("ivan-petroff", "actor")]
-    assert search("pétrov") == [("ivan-petroff", "actor")]
-    assert search("title:psm") == []  # a synonym is in the body, not the title
-    assert search("psm") == [("steel", "topic")]
+    def ids(table: str, query: str) -> list[str]:
+        rowids = search(table, query)
+        key = "record_id" if table == "citations" else "id"
+        return sorted(
+            i
+            for (i,) in db.execute(
+                f"SELECT {key} FROM {table} WHERE rowid IN ({', '.join('?' * len(rowids))})",
+                rowids,
+            )
+        )
+
+    # only the date_notes say "in an article of 14 March 2025"
+    assert ids("events", "march") == ["ministerial-visit-2025-05", "steel-talks-2025-02"]
+    assert ids("agreements", "march") == ["steel-protocol-2025-02"]
+    assert ids("actors", "petrov") == ["ivan-petroff"]
+    assert ids("actors", "pétrov") == ["ivan-petroff"]
+    assert ids("topics", "psm") == ["steel"]
+    assert ids("citations", "russian side") == ["ivan-petroff"]
+
+
+def test_an_edit_in_the_exported_file_is_found_by_search(tmp_path: Path) -> None:
+    """The triggers sqlite-utils writes keep each index in step with its table."""
+    sqlite_utils = pytest.importorskip("sqlite_utils")
+    path = tmp_path / "pakru.db"
+    export_sqlite(TINY, path, fingerprint="tests")
+    db = sqlite_utils.Database(path)
+    db["events"].update("steel-talks-2025-02", {"title": "Zirconium talks"})
+
+    def found(words: str) -> list[str]:
+        return [row["id"] for row in db["events"].search(words, columns=["id"])]
+
+    assert found("zirconium") == ["steel-talks-2025-02"]
+    assert found("talks steel") == ["steel-talks-2025-02"]  # its topic is still steel
+    assert found("steel talks") == found("talks steel")
+    db["events"].delete("steel-talks-2025-02")
+    assert found("zirconium") == []
 
 
 def test_without_fts5_the_index_is_left_out(
@@ -231,12 +358,11 @@ def test_without_fts5_the_index_is_left_out(
     monkeypatch.setattr(export, "_FTS_MODULE", "no_such_module")
     path = tmp_path / "pakru.db"
     counts = export_sqlite(TINY, path, fingerprint="tests")
-    assert counts["search_fts"] == 0
     assert counts["events"] == len(TINY.events)
     with open_db(path) as connection:
         tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
     assert "events" in tables
-    assert not any(name.startswith("search_fts") for name in tables)
+    assert not any("_fts" in name for name in tables)
 
 
 def test_meta_names_the_version_and_the_store_as_version_does(
