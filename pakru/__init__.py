@@ -4,7 +4,7 @@ The modules form four layers. A module imports from its own layer and the ones b
 from one above, and no chain of imports comes back to where it started (lazy imports inside
 functions count too; tests/test_layers.py checks both against this list):
 
-- cli: __main__ cli options render cells output completion about cite
+- cli: __main__ cli options render cells output completion about cite browse
 - answers: query coverage
 - store: store export compiled build schema load models layout
 - domain: consistency search filters names records types errors

@@ -33,13 +33,12 @@ from typing import TYPE_CHECKING
 from pakru import __version__
 from pakru.errors import UsageError, shown
 from pakru.records import (
-    ACTOR_KINDS,
-    AGREEMENT_KINDS,
     BASES,
     DONE_STATUSES,
+    FACT_TYPES,
+    KINDS_OF_TYPE,
     METRICS,
     QUALIFIERS,
-    SOURCE_KINDS,
     STATUSES_OF_TYPE,
     UNITS,
     UNITS_OF_METRIC,
@@ -564,7 +563,7 @@ def _vocabulary_rows() -> dict[str, Iterable[Row]]:
         ],
         "kinds": [
             {"record_type": record_type, "id": kind, "position": n}
-            for record_type, kinds in _KINDS_OF_TYPE.items()
+            for record_type, kinds in KINDS_OF_TYPE.items()
             for n, kind in numbered(kinds)
         ],
         "qualifiers": [{"id": qualifier, "position": n} for n, qualifier in numbered(QUALIFIERS)],
@@ -693,10 +692,7 @@ def _cited(store: FactStore) -> Iterator[tuple[Record, int | None, tuple[Citatio
         yield fact, None, fact.sources
 
 
-_FACT_TYPES = ("event", "agreement", "figure")
-
-
-def _about(record: Record, types: tuple[str, ...] = ("actor", *_FACT_TYPES)) -> Row:
+def _about(record: Record, types: tuple[str, ...] = ("actor", *FACT_TYPES)) -> Row:
     """The record a row is about: its type and id, and its id again under its type's column."""
     return {
         "record_type": record.record_type,
@@ -741,9 +737,8 @@ def _party_rows(store: FactStore) -> Iterator[Row]:
 def _record_topic_rows(store: FactStore) -> Iterator[Row]:
     for fact in _facts(store):
         for topic_id in dict.fromkeys(fact.topics):
-            yield {**_about(fact, _FACT_TYPES), "topic_id": topic_id}
+            yield {**_about(fact, FACT_TYPES), "topic_id": topic_id}
 
 
-_KINDS_OF_TYPE = {"source": SOURCE_KINDS, "actor": ACTOR_KINDS, "agreement": AGREEMENT_KINDS}
 # Tables whose rows come with pakru rather than from the store.
 FIXED_TABLES = ("meta", *_vocabulary_rows())

@@ -55,6 +55,7 @@ AGREEMENT_STATUSES = (
 )
 # The statuses each record type may have; a listing of several types accepts any of theirs.
 STATUSES_OF_TYPE = {"event": EVENT_STATUSES, "agreement": AGREEMENT_STATUSES}
+KINDS_OF_TYPE = {"source": SOURCE_KINDS, "actor": ACTOR_KINDS, "agreement": AGREEMENT_KINDS}
 ANY_STATUS = tuple(dict.fromkeys(s for statuses in STATUSES_OF_TYPE.values() for s in statuses))
 # Statuses that say the thing happened (at its date): anything else is marked in timelines, and a
 # date that lies after every source of a fact with one of these is a problem.

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from pakru.browse import metadata, prepare, serve_command
-from pakru.load import load_store
+from pakru.store import load_store
 from pakru.options import default_facts_dir
 from pakru.records import Record
 from tests.conftest import Invoke
