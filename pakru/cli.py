@@ -950,6 +950,7 @@ def conflicts(
         bool, typer.Option("--all", help="Also list the checks that passed.")
     ] = False,
     fmt: FormatOpt = OutputFormat.TABLE,
+    limit: RowLimit = None,
     output: OutputFile = None,
     bom: ByteOrderMark = False,
 ) -> None:
@@ -964,9 +965,11 @@ def conflicts(
     if record_id is not None:
         record, _ = _one_record(compiled, record_id)
         figures = [record.id, *compiled.referring_ids(record.id)]
-    chosen = compiled.checks(figures, conflicts_only=not everything)
+    shown = row_limit(limit, fmt)
+    chosen, total = compiled.first_checks(figures, conflicts_only=not everything, limit=shown)
     store = compiled.subset(_figures_named((), chosen))
-    _print(render.conflicts_view(chosen, fmt, store, everything=everything), output, bom, fmt)
+    view = render.conflicts_view(chosen, fmt, store, everything=everything, total=total)
+    _print(view, output, bom, fmt)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Inspect")

@@ -307,12 +307,15 @@ def first_rows(listing: Listing, limit: int | None) -> Listing:
 
 
 def _more_rows(listing: Listing) -> list[str]:
-    shown = len(listing.items)
-    if listing.total is None or listing.total <= shown:
+    return more_rows_note(len(listing.items), listing.total)
+
+
+def more_rows_note(shown: int, total: int | None) -> list[str]:
+    """The line that says a table shows only its first rows, when it does."""
+    if total is None or total <= shown:
         return []
     return [
-        f"Showing the first {shown:,} of {listing.total:,} rows: --limit N shows more, "
-        "--limit 0 every row."
+        f"Showing the first {shown:,} of {total:,} rows: --limit N shows more, --limit 0 every row."
     ]
 
 
@@ -1000,9 +1003,15 @@ def _gap_text(check: Check) -> str:
 
 
 def conflicts_view(
-    checks: Sequence[Check], fmt: OutputFormat, store: FactStore, *, everything: bool
+    checks: Sequence[Check],
+    fmt: OutputFormat,
+    store: FactStore,
+    *,
+    everything: bool,
+    total: int | None = None,
 ) -> RenderableType | str:
-    """Each pair side by side with quotes, the gap and why; with --all, the agreeing pairs too."""
+    """Each pair side by side with quotes, the gap and why; with --all, the agreeing pairs too.
+    `total` is how many there are, when `checks` holds only the first ones."""
     if fmt in (OutputFormat.JSON, OutputFormat.CSV):
         rows = with_citation_details([_check_json(c) for c in checks], store)
         return data_text(CHECK_FIELDS, rows, fmt)
@@ -1023,7 +1032,8 @@ def conflicts_view(
     if fmt is OutputFormat.MARKDOWN:
         head = "| What | Figure | Against | Gap | Why |\n| --- | --- | --- | --- | --- |"
         body = "\n".join("| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in rows)
-        footnotes = "\n".join(f"- {_md_cell(n)}" for n in notes.lines())
+        footer = [*more_rows_note(len(checks), total), *notes.lines()]
+        footnotes = "\n".join(f"- {_md_cell(n)}" for n in footer)
         return f"**{title}**\n\n{head}\n{body}\n\n{footnotes}"
     columns = (
         Column("What", str),
@@ -1032,8 +1042,9 @@ def conflicts_view(
         Column("Gap", str),
         Column("Why", str, wrap=True),
     )
+    footer = [*more_rows_note(len(checks), total), *notes.lines()]
     return FittedTable(
-        title, None, columns, [(None, [list(row) for row in rows])], notes.lines(), show_lines=True
+        title, None, columns, [(None, [list(row) for row in rows])], footer, show_lines=True
     )
 
 
