@@ -907,19 +907,18 @@ class Compiled:
         """Checks between figures (all of them, or those involving any of these ids), by period
         and figures: the first `limit` (None: all), and how many there are. Only the checks
         returned are read and made."""
-        import json
-
         from pakru.consistency import Check, stored_ids
 
         where, parameters = ["1"], []
         if conflicts_only:
             where.append("agrees = 0")
         if ids is not None:
-            wanted = json.dumps(list(dict.fromkeys(ids)))
-            where.append(
-                "(a IN (SELECT value FROM json_each(?)) OR b IN (SELECT value FROM json_each(?)))"
-            )
-            parameters += [wanted, wanted]
+            # However many ids there are, they are one table to SQLite (a list of parameters has
+            # a limit); a temporary table lives beside the store, which stays read-only.
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS asked(id TEXT PRIMARY KEY)")
+            self.db.execute("DELETE FROM asked")
+            self.db.executemany("INSERT OR IGNORE INTO asked VALUES (?)", ((i,) for i in ids))
+            where.append("(a IN (SELECT id FROM asked) OR b IN (SELECT id FROM asked))")
         condition = " AND ".join(where)
         (count,) = self.db.execute(
             f"SELECT COUNT(*) FROM checks WHERE {condition}", parameters
