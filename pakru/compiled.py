@@ -909,7 +909,8 @@ class Compiled:
         returned are read and made."""
         from pakru.consistency import Check, stored_ids
 
-        where, parameters = ["1"], []
+        where: list[str] = ["1"]
+        parameters: list[Any] = []
         if conflicts_only:
             where.append("agrees = 0")
         if ids is not None:
