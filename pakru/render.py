@@ -81,7 +81,7 @@ def make_console(stderr: bool = False, file: IO[str] | None = None) -> Console:
 
 def literal(text: str) -> str:
     """Show control characters (terminal escapes, carriage returns) as escapes, never raw."""
-    if text.isprintable():
+    if text.isprintable() or text.replace("\n", "").isprintable():  # a cell of several lines
         return text
     return "".join(
         ch if ch.isprintable() or ch in " \n" else ch.encode("unicode_escape").decode()
@@ -689,9 +689,10 @@ def _json_pieces(rows: Iterable[object]) -> Iterator[str]:
     written alone, one level further in (a newline in JSON text is only ever indentation)."""
     import json
 
+    encode = json.JSONEncoder(ensure_ascii=False, indent=2).encode  # as json.dumps makes it
     before = "[\n  "
     for row in rows:
-        yield before + json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        yield before + encode(row).replace("\n", "\n  ")
         before = ",\n  "
     yield "[]" if before == "[\n  " else "\n]"
 
