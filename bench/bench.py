@@ -67,6 +67,10 @@ QUERY_TARGET = 1.3
 AFTER_EDIT_TARGET = 4.0
 CHECK_TARGET = 1.3
 MEMORY_TARGET = 2.0
+# Every row of a large answer as JSON or CSV: no slower than sqlite-utils writing the same rows
+# from the exported database, in at most this much memory (the rows are streamed).
+STREAM_TARGET = 1.0
+STREAM_PEAK_MIB = 150.0
 
 BENCH_DIR = Path(__file__).resolve().parent
 
@@ -1309,6 +1313,7 @@ class Case:
     memory_target: float | None
     prepare: Callable[[int], None] | None = None  # before each timed command, untimed
     lean: list[str] | None = None  # a second, informative baseline (LEAN_IMPORTS)
+    peak_limit_mib: float | None = None  # a limit on the command's own peak, not a ratio
 
 
 @dataclass
@@ -1365,6 +1370,8 @@ class Result:
 
     @property
     def memory_passed(self) -> bool | None:
+        if self.case.peak_limit_mib is not None:
+            return self.ok and self.peak_mib <= self.case.peak_limit_mib
         if self.case.memory_target is None:
             return None
         return self.ok and self.memory_ratio <= self.case.memory_target
@@ -1404,6 +1411,7 @@ class Result:
             "baseline_peak_mib": self.baseline_peak_mib,
             "memory_ratio": finite(self.memory_ratio),
             "memory_target": case.memory_target,
+            "peak_limit_mib": case.peak_limit_mib,
             "memory_pass": self.memory_passed,
         }
 
@@ -1536,7 +1544,7 @@ def table(results: Sequence[Result]) -> str:
                 number(result.peak_mib, 1),
                 number(result.baseline_peak_mib, 1),
                 number(result.memory_ratio, 2),
-                f"≤ {case.memory_target:g}" if case.memory_target else "-",
+                memory_limit(case),
                 verdict(result.memory_passed, ok),
                 number(result.median(lambda r: r.lean.seconds if r.lean else math.nan), 3),
                 number(result.lean_ratio, 2),
@@ -1554,6 +1562,12 @@ def table(results: Sequence[Result]) -> str:
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def memory_limit(case: Case) -> str:
+    if case.peak_limit_mib is not None:
+        return f"≤ {case.peak_limit_mib:g} MiB"
+    return f"≤ {case.memory_target:g}" if case.memory_target else "-"
 
 
 def machine_info() -> dict[str, Any]:
@@ -1635,6 +1649,72 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     if args.rounds < 1 or args.check_rounds < 1:
         parser.error("--rounds and --check-rounds must be at least 1")
     return args
+
+
+def sqlite_utils_command() -> list[str] | None:
+    """sqlite-utils from beside this interpreter, or on the PATH; None if it is not installed."""
+    beside = Path(sys.executable).parent / "sqlite-utils"
+    found = str(beside) if beside.is_file() else shutil.which("sqlite-utils")
+    return [found] if found else None
+
+
+# Each answer of every row, with the query that has sqlite-utils write the same rows from the
+# export (the timeline's: the columns events and agreements share, one row per record).
+STREAMS = (
+    (["timeline", "-f", "json"], "timeline", []),
+    (["events", "-f", "json"], "select * from events", []),
+    (["figures", "-f", "csv"], "select * from figures", ["--csv"]),
+)
+
+
+def measure_streams(
+    runner: Runner, args: argparse.Namespace, info: StoreInfo, facts: list[str], label: str
+) -> list[Result]:
+    """Every row as JSON or CSV, side by side with `sqlite-utils query` writing the same rows
+    from the database `pakru export --sqlite` wrote (exported once, untimed)."""
+    import sqlite3
+
+    sqlite_utils = sqlite_utils_command()
+    if sqlite_utils is None:
+        log("bench: sqlite-utils is not installed: the streaming cases are skipped")
+        return []
+    exported = args.workdir.resolve() / f"export-{info.facts}.db"
+    done = subprocess.run(
+        [*facts, "export", "--sqlite", str(exported), "--force"],
+        capture_output=True, text=True, env=runner.env, cwd=runner.cwd,
+    )  # fmt: skip
+    if done.returncode != 0:
+        runner.failures.append(f"export --sqlite {exported}: {done.stderr.strip()}")
+        return []
+    db = sqlite3.connect(exported)
+    try:
+        shared = [
+            name
+            for (name,) in db.execute("SELECT name FROM pragma_table_info('events')")
+            if name
+            in {row[0] for row in db.execute("SELECT name FROM pragma_table_info('agreements')")}
+        ]
+    finally:
+        db.close()
+    columns = ", ".join(f'"{name}"' for name in shared)
+    results = []
+    for query, sql, options in STREAMS:
+        if sql == "timeline":
+            sql = f"select {columns} from events union all select {columns} from agreements"
+        case = Case(
+            " ".join(query) + " (every row)",
+            label,
+            info.facts,
+            [*facts, *query],
+            [*sqlite_utils, "query", str(exported), sql, *options],
+            "sqlite-utils",
+            args.rounds,
+            STREAM_TARGET,
+            None,
+            peak_limit_mib=STREAM_PEAK_MIB,
+        )
+        results.append(runner.measure(case))
+    return results
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1730,6 +1810,7 @@ def bench(args: argparse.Namespace, launcher: Launcher) -> int:
             ["events", "--since", "2024-09", "--topic", "steel"],
             ["search", "steel"],
             ["show", info.known_id],
+            ["conflicts"],  # the first page of a table
         ]
         for query in queries:
             case = Case(
@@ -1763,6 +1844,7 @@ def bench(args: argparse.Namespace, launcher: Launcher) -> int:
             results.append(runner.measure(case))
         finally:
             edit.restore()
+        results += measure_streams(runner, args, info, facts, label)
 
     report = {
         "date": started.isoformat(timespec="seconds"),

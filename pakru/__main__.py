@@ -8,8 +8,10 @@ before the operating system takes back the whole memory anyway. Here the collect
 store being compiled is freed by reference counting: a 10,000-fact build leaves a few dozen
 cycles) and the process ends with `os._exit` once its output is flushed. Commits are made and
 files closed before a command returns, so nothing is lost by skipping the teardown; only this
-module does it, never the CLI's code itself, which tests call in-process. The process also keeps
-pydantic's plugins away from pakru's models (see `run`).
+module does it, never the CLI's code itself, which tests call in-process. A process that a
+profiler or tracer watches (`python -m cProfile -m pakru …`, coverage) exits the ordinary way, so
+that the watcher can say what it saw. The process also keeps pydantic's plugins away from pakru's
+models (see `run`).
 """
 
 from __future__ import annotations
@@ -35,7 +37,21 @@ def run() -> None:
         code = 0
     except SystemExit as exit:
         code = _status(exit.code)
-    os._exit(_flushed(code))
+    code = _flushed(code)
+    if _observed():
+        sys.exit(code)
+    os._exit(code)
+
+
+def _observed() -> bool:
+    """Whether a profiler or tracer watches this process: it reports when the interpreter
+    exits (or when the code it runs returns), which `os._exit` would never let it do."""
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        return True
+    if "cProfile" in sys.modules or "profile" in sys.modules:  # 3.12's cProfile sets neither hook
+        return True
+    monitoring = getattr(sys, "monitoring", None)  # 3.12+: coverage and debuggers use this
+    return monitoring is not None and any(monitoring.get_tool(i) for i in range(6))
 
 
 def _hold_closed_streams() -> None:

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from pakru.compiled import Compiled
     from pakru.filters import Filters
     from pakru.records import Actor, FactStore, Record, Source, Topic
-    from pakru.render import Listing
+    from pakru.render import DataStream, Listing
     from pakru.types import Period
 
 
@@ -521,36 +521,45 @@ def _emit(
 
 
 def _print(
-    output: RenderableType | str,
+    output: RenderableType | str | DataStream,
     path: Path | None = None,
     bom: bool = False,
     fmt: OutputFormat | None = None,
 ) -> None:
     """Print the answer to stdout, or write it to the file at `path`; `bom` (CSV only) starts
-    it with a UTF-8 byte-order mark."""
+    it with a UTF-8 byte-order mark. JSON and CSV are written a row at a time as they are made."""
+    import itertools
+
     from pakru.output import json_for, write_file
-    from pakru.render import JsonText
+    from pakru.render import DataStream, JsonText
 
     if bom and fmt is not OutputFormat.CSV:
         raise UsageError("a byte-order mark is for CSV meant for Excel: add --format csv", "--bom")
     if path is not None and str(path) == "-":  # the usual spelling of stdout
         path = None
-    text = output if isinstance(output, str) else _printed(output, to_file=path is not None)
-    text += "\n"
+    pieces: Iterable[str]
+    if isinstance(output, DataStream):
+        pieces = itertools.chain(output, ["\n"])
+    else:
+        text = output if isinstance(output, str) else _printed(output, to_file=path is not None)
+        pieces = [text + "\n"]
     if path is not None:
         try:
-            write_file(path, text, bom=bom)
+            write_file(path, pieces, bom=bom)
         except OSError as error:
             raise OutputError(error, shown(str(path), 200)) from None
         return
-    if isinstance(output, JsonText):
-        text = json_for(sys.stdout, text)
+    if isinstance(output, JsonText) or (isinstance(output, DataStream) and output.json):
+        pieces = (json_for(sys.stdout, piece) for piece in pieces)
     with _stdout():
         if bom:  # the mark says UTF-8, so the text is UTF-8 whatever the stream's encoding
             sys.stdout.flush()
-            sys.stdout.buffer.write(("\ufeff" + text).encode("utf-8"))
+            sys.stdout.buffer.write("\ufeff".encode())
+            for piece in pieces:
+                sys.stdout.buffer.write(piece.encode("utf-8"))
         else:
-            sys.stdout.write(text)
+            for piece in pieces:
+                sys.stdout.write(piece)
         sys.stdout.flush()
 
 
@@ -950,6 +959,7 @@ def conflicts(
         bool, typer.Option("--all", help="Also list the checks that passed.")
     ] = False,
     fmt: FormatOpt = OutputFormat.TABLE,
+    limit: RowLimit = None,
     output: OutputFile = None,
     bom: ByteOrderMark = False,
 ) -> None:
@@ -964,9 +974,11 @@ def conflicts(
     if record_id is not None:
         record, _ = _one_record(compiled, record_id)
         figures = [record.id, *compiled.referring_ids(record.id)]
-    chosen = compiled.checks(figures, conflicts_only=not everything)
+    shown = row_limit(limit, fmt)
+    chosen, total = compiled.first_checks(figures, conflicts_only=not everything, limit=shown)
     store = compiled.subset(_figures_named((), chosen))
-    _print(render.conflicts_view(chosen, fmt, store, everything=everything), output, bom, fmt)
+    view = render.conflicts_view(chosen, fmt, store, everything=everything, total=total)
+    _print(view, output, bom, fmt)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Inspect")

@@ -761,29 +761,59 @@ class Compiled:
         self, ids: Iterable[str] | None = None, *, conflicts_only: bool = False
     ) -> list[Any]:
         """Checks between figures: all of them, or those involving any of these ids."""
+        return self.first_checks(ids, conflicts_only=conflicts_only)[0]
+
+    def first_checks(
+        self,
+        ids: Iterable[str] | None = None,
+        *,
+        conflicts_only: bool = False,
+        limit: int | None = None,
+    ) -> tuple[list[Any], int]:
+        """Checks between figures (all of them, or those involving any of these ids), by period
+        and figures: the first `limit` (None: all), and how many there are. Only the checks
+        returned are read and made."""
         from pakru.consistency import Check, stored_ids
 
-        agrees = " AND agrees = 0" if conflicts_only else ""
-        columns = "rowid, COALESCE(first, ''), COALESCE(last, ''), a, b, body"
-        if ids is None:
-            rows = self.db.execute(f"SELECT {columns} FROM checks WHERE 1 {agrees}").fetchall()
-        else:
-            rows = []
-            wanted = list(dict.fromkeys(ids))
-            for chunk in chunks(wanted):
-                marks = ",".join("?" * len(chunk))
-                rows += self.db.execute(
-                    f"SELECT {columns} FROM checks "
-                    f"WHERE (a IN ({marks}) OR b IN ({marks})) {agrees}",
-                    [*chunk, *chunk],
-                ).fetchall()
+        where: list[str] = ["1"]
+        parameters: list[Any] = []
+        if conflicts_only:
+            where.append("agrees = 0")
+        if ids is not None:
+            # However many ids there are, they are one table to SQLite (a list of parameters has
+            # a limit); a temporary table lives beside the store, which stays read-only.
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS asked(id TEXT PRIMARY KEY)")
+            self.db.execute("DELETE FROM asked")
+            self.db.executemany("INSERT OR IGNORE INTO asked VALUES (?)", ((i,) for i in ids))
+            where.append("(a IN (SELECT id FROM asked) OR b IN (SELECT id FROM asked))")
+        condition = " AND ".join(where)
+        (count,) = self.db.execute(
+            f"SELECT COUNT(*) FROM checks WHERE {condition}", parameters
+        ).fetchone()
+        if limit == 0 or count == 0:
+            return [], count
         # By period and figures, not by row: an update rewrites the checks of what it touched,
-        # and an updated store must list them as a fresh build does.
+        # and an updated store must list them as a fresh build does. (A NULL period sorts first,
+        # as the empty text it stands for.)
+        columns = "rowid, COALESCE(first, ''), COALESCE(last, ''), a, b, body"
+        rows = self.db.execute(
+            f"SELECT {columns} FROM checks WHERE {condition} ORDER BY first, last, a, b LIMIT ?",
+            (*parameters, _sql_limit(limit)),
+        ).fetchall()
+        if limit is not None and len(rows) == limit:
+            # Checks of the same two figures are told apart by what they say, which is in the
+            # body: those tied with the last one shown are read to choose among them.
+            first, last, a, b = rows[-1][1:5]
+            rows += self.db.execute(
+                f"SELECT {columns} FROM checks WHERE {condition} AND COALESCE(first, '') = ? "
+                "AND COALESCE(last, '') = ? AND a = ? AND b = ?",
+                (*parameters, first, last, a, b),
+            ).fetchall()
         unique = {rowid: (*keys, unpack(body)) for rowid, *keys, body in rows}
-        bodies = [row[-1] for row in sorted(unique.values(), key=_check_order)]
+        bodies = [row[-1] for row in sorted(unique.values(), key=_check_order)][:limit]
         named = sorted({i for data in bodies for i in stored(stored_ids, data)})
         figures = {r.id: r for r in self._by_ids(named) if isinstance(r, Figure)}
-        return [stored(Check.from_storage, data, figures) for data in bodies]
+        return [stored(Check.from_storage, data, figures) for data in bodies], count
 
 
 def _check_order(row: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -100,18 +101,21 @@ def without_trailing_spaces(text: str) -> str:
     return _PADDED.sub("", text)
 
 
-def write_file(path: Path, text: str, *, bom: bool = False) -> None:
-    """Write UTF-8 text to `path` whole or not at all: into a temporary file beside it, flushed
-    to the disk, then renamed over it, so a reader never sees half an answer and a failed write
-    leaves the old file as it was."""
+def write_file(path: Path, text: str | Iterable[str], *, bom: bool = False) -> None:
+    """Write UTF-8 text (or its pieces, as they are made) to `path` whole or not at all: into a
+    temporary file beside it, flushed to the disk, then renamed over it, so a reader never sees
+    half an answer and a failed write leaves the old file as it was."""
     import tempfile
 
-    data = ("\ufeff" if bom else "") + text
+    pieces = [text] if isinstance(text, str) else text
     folder = path.parent
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as file:
-            file.write(data)
+            if bom:
+                file.write("\ufeff")
+            for piece in pieces:
+                file.write(piece)
             file.flush()
             os.fsync(file.fileno())
         os.chmod(temporary, _mode(path))

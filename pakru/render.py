@@ -6,6 +6,7 @@ Functions here return text or renderables; only the CLI prints them.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -68,7 +69,7 @@ def make_console(stderr: bool = False, file: IO[str] | None = None) -> Console:
 
 def literal(text: str) -> str:
     """Show control characters (terminal escapes, carriage returns) as escapes, never raw."""
-    if text.isprintable():
+    if text.isprintable() or text.replace("\n", "").isprintable():  # a cell of several lines
         return text
     return "".join(
         ch if ch.isprintable() or ch in " \n" else ch.encode("unicode_escape").decode()
@@ -164,17 +165,20 @@ class Listing(NamedTuple):
         return [item for section in self.sections for item in section.items]
 
     def to_json(self) -> list[dict[str, Any]]:
+        return list(self.json_rows())
+
+    def json_rows(self) -> Iterator[dict[str, Any]]:
         """Each row with the listing's fields, and only those: a field a row has no value for
-        is null, so that every row, and the CSV header, has the same keys."""
-        rows = []
-        for item in self.items:
-            row = item.to_json()
-            if hasattr(item, "supersedes"):  # a reported fact, not one pakru derived
-                row["superseded"] = item.id in self.superseded
-            if self.extra is not None:
-                row |= self.extra(item)
-            rows.append({name: row.get(name) for name in self.fields})
-        return rows
+        is null, so that every row, and the CSV header, has the same keys. Made one at a time,
+        as they are written."""
+        for section in self.sections:
+            for item in section.items:
+                row = item.to_json()
+                if hasattr(item, "supersedes"):  # a reported fact, not one pakru derived
+                    row["superseded"] = item.id in self.superseded
+                if self.extra is not None:
+                    row |= self.extra(item)
+                yield {name: row.get(name) for name in self.fields}
 
 
 class _Footnotes:
@@ -248,12 +252,14 @@ def with_citation_details(data: Any, store: FactStore) -> Any:
 
 def render(
     listing: Listing, fmt: OutputFormat, store: FactStore, limit: int | None = None
-) -> RenderableType | str:
+) -> RenderableType | str | DataStream:
     """The listing in the format asked for, its first `limit` rows (None: all of them): a
-    renderable for a table, text for the rest."""
+    renderable for a table, text for Markdown, and JSON or CSV made row by row as it is
+    written."""
     listing = first_rows(listing, limit)
     if fmt in (OutputFormat.JSON, OutputFormat.CSV):
-        return data_text(listing.fields, with_citation_details(listing.to_json(), store), fmt)
+        rows = (with_citation_details(row, store) for row in listing.json_rows())
+        return DataStream(data_pieces(listing.fields, rows, fmt), json=fmt is OutputFormat.JSON)
     if not listing.items:
         return listing.empty
     notes = _Footnotes(store)
@@ -291,12 +297,15 @@ def first_rows(listing: Listing, limit: int | None) -> Listing:
 
 
 def _more_rows(listing: Listing) -> list[str]:
-    shown = len(listing.items)
-    if listing.total is None or listing.total <= shown:
+    return more_rows_note(len(listing.items), listing.total)
+
+
+def more_rows_note(shown: int, total: int | None) -> list[str]:
+    """The line that says a table shows only its first rows, when it does."""
+    if total is None or total <= shown:
         return []
     return [
-        f"Showing the first {shown:,} of {listing.total:,} rows: --limit N shows more, "
-        "--limit 0 every row."
+        f"Showing the first {shown:,} of {total:,} rows: --limit N shows more, --limit 0 every row."
     ]
 
 
@@ -628,25 +637,64 @@ def csv_cell(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def data_text(fields: Sequence[str], rows: Sequence[Mapping[str, Any]], fmt: OutputFormat) -> str:
+def data_text(fields: Sequence[str], rows: Iterable[Mapping[str, Any]], fmt: OutputFormat) -> str:
     """Rows as JSON, or as CSV with `fields` as its header and each cell made by `csv_cell`:
     both from the same rows, so the two formats cannot tell different stories."""
+    text = "".join(data_pieces(fields, rows, fmt))
+    return JsonText(text) if fmt is OutputFormat.JSON else text
+
+
+class DataStream:
+    """JSON or CSV text in pieces, made as they are written: every row of a large answer is
+    never held at once, as rows nor as text."""
+
+    def __init__(self, pieces: Iterable[str], *, json: bool) -> None:
+        self.pieces = pieces
+        self.json = json  # a stream that cannot encode a character carries it escaped
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.pieces)
+
+
+def data_pieces(
+    fields: Sequence[str], rows: Iterable[Mapping[str, Any]], fmt: OutputFormat
+) -> Iterator[str]:
+    """The text of `data_text`, a row at a time."""
     if fmt is OutputFormat.JSON:
-        return json_text(list(rows))
-    return csv_text(fields, ([csv_cell(row.get(name)) for name in fields] for row in rows))
+        return _json_pieces(rows)
+    return _csv_pieces(fields, ([csv_cell(row.get(name)) for name in fields] for row in rows))
 
 
 # csv and json are imported where they are used: a table, the usual answer, needs neither.
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def _json_pieces(rows: Iterable[object]) -> Iterator[str]:
+    """A JSON array, as `json_text` writes it, one element at a time: each is the same element
+    written alone, one level further in (a newline in JSON text is only ever indentation)."""
+    import json
+
+    encode = json.JSONEncoder(ensure_ascii=False, indent=2).encode  # as json.dumps makes it
+    before = "[\n  "
+    for row in rows:
+        yield before + encode(row).replace("\n", "\n  ")
+        before = ",\n  "
+    yield "[]" if before == "[\n  " else "\n]"
+
+
+def _csv_pieces(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """CSV a row at a time, each row's line ending written before the next row (the text ends
+    without one, as every answer's text does)."""
     import csv
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return out.getvalue().rstrip("\n")
+    separator = ""
+    for row in itertools.chain([header], rows):
+        writer.writerow(row)
+        yield separator + out.getvalue().removesuffix("\n")
+        out.seek(0)
+        out.truncate()
+        separator = "\n"
 
 
 class JsonText(str):
@@ -984,9 +1032,15 @@ def _gap_text(check: Check) -> str:
 
 
 def conflicts_view(
-    checks: Sequence[Check], fmt: OutputFormat, store: FactStore, *, everything: bool
+    checks: Sequence[Check],
+    fmt: OutputFormat,
+    store: FactStore,
+    *,
+    everything: bool,
+    total: int | None = None,
 ) -> RenderableType | str:
-    """Each pair side by side with quotes, the gap and why; with --all, the agreeing pairs too."""
+    """Each pair side by side with quotes, the gap and why; with --all, the agreeing pairs too.
+    `total` is how many there are, when `checks` holds only the first ones."""
     if fmt in (OutputFormat.JSON, OutputFormat.CSV):
         rows = with_citation_details([_check_json(c) for c in checks], store)
         return data_text(CHECK_FIELDS, rows, fmt)
@@ -1007,7 +1061,8 @@ def conflicts_view(
     if fmt is OutputFormat.MARKDOWN:
         head = "| What | Figure | Against | Gap | Why |\n| --- | --- | --- | --- | --- |"
         body = "\n".join("| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in rows)
-        footnotes = "\n".join(f"- {_md_cell(n)}" for n in notes.lines())
+        footer = [*more_rows_note(len(checks), total), *notes.lines()]
+        footnotes = "\n".join(f"- {_md_cell(n)}" for n in footer)
         return f"**{title}**\n\n{head}\n{body}\n\n{footnotes}"
     columns = (
         Column("What", str),
@@ -1016,8 +1071,9 @@ def conflicts_view(
         Column("Gap", str),
         Column("Why", str, wrap=True),
     )
+    footer = [*more_rows_note(len(checks), total), *notes.lines()]
     return FittedTable(
-        title, None, columns, [(None, [list(row) for row in rows])], notes.lines(), show_lines=True
+        title, None, columns, [(None, [list(row) for row in rows])], footer, show_lines=True
     )
 
 

@@ -98,6 +98,7 @@ CREATE INDEX IF NOT EXISTS file_problems_file ON file_problems(file);
 CREATE INDEX IF NOT EXISTS derived_first ON derived(first);
 CREATE INDEX IF NOT EXISTS checks_a ON checks(a);
 CREATE INDEX IF NOT EXISTS checks_b ON checks(b);
+CREATE INDEX IF NOT EXISTS conflicts_order ON checks(first, last, a, b) WHERE agrees = 0;
 CREATE INDEX IF NOT EXISTS search_id ON search(type, id, pos);
 CREATE INDEX IF NOT EXISTS search_file ON search(file);
 """

@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 
 from pakru.browse import metadata, prepare, serve_command
-from pakru.store import load_store
 from pakru.options import default_facts_dir
 from pakru.records import Record
+from pakru.store import load_store
 from tests.conftest import Invoke
 
 SHIPPED = load_store(default_facts_dir())

@@ -216,3 +216,43 @@ def test_markdown_shows_store_text_literally(invoke: Invoke, tmp_path: Path) -> 
     shown = invoke("show", "steel-talks-2025-02", "-f", "markdown", facts=store).stdout
     assert f"| title | {escaped} |" in shown
     assert "| date\\_note | ‘last month’" in shown
+
+
+class _CountedRow:
+    """A row that notes when it is made into JSON."""
+
+    made: list[str] = []
+
+    def __init__(self, row_id: str) -> None:
+        self.id = row_id
+
+    def to_json(self) -> dict[str, Any]:
+        self.made.append(self.id)
+        return {"id": self.id, "note": f"row {self.id}\nof three"}
+
+
+@pytest.mark.parametrize(("fmt", "ahead"), [("json", 1), ("csv", 0)])
+def test_json_and_csv_rows_are_made_as_they_are_written(fmt: str, ahead: int) -> None:
+    """Every row of a large answer is never held at once: a row is made when the text before it
+    has been written (the CSV header needs no row)."""
+    from pakru.options import OutputFormat
+    from pakru.records import FactStore
+    from pakru.render import Listing, Section, render
+
+    rows = [_CountedRow(f"r{i}") for i in range(3)]
+    listing = Listing("Rows", "none", (), [Section(None, rows)], ("id", "note"), cites=False)
+    _CountedRow.made.clear()
+    pieces = iter(render(listing, OutputFormat(fmt), FactStore()))
+    first = next(pieces)
+    assert _CountedRow.made == ["r0"][:ahead]
+    text = first + "".join(pieces)
+    assert _CountedRow.made == ["r0", "r1", "r2"]
+    if fmt == "json":
+        assert json.loads(text) == [
+            {"id": f"r{i}", "note": f"row r{i}\nof three"} for i in range(3)
+        ]
+    else:
+        assert list(csv.DictReader(io.StringIO(text)))[2] == {
+            "id": "r2",
+            "note": "row r2\nof three",
+        }

@@ -220,3 +220,67 @@ def test_a_figure_without_a_period_is_in_no_period_asked_for(
         asked = _csv_ids(invoke("trade", "2023-24", "-f", "csv", "-n", limit, facts=root).stdout)
         assert asked and "exports-undated" not in asked
     assert "exports-undated" in _csv_ids(invoke("trade", "-f", "csv", facts=root).stdout)
+
+
+@pytest.fixture(scope="module")
+def disputed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test store with twelve reports of Pakistan's FY2023-24 exports, no two alike: each
+    disagrees with every other (66 conflicts)."""
+    root = tmp_path_factory.mktemp("disputed") / "facts"
+    shutil.copytree(DATA_FACTS, root)
+    (root / "figures").mkdir()
+    items = [
+        f"""- id: exports-claim-{i:02d}
+  metric: exports
+  subject: Pakistan's exports to Russia
+  value: {400 + 25 * i}000000
+  unit: USD
+  stated: ${400 + 25 * i} million
+  period: FY2023-24
+  qualifier: exact
+  basis: reported
+  topics: [trade]
+  sources:
+    - source: gazette-2025-03-14
+      quote: Exports from Pakistan stood at ${400 + 25 * i} million
+"""
+        for i in range(12)
+    ]
+    (root / "figures" / "exports.yaml").write_text("".join(items), encoding="utf-8")
+    return root
+
+
+def _check_keys(text: str) -> list[tuple[str, str, str, str]]:
+    return [
+        (row["figure"], row["against"], row["kind"], row["reason"])
+        for row in csv.DictReader(io.StringIO(text))
+    ]
+
+
+def test_conflicts_shows_its_first_rows_and_how_many_there_are(
+    invoke: Invoke, disputed_store: Path
+) -> None:
+    every = json.loads(invoke("conflicts", "-f", "json", facts=disputed_store).stdout)
+    assert len(every) > 66  # and the store's own
+    result = invoke("conflicts", facts=disputed_store)
+    assert result.exit_code == 0, result.output
+    out = _one_line(result.stdout)
+    assert f"Showing the first {TABLE_ROWS} of {len(every)} rows" in out
+    assert out.count("exports-claim-") <= 2 * TABLE_ROWS
+    markdown = invoke("conflicts", "-f", "markdown", "-n", "2", facts=disputed_store).stdout
+    assert f"Showing the first 2 of {len(every)} rows" in markdown
+
+
+def test_the_first_conflicts_read_are_the_first_of_every_one(
+    invoke: Invoke, disputed_store: Path
+) -> None:
+    whole = _check_keys(invoke("conflicts", "--all", "-f", "csv", facts=disputed_store).stdout)
+    assert len(whole) > 66
+    for limit in (1, 7, 40, len(whole) - 1):
+        args = ("conflicts", "--all", "-f", "csv", "-n", str(limit))
+        assert _check_keys(invoke(*args, facts=disputed_store).stdout) == whole[:limit]
+    one = invoke("conflicts", "exports-claim-03", "-f", "csv", "-n", "0", facts=disputed_store)
+    mine = _check_keys(one.stdout)
+    assert len(mine) >= 11 and all("exports-claim-03" in key[:2] for key in mine)
+    first = invoke("conflicts", "exports-claim-03", "-f", "csv", "-n", "3", facts=disputed_store)
+    assert _check_keys(first.stdout) == mine[:3]

@@ -147,3 +147,14 @@ def test_pydantic_plugins_do_not_watch_pakru_unless_the_user_says_so(
     done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr  # the store was compiled, so validated
     assert mark.exists() == loaded
+
+
+def test_a_profiler_prints_its_profile(tmp_path: Path) -> None:
+    """`os._exit` ended the process before cProfile could print what it measured."""
+    env = {**os.environ, "PAKRU_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(ROOT)}
+    env.pop("PAKRU_FACTS", None)
+    args = [sys.executable, "-m", "cProfile", "-m", "pakru", "trade", "2023-24"]
+    result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Trade" in result.stdout
+    assert "function calls" in result.stdout
