@@ -40,7 +40,9 @@ FORMAT = _format()
 # ids separated by spaces.
 TABLES = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE files(name TEXT PRIMARY KEY, kind TEXT, size INT, mtime INT, readable INT, ord INT);
+CREATE TABLE files(
+    name TEXT PRIMARY KEY, kind TEXT, size INT, mtime INT, ctime INT, readable INT, ord INT
+);
 CREATE TABLE records(
     id TEXT, type TEXT, file TEXT, position INT, line INT,
     first TEXT, last TEXT, metric TEXT, label TEXT, basis TEXT, body BLOB

@@ -41,14 +41,21 @@ def store(tmp_path: Path) -> Path:
 
 
 def pakru(
-    store: Path, cache: Path, *args: str, user: int | None = None, python: str = sys.executable
+    store: Path,
+    cache: Path,
+    *args: str,
+    user: int | None = None,
+    python: str = sys.executable,
+    code: Path = ROOT,
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PAKRU_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    """pakru run in a process of its own, with the package found in `code`."""
+    env = {**os.environ, "PAKRU_CACHE_DIR": str(cache), "PYTHONPATH": str(code), "COLUMNS": "100"}
     env.pop("PAKRU_FACTS", None)
     if python != sys.executable:  # another interpreter of this version, given our packages
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *site.getsitepackages()])
     return subprocess.run(
         [python, "-m", "pakru", "--facts", str(store), *args],
+        cwd=code,  # (`-m` looks in the current folder first)
         capture_output=True,
         text=True,
         env=env,
@@ -77,8 +84,15 @@ def forge(path: Path) -> None:
     db.close()
 
 
-def trade_answer(store: Path, cache: Path) -> subprocess.CompletedProcess[str]:
-    result = pakru(store, cache, "trade", "2023-24", "-f", "json")
+def long_ago(store: Path) -> None:
+    """The store's files as written an hour ago."""
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for file in store.rglob("*.yaml"):
+        os.utime(file, ns=(an_hour_ago, an_hour_ago))
+
+
+def trade_answer(store: Path, cache: Path, code: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    result = pakru(store, cache, "trade", "2023-24", "-f", "json", code=code)
     assert result.returncode == 0, result.stderr
     return result
 
@@ -250,6 +264,25 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen(store: Path, tmp_path: Path) 
     assert figures.stat().st_size == before.st_size
     answer = trade_answer(store, cache).stdout
     assert "1400000000" in answer and "1300000000" not in answer
+
+
+def test_an_old_file_rewritten_with_its_size_and_mtime_kept_is_seen(
+    store: Path, invoke: Invoke
+) -> None:
+    """Long after it was compiled (no longer "racily clean"), a file is rewritten and its
+    modification time set back, as `touch -r` or `rsync -t` do: its change time tells."""
+    figures = store / "figures.yaml"
+    long_ago(store)
+    assert '"value": 1300000000' in invoke("trade", "2023-24", "-f", "json", facts=store).stdout
+    before = figures.stat()
+    text = figures.read_text(encoding="utf-8")
+    figures.write_text(text.replace("value: 1300000000", "value: 1400000000"), encoding="utf-8")
+    os.utime(figures, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = figures.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    answer = invoke("trade", "2023-24", "-f", "json", facts=store)
+    assert answer.exit_code == 0, answer.output
+    assert '"value": 1400000000' in answer.stdout and "1300000000" not in answer.stdout
 
 
 # --- 20: one snapshot per answer -----------------------------------------------------------------
