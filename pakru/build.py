@@ -29,6 +29,7 @@ from pakru.schema import (
     INDEXES,
     KINDS_SQL,
     chunks,
+    code_key,
     figure_of,
     iso,
     pack,
@@ -301,6 +302,7 @@ class Builder:
         reader updates the store, and reads them again."""
         values = {
             "format": FORMAT,
+            **code_key(),
             "root": str(self.root.resolve()),
             "valid": "1" if valid else "0",
             "complete": "1",

@@ -29,7 +29,18 @@ from pakru import records
 from pakru.errors import Problem, StoreError, shown
 from pakru.layout import KINDS, StoreFile, fingerprints, store_files
 from pakru.records import FactStore, Figure, Record, Topic
-from pakru.schema import FORMAT, KINDS_SQL, TABLES, chunks, iso, search_span, stored, unpack
+from pakru.schema import (
+    FORMAT,
+    KINDS_SQL,
+    TABLES,
+    chunks,
+    code_stamp,
+    iso,
+    same_code,
+    search_span,
+    stored,
+    unpack,
+)
 from pakru.types import Period
 
 if TYPE_CHECKING:
@@ -165,7 +176,8 @@ def _open_cached(path: Path, root: Path, files: Sequence[StoreFile]) -> sqlite3.
         if meta.get("format") != FORMAT or meta.get("root") != str(root.resolve()):
             db.close()
             return None
-        if meta.get("files") == fingerprints(files) and meta.get("complete") == "1":
+        current = meta.get("files") == fingerprints(files) and meta.get("complete") == "1"
+        if current and meta.get("code_stamp") == code_stamp():
             return db
         db.close()
     except sqlite3.DatabaseError:  # not a database, truncated, or locked by a crashed writer
@@ -273,7 +285,8 @@ def _open_for_update(
         # the operating system's cache already, and keeps the first answer after an edit smaller.
         db.execute("PRAGMA cache_size = -512")
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        if meta.get("format") == FORMAT and meta.get("root") == str(root.resolve()):
+        same = meta.get("format") == FORMAT and meta.get("root") == str(root.resolve())
+        if same and same_code(meta):
             return db, identity
         db.close()
     except sqlite3.DatabaseError as error:

@@ -6,9 +6,9 @@ that reads it (`pakru.compiled`), so that neither imports the other's side.
 from __future__ import annotations
 
 import marshal
+import os
 import sqlite3
 import sys
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,24 +17,66 @@ from pakru import __version__
 from pakru.layout import KINDS
 from pakru.records import SEARCHED_TYPES, Figure
 
-# Bump when the layout of the compiled file, or what is kept in it, changes. The code that writes
-# and reads it is fingerprinted too, so that a development install never trusts a file that an
-# earlier state of the code wrote.
-_LAYOUT = 4
-_WRITERS = (
-    "compiled.py", "build.py", "records.py", "consistency.py", "types.py", "models.py", "load.py",
-    "search.py", "names.py", "schema.py",
-)  # fmt: skip
+# Bump when the layout of the compiled file, or what is kept in it, changes.
+_LAYOUT = 5
+FORMAT = f"{__version__}/{_LAYOUT}/py{sys.version_info[0]}.{sys.version_info[1]}m{marshal.version}"
+
+# A compiled store is also keyed to the code that wrote it: every Python file of the installed
+# package, not a list of the modules thought to shape it (such a list falls behind as code moves),
+# so that no state of the code answers from rows another one wrote. Each open compares the files'
+# paths, sizes and times with those the store recorded (a stat each: microseconds); their contents
+# are hashed only when those differ, and a store written by code of the same contents (after a
+# reinstall, or a checkout and back) is brought up to date rather than compiled afresh.
+PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _format() -> str:
-    here = Path(__file__).parent
-    stamp = ",".join(f"{(s := (here / name).stat()).st_size}:{s.st_mtime_ns}" for name in _WRITERS)
-    python = f"py{sys.version_info[0]}.{sys.version_info[1]}m{marshal.version}"
-    return f"{__version__}/{_LAYOUT}/{python}/{zlib.crc32(stamp.encode()):08x}"
+def code_files(folder: str) -> list[os.DirEntry[str]]:
+    """Every Python file below a folder of the package, in a stable order (each folder's entries
+    by name, a subfolder's files where the subfolder sorts)."""
+    found = []
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.name.endswith(".py"):
+            found.append(entry)
+        elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+            found += code_files(entry.path)
+    return found
 
 
-FORMAT = _format()
+def code_stamp() -> str:
+    """The package's Python files with their sizes, modification and change times."""
+    stamps = []
+    for entry in code_files(PACKAGE):
+        info = entry.stat()
+        relative = entry.path[len(PACKAGE) :]
+        stamps.append(f"{relative}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}")
+    return "\0".join(stamps)
+
+
+def code_hash() -> str:
+    """A hash of the package's Python files: their paths and contents."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for entry in code_files(PACKAGE):
+        data = Path(entry.path).read_bytes()
+        relative = entry.path[len(PACKAGE) :].encode()
+        digest.update(relative + b"\0" + len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def code_key() -> dict[str, str]:
+    """What a compiled store records of the code that writes it (the stamp taken first: a file
+    changed in between then fails the stamp, and is hashed again, rather than pass it)."""
+    stamp = code_stamp()
+    return {"code_stamp": stamp, "code": code_hash()}
+
+
+def same_code(meta: dict[str, str]) -> bool:
+    """Whether a compiled store's record of its code is of this code."""
+    return meta.get("code_stamp") == code_stamp() or meta.get("code") == code_hash()
+
 
 # Bodies are marshal data (see pack); derived figures' inputs and the figures a check involves are
 # ids separated by spaces.

@@ -248,6 +248,28 @@ def test_a_crafted_or_damaged_compiled_store_is_rebuilt(
         assert (answer.returncode, answer.stderr, answer.stdout) == (0, "", expected)
 
 
+# --- the code a compiled store was written by ----------------------------------------------------
+
+
+def test_a_change_to_any_file_of_the_package_compiles_the_store_afresh(
+    store: Path, tmp_path: Path
+) -> None:
+    """The compiled store is keyed to every file of the package, not to a list of the modules
+    thought to shape it: output.py here, which no such list held."""
+    code = tmp_path / "code"
+    shutil.copytree(ROOT / "pakru", code / "pakru", ignore=shutil.ignore_patterns("__pycache__"))
+    cache = tmp_path / "cache"
+    long_ago(store)  # (or the next answer reads them again, as files just written may yet change)
+    expected = trade_answer(store, cache, code).stdout
+    # Rows as another state of the code may have written them: whole, and not what this one writes.
+    forge(compiled_file(store, cache))
+    assert "9990000000" in trade_answer(store, cache, code).stdout  # the same code trusts them
+    module = code / "pakru" / "output.py"
+    module.write_bytes(module.read_bytes() + b"\n# another state of the code\n")
+    answer = trade_answer(store, cache, code)
+    assert (answer.stderr, answer.stdout) == ("", expected)
+
+
 # --- 21: an edit that keeps size and modification time -------------------------------------------
 
 
