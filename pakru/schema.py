@@ -9,6 +9,7 @@ import marshal
 import os
 import sqlite3
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -159,18 +160,31 @@ def chunks(items: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
 
 # Bodies are stored as marshal data: it is built into the interpreter (nothing to import before an
 # answer) and faster to read than JSON. Its format changes between Python versions, which FORMAT
-# names, so a compiled store is never read by another one.
+# names, so a compiled store is never read by another one. Each body ends with the CRC-32 of what
+# precedes it, checked whenever it is read: a body damaged on disk (a bit flipped, a page half
+# written, a value changed behind pakru's back) fails it, and the store is compiled again rather
+# than shown. (Appended little-endian, a CRC-32 makes the CRC-32 of the whole a constant, so one
+# call checks a body; marshal ignores the bytes after its data.) A checksum guards against
+# accidents, not people (whoever can write the file can compute one), which is why only files of
+# this user's own are read at all (see "whose cache" in pakru.compiled).
 def pack(data: Any) -> bytes:
-    return marshal.dumps(data)
+    body = marshal.dumps(data)
+    return body + zlib.crc32(body).to_bytes(4, "little")
+
+
+_CHECKED = zlib.crc32(zlib.crc32(b"").to_bytes(4, "little"))  # the CRC-32 of any checked body
 
 
 class Damaged(sqlite3.DatabaseError):
-    """A compiled store whose rows cannot be read back (a body cut short or not marshal data, or
-    data no record is made of): it is compiled again, never believed and never an error."""
+    """A compiled store whose rows cannot be read back (a body that fails its checksum, is cut
+    short or not marshal data, or data no record is made of): it is compiled again, never
+    believed and never an error."""
 
 
 def unpack(blob: bytes) -> Any:
     try:
+        if zlib.crc32(blob) != _CHECKED:
+            raise Damaged("a stored body fails its checksum")
         return marshal.loads(blob)
     except (EOFError, ValueError, TypeError) as error:  # (EOFError would read as Ctrl-C to Click)
         raise Damaged(f"a stored body cannot be read: {error}") from error

@@ -74,13 +74,16 @@ def compiled_file(store: Path, cache: Path) -> Path:
 
 
 def forge(path: Path) -> None:
-    """What an attacker with write access does: a figure's value and its "verbatim" quote."""
+    """What an attacker with write access does: a figure's value and its "verbatim" quote (and
+    the body's checksum, which anyone can compute)."""
+    from pakru.schema import pack, unpack
+
     with sqlite3.connect(path) as db:
         (body,) = db.execute("SELECT body FROM records WHERE id = ?", (FORGED,)).fetchone()
-        data = marshal.loads(body)
+        data = unpack(body)
         data["value"] = 9_990_000_000
         data["sources"][0]["quote"] = "Bilateral trade was a forged $9.99 billion"
-        db.execute("UPDATE records SET body = ? WHERE id = ?", (marshal.dumps(data), FORGED))
+        db.execute("UPDATE records SET body = ? WHERE id = ?", (pack(data), FORGED))
     db.close()
 
 
@@ -246,6 +249,23 @@ def test_a_crafted_or_damaged_compiled_store_is_rebuilt(
     for _ in range(2):  # rebuilt once, and right from then on
         answer = pakru(store, cache, "trade", "2023-24", "-f", "json")
         assert (answer.returncode, answer.stderr, answer.stdout) == (0, "", expected)
+
+
+def test_a_value_changed_in_a_stored_body_is_never_shown(store: Path, invoke: Invoke) -> None:
+    """A body whose bytes changed on disk still reads as a record: its checksum tells."""
+    expected = invoke("trade", "2023-24", "-f", "json", facts=store)
+    assert expected.exit_code == 0, expected.output
+    assert '"value": 1300000000' in expected.stdout
+    value, wrong = (marshal.dumps(n)[1:] for n in (1_300_000_000, 1_900_000_000))  # (type byte off)
+    with sqlite3.connect(cache_path(store)) as db:
+        (body,) = db.execute("SELECT body FROM records WHERE id = ?", (FORGED,)).fetchone()
+        assert body.count(value) == 1
+        damaged = body.replace(value, wrong).replace(b"$1.3 billion", b"$1.9 billion")
+        db.execute("UPDATE records SET body = ? WHERE id = ?", (damaged, FORGED))
+    db.close()
+    answer = invoke("trade", "2023-24", "-f", "json", facts=store)
+    assert (answer.exit_code, answer.stderr, answer.stdout) == (0, "", expected.stdout)
+    assert "1900000000" not in answer.stdout and "$1.9" not in answer.stdout
 
 
 # --- the code a compiled store was written by ----------------------------------------------------
