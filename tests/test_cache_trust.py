@@ -574,3 +574,62 @@ def test_answers_while_a_large_store_is_edited_are_each_those_of_a_fresh_build(
     assert wrong == []
     assert [out for _, out, _ in answers if out not in expected] == []
     assert len(answers) >= STRESS_WAVE
+
+
+# --- an update that fails ------------------------------------------------------------------------
+
+
+def edited_and_broken(store: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store compiled, then a figure edited, and the update that will read it broken (a
+    column its SQL names that is not there)."""
+    from pakru import build
+
+    assert invoke("trade", "2023-24", facts=store).exit_code == 0
+    figures = store / "figures.yaml"
+    text = figures.read_text(encoding="utf-8")
+    figures.write_text(text.replace("value: 1300000000", "value: 1400000000"), encoding="utf-8")
+    long_ago(store)  # (else the next answers all read it again, as a file just written may change)
+    sync = build.Builder.sync
+
+    def with_a_broken_column(self: build.Builder, files: Any, *, full: bool) -> Any:
+        if not full:
+            self.db.execute("UPDATE files SET no_such_column = 1")
+        return sync(self, files, full=full)
+
+    monkeypatch.setattr(build.Builder, "sync", with_a_broken_column)
+
+
+def test_an_update_broken_in_its_sql_fails_the_tests(
+    store: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pakru.compiled import UpdateFailed
+
+    edited_and_broken(store, invoke, monkeypatch)
+    with pytest.raises(UpdateFailed, match="no such column: no_such_column"):
+        open_store(store)
+    answer = invoke("trade", "2023-24", facts=store)
+    assert answer.exit_code == 1
+    assert "internal error (UpdateFailed" in answer.stderr
+
+
+def test_for_users_an_update_that_fails_is_a_rebuild_said_only_under_debug(
+    store: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PAKRU_STRICT")
+    edited_and_broken(store, invoke, monkeypatch)
+    answer = invoke("trade", "2023-24", "-f", "json", facts=store)
+    assert (answer.exit_code, answer.stderr) == (0, "")
+    assert '"value": 1400000000' in answer.stdout
+    figures = store / "figures.yaml"
+    text = figures.read_text(encoding="utf-8")
+    figures.write_text(text.replace("value: 1400000000", "value: 1500000000"), encoding="utf-8")
+    long_ago(store)
+    debug = {"PAKRU_DEBUG": "1"}
+    answer = invoke("trade", "2023-24", "-f", "json", facts=store, env=debug)
+    assert answer.exit_code == 0, answer.output
+    assert '"value": 1500000000' in answer.stdout
+    assert answer.stderr.splitlines() == [
+        "pakru: updating the compiled store failed "
+        "(OperationalError: no such column: no_such_column); compiled it afresh"
+    ]
+    assert invoke("trade", "2023-24", facts=store, env=debug).stderr == ""  # said once
