@@ -29,6 +29,7 @@ from pakru.schema import (
     INDEXES,
     KINDS_SQL,
     chunks,
+    code_key,
     figure_of,
     iso,
     pack,
@@ -43,7 +44,7 @@ class Tables(NamedTuple):
     """One file's rows for each table of the compiled store, ready to insert (records without
     their rowid; the full-text index's columns by the index of their record)."""
 
-    file: tuple[str, str, int | None, int | None, int]
+    file: tuple[str, str, int | None, int | None, int | None, int]
     problems: list[tuple[str, int | None, str, str]]
     ids: list[tuple[str, int, str, str | None, str, int | None, int]]
     records: list[tuple[Any, ...]]
@@ -176,10 +177,10 @@ def read_one(file: StoreFile, only_check: bool = False, quotes: bool = False) ->
     name = file.name
     # A file that could not be read keeps no fingerprint, so that it is read again next time: a
     # file made readable again (chmod) keeps its size and modification time.
-    size, mtime = file.fingerprint if result.readable else (None, None)
+    size, mtime, ctime = file.fingerprint if result.readable else (None, None, None)
     kept = Kept([], [], [], Counter())
     tables = Tables(
-        (name, file.kind, size, mtime, int(result.readable)),
+        (name, file.kind, size, mtime, ctime, int(result.readable)),
         [(p.file, p.line, p.field, p.message) for p in result.problems],
         [
             (i, int(kind == "topics"), kind, sub, name, line, position)
@@ -238,8 +239,8 @@ class Builder:
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         was_valid = meta.get("valid") == "1" and not full
         known = {
-            name: (size, mtime)
-            for name, size, mtime in db.execute("SELECT name, size, mtime FROM files")
+            name: (size, mtime, ctime)
+            for name, size, mtime, ctime in db.execute("SELECT name, size, mtime, ctime FROM files")
         }
         changed = [f for f in files if known.get(f.name) != f.fingerprint]
         recorded = _settled(files, {f.name for f in changed})
@@ -254,9 +255,9 @@ class Builder:
         kept = Kept([], [], [], Counter())
         for read in read_all(changed, only_check=self.only_check, quotes=self.quotes):
             if read.tables.file[0] in racy:
-                name, kind, size, _, readable = read.tables.file
+                name, kind, size, _, ctime, readable = read.tables.file
                 read = read._replace(
-                    tables=read.tables._replace(file=(name, kind, size, RACY, readable))
+                    tables=read.tables._replace(file=(name, kind, size, RACY, ctime, readable))
                 )
             self._insert(read.tables)
             kept.figures.extend(read.kept.figures)
@@ -301,6 +302,7 @@ class Builder:
         reader updates the store, and reads them again."""
         values = {
             "format": FORMAT,
+            **code_key(),
             "root": str(self.root.resolve()),
             "valid": "1" if valid else "0",
             "complete": "1",
@@ -371,7 +373,7 @@ class Builder:
 
     def _insert(self, tables: Tables) -> None:
         db = self.db
-        db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, 0)", tables.file)
+        db.execute("INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, 0)", tables.file)
         db.executemany("INSERT INTO file_problems VALUES (?, ?, ?, ?)", tables.problems)
         db.executemany("INSERT INTO ids VALUES (?, ?, ?, ?, ?, ?, ?)", tables.ids)
         db.executemany(
@@ -627,6 +629,8 @@ class Builder:
 # A file whose modification time is this close to the build (or later) may yet be changed again
 # within the same tick of its file system's clock (2 s on FAT, 1 s on HFS+ and some network file
 # systems, a few ms on ext4) and keep its size and time: git calls such an entry "racily clean".
+# (Its change time is not watched so: only a tool that sets the time back, twice within a tick of
+# a build, could keep that too.)
 # Its time is kept as RACY, which no file has, so the next question reads it again, until it is
 # old enough to be sure of.
 RACY_NS = 2_000_000_000
@@ -638,7 +642,7 @@ def _settled(files: Sequence[StoreFile], read: set[str]) -> list[StoreFile]:
     RACY (a file not read now keeps what was recorded of it, being unchanged since)."""
     recent = time.time_ns() - RACY_NS
     return [
-        f._replace(fingerprint=(f.fingerprint[0], RACY))
+        f._replace(fingerprint=(f.fingerprint[0], RACY, f.fingerprint[2]))
         if f.name in read and f.fingerprint[1] >= recent
         else f
         for f in files

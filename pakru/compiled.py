@@ -8,7 +8,9 @@ that changed. This module finds, opens and answers from the compiled file; build
 
 A full build writes a new file and renames it into place; an update is one SQLite transaction.
 Either way a reader sees the old store or the new one, never half of each. A compiled file that is
-missing, unreadable, from another pakru version or for another folder is rebuilt, never trusted.
+missing, unreadable, written by other code (another version, or any change to a file of the
+package) or for another folder is rebuilt, never trusted; so is one with a stored body that fails
+its checksum when it is read. An update that fails is a rebuild, said on stderr under PAKRU_DEBUG.
 If the cache cannot be written, the store is compiled in memory for this one question.
 """
 
@@ -29,7 +31,18 @@ from pakru import records
 from pakru.errors import Problem, StoreError, shown
 from pakru.layout import KINDS, StoreFile, fingerprints, store_files
 from pakru.records import FactStore, Figure, Record, Topic
-from pakru.schema import FORMAT, KINDS_SQL, TABLES, chunks, iso, search_span, stored, unpack
+from pakru.schema import (
+    FORMAT,
+    KINDS_SQL,
+    TABLES,
+    chunks,
+    code_stamp,
+    iso,
+    same_code,
+    search_span,
+    stored,
+    unpack,
+)
 from pakru.types import Period
 
 if TYPE_CHECKING:
@@ -98,7 +111,8 @@ def open_store(
         if not rebuild:
             db = _open_cached(path, root, files)
     if db is None:
-        db = _compile(root, files, folder is not None, rebuild)
+        db, failed = _compile(root, files, folder is not None, rebuild)
+        note = note or failed
     compiled = Compiled(db, note)
     if snapshot:
         db.execute("BEGIN")  # (deferred: the first read takes the store as it is, and keeps it)
@@ -165,7 +179,8 @@ def _open_cached(path: Path, root: Path, files: Sequence[StoreFile]) -> sqlite3.
         if meta.get("format") != FORMAT or meta.get("root") != str(root.resolve()):
             db.close()
             return None
-        if meta.get("files") == fingerprints(files) and meta.get("complete") == "1":
+        current = meta.get("files") == fingerprints(files) and meta.get("complete") == "1"
+        if current and meta.get("code_stamp") == code_stamp():
             return db
         db.close()
     except sqlite3.DatabaseError:  # not a database, truncated, or locked by a crashed writer
@@ -194,8 +209,9 @@ def compile_in_memory(
 
 def _compile(
     root: Path, files: Sequence[StoreFile], use_cache: bool, rebuild: bool = False
-) -> sqlite3.Connection:
-    """Bring the cached store up to date (updating or rebuilding it), or compile in memory."""
+) -> tuple[sqlite3.Connection, str | None]:
+    """Bring the cached store up to date (updating or rebuilding it), or compile in memory; and
+    what to say of an update that failed, under PAKRU_DEBUG."""
     if use_cache:
         with suppress(OSError, sqlite3.Error):
             return _compile_cached(root, files, rebuild)
@@ -204,7 +220,7 @@ def _compile(
     db = sqlite3.connect(":memory:", isolation_level=None)
     db.executescript(TABLES)
     Builder(db, root).sync(files, full=True)
-    return db
+    return db, None
 
 
 # Who may write the compiled file, and when: an update is one SQLite transaction on the file at
@@ -217,11 +233,12 @@ def _compile(
 
 def _compile_cached(
     root: Path, files: Sequence[StoreFile], rebuild: bool, attempts: int = 3
-) -> sqlite3.Connection:
+) -> tuple[sqlite3.Connection, str | None]:
     from pakru.build import Builder
 
     path = cache_path(root)
     opened = None if rebuild else _open_for_update(path, root)
+    failed = None
     if opened is not None:
         db, identity = opened
         try:
@@ -234,14 +251,42 @@ def _compile_cached(
                 return _compile_cached(root, files, rebuild, attempts - 1)
             Builder(db, root).sync(files, full=False)
             db.execute("COMMIT")
-            return db
+            return db, None
         except BaseException as error:  # Ctrl-C too: rolled back, so no journal is left behind
             with suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
             db.close()
             if not isinstance(error, sqlite3.Error) or _busy(error):
                 raise  # (busy: another pakru is writing it; never replaced under its feet)
-    return _rebuild(path, root, files)
+            failed = _update_failed(error)
+    return _rebuild(path, root, files), failed
+
+
+class UpdateFailed(RuntimeError):
+    """An update of the compiled store failed on its own SQL, under PAKRU_STRICT (which the tests
+    set): a broken update must fail the tests that run it, not pass them by compiling afresh."""
+
+
+def _update_failed(error: sqlite3.Error) -> str | None:
+    """After an update failed: raises `UpdateFailed` if it is a bug and PAKRU_STRICT is set; what
+    to say of it on stderr under PAKRU_DEBUG (users get the rebuild's answer, and no word)."""
+    code = getattr(error, "sqlite_errorcode", 0)
+    # Its own SQL: a column or table it names that is not there, a constraint it breaks, values it
+    # binds wrongly. Anything else (damage found in the file, a full disk, a full-text index with
+    # no room left, a rebuild racing it) is what compiling afresh is the cure for.
+    own = code in _SQL_ERRORS or isinstance(error, _BINDING_ERRORS)
+    if own and os.environ.get("PAKRU_STRICT"):
+        raise UpdateFailed(f"the compiled store's update failed: {error}") from error
+    if not os.environ.get("PAKRU_DEBUG"):
+        return None
+    why = " ".join(f"{type(error).__name__}: {error}".split())
+    return f"pakru: updating the compiled store failed ({why}); compiled it afresh"
+
+
+_SQL_ERRORS = {
+    sqlite3.SQLITE_ERROR, sqlite3.SQLITE_CONSTRAINT, sqlite3.SQLITE_MISMATCH, sqlite3.SQLITE_RANGE
+}  # fmt: skip
+_BINDING_ERRORS = (sqlite3.ProgrammingError, sqlite3.InterfaceError)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -273,7 +318,8 @@ def _open_for_update(
         # the operating system's cache already, and keeps the first answer after an edit smaller.
         db.execute("PRAGMA cache_size = -512")
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        if meta.get("format") == FORMAT and meta.get("root") == str(root.resolve()):
+        same = meta.get("format") == FORMAT and meta.get("root") == str(root.resolve())
+        if same and same_code(meta):
             return db, identity
         db.close()
     except sqlite3.DatabaseError as error:

@@ -28,18 +28,19 @@ _LAID_OUT = {*KINDS, *(f"{kind}.yaml" for kind in KINDS)}
 
 class StoreFile(NamedTuple):
     """A file of the store: its kind, where it is, the name problems give it, and its fingerprint
-    (size and modification time, which tell the compiled store whether to read it again)."""
+    (size, modification time and change time, which tell the compiled store whether to read it
+    again)."""
 
     kind: str
     path: str  # a string: a large store has thousands of files, and pathlib is slow to build
     name: str
-    fingerprint: tuple[int, int]
+    fingerprint: tuple[int, int, int]
     # Why it cannot be read, when finding it already tells (then `fingerprint` is _UNREAD).
     refused: str | None = None
 
 
 # The fingerprint of what could not even be looked at.
-_UNREAD = (-1, -1)
+_UNREAD = (-1, -1, -1)
 
 
 def store_files(root: Path) -> list[StoreFile]:
@@ -70,9 +71,11 @@ def store_files(root: Path) -> list[StoreFile]:
 
 
 def fingerprints(files: Sequence[StoreFile]) -> str:
-    """Every file's name, size and modification time in one text: equal texts, unchanged files.
-    (Fields are separated by NUL, which no file name holds, so no two lists read the same.)"""
-    return "\0".join(f"{f.name}\0{f.fingerprint[0]}\0{f.fingerprint[1]}" for f in files)
+    """Every file's name and fingerprint in one text: equal texts, unchanged files. (Fields are
+    separated by NUL, which no file name holds, so no two lists read the same.)"""
+    return "\0".join(
+        f"{f.name}\0{f.fingerprint[0]}\0{f.fingerprint[1]}\0{f.fingerprint[2]}" for f in files
+    )
 
 
 def stray_files(root: Path) -> list[Problem]:
@@ -91,8 +94,11 @@ def stray_files(root: Path) -> list[Problem]:
     ]
 
 
-def _fingerprint(stat: os.stat_result) -> tuple[int, int]:
-    return stat.st_size, stat.st_mtime_ns
+def _fingerprint(stat: os.stat_result) -> tuple[int, int, int]:
+    # The change time too: a tool that rewrites a file and sets its modification time back (as
+    # `touch -r`, `rsync -t` or `cp -p` over it do) cannot set it, since any write or utime moves
+    # it to now. A file that merely changed owner or mode is then read again, which costs little.
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 class _Walk:

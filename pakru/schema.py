@@ -6,6 +6,7 @@ that reads it (`pakru.compiled`), so that neither imports the other's side.
 from __future__ import annotations
 
 import marshal
+import os
 import sqlite3
 import sys
 import zlib
@@ -17,30 +18,74 @@ from pakru import __version__
 from pakru.layout import KINDS
 from pakru.records import SEARCHED_TYPES, Figure
 
-# Bump when the layout of the compiled file, or what is kept in it, changes. The code that writes
-# and reads it is fingerprinted too, so that a development install never trusts a file that an
-# earlier state of the code wrote.
-_LAYOUT = 4
-_WRITERS = (
-    "compiled.py", "build.py", "records.py", "consistency.py", "types.py", "models.py", "load.py",
-    "search.py", "names.py", "schema.py",
-)  # fmt: skip
+# Bump when the layout of the compiled file, or what is kept in it, changes.
+_LAYOUT = 5
+FORMAT = f"{__version__}/{_LAYOUT}/py{sys.version_info[0]}.{sys.version_info[1]}m{marshal.version}"
+
+# A compiled store is also keyed to the code that wrote it: every Python file of the installed
+# package, not a list of the modules thought to shape it (such a list falls behind as code moves),
+# so that no state of the code answers from rows another one wrote. Each open compares the files'
+# paths, sizes and times with those the store recorded (a stat each: microseconds); their contents
+# are hashed only when those differ, and a store written by code of the same contents (after a
+# reinstall, or a checkout and back) is brought up to date rather than compiled afresh.
+PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
 
-def _format() -> str:
-    here = Path(__file__).parent
-    stamp = ",".join(f"{(s := (here / name).stat()).st_size}:{s.st_mtime_ns}" for name in _WRITERS)
-    python = f"py{sys.version_info[0]}.{sys.version_info[1]}m{marshal.version}"
-    return f"{__version__}/{_LAYOUT}/{python}/{zlib.crc32(stamp.encode()):08x}"
+def code_files(folder: str) -> list[os.DirEntry[str]]:
+    """Every Python file below a folder of the package, in a stable order (each folder's entries
+    by name, a subfolder's files where the subfolder sorts)."""
+    found = []
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.name.endswith(".py"):
+            found.append(entry)
+        elif entry.name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+            found += code_files(entry.path)
+    return found
 
 
-FORMAT = _format()
+def code_stamp() -> str:
+    """The package's Python files with their sizes, modification and change times."""
+    stamps = []
+    for entry in code_files(PACKAGE):
+        info = entry.stat()
+        relative = entry.path[len(PACKAGE) :]
+        stamps.append(f"{relative}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}")
+    return "\0".join(stamps)
+
+
+def code_hash() -> str:
+    """A hash of the package's Python files: their paths and contents."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for entry in code_files(PACKAGE):
+        data = Path(entry.path).read_bytes()
+        relative = entry.path[len(PACKAGE) :].encode()
+        digest.update(relative + b"\0" + len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def code_key() -> dict[str, str]:
+    """What a compiled store records of the code that writes it (the stamp taken first: a file
+    changed in between then fails the stamp, and is hashed again, rather than pass it)."""
+    stamp = code_stamp()
+    return {"code_stamp": stamp, "code": code_hash()}
+
+
+def same_code(meta: dict[str, str]) -> bool:
+    """Whether a compiled store's record of its code is of this code."""
+    return meta.get("code_stamp") == code_stamp() or meta.get("code") == code_hash()
+
 
 # Bodies are marshal data (see pack); derived figures' inputs and the figures a check involves are
 # ids separated by spaces.
 TABLES = """
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE files(name TEXT PRIMARY KEY, kind TEXT, size INT, mtime INT, readable INT, ord INT);
+CREATE TABLE files(
+    name TEXT PRIMARY KEY, kind TEXT, size INT, mtime INT, ctime INT, readable INT, ord INT
+);
 CREATE TABLE records(
     id TEXT, type TEXT, file TEXT, position INT, line INT,
     first TEXT, last TEXT, metric TEXT, label TEXT, basis TEXT, body BLOB
@@ -116,18 +161,31 @@ def chunks(items: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
 
 # Bodies are stored as marshal data: it is built into the interpreter (nothing to import before an
 # answer) and faster to read than JSON. Its format changes between Python versions, which FORMAT
-# names, so a compiled store is never read by another one.
+# names, so a compiled store is never read by another one. Each body ends with the CRC-32 of what
+# precedes it, checked whenever it is read: a body damaged on disk (a bit flipped, a page half
+# written, a value changed behind pakru's back) fails it, and the store is compiled again rather
+# than shown. (Appended little-endian, a CRC-32 makes the CRC-32 of the whole a constant, so one
+# call checks a body; marshal ignores the bytes after its data.) A checksum guards against
+# accidents, not people (whoever can write the file can compute one), which is why only files of
+# this user's own are read at all (see "whose cache" in pakru.compiled).
 def pack(data: Any) -> bytes:
-    return marshal.dumps(data)
+    body = marshal.dumps(data)
+    return body + zlib.crc32(body).to_bytes(4, "little")
+
+
+_CHECKED = zlib.crc32(zlib.crc32(b"").to_bytes(4, "little"))  # the CRC-32 of any checked body
 
 
 class Damaged(sqlite3.DatabaseError):
-    """A compiled store whose rows cannot be read back (a body cut short or not marshal data, or
-    data no record is made of): it is compiled again, never believed and never an error."""
+    """A compiled store whose rows cannot be read back (a body that fails its checksum, is cut
+    short or not marshal data, or data no record is made of): it is compiled again, never
+    believed and never an error."""
 
 
 def unpack(blob: bytes) -> Any:
     try:
+        if zlib.crc32(blob) != _CHECKED:
+            raise Damaged("a stored body fails its checksum")
         return marshal.loads(blob)
     except (EOFError, ValueError, TypeError) as error:  # (EOFError would read as Ctrl-C to Click)
         raise Damaged(f"a stored body cannot be read: {error}") from error

@@ -38,6 +38,14 @@ def private_cache(monkeypatch: pytest.MonkeyPatch, cache_folder: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def strict_updates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An update of a compiled store that fails on its own SQL raises here (subprocesses too),
+    instead of being quietly replaced by a rebuild: a broken update fails every test that runs
+    one, rather than passing it the slow way."""
+    monkeypatch.setenv("PAKRU_STRICT", "1")
+
+
+@pytest.fixture(autouse=True)
 def pinned_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """The same width and no colour on every machine, so rendered tables compare exactly."""
     monkeypatch.setenv("COLUMNS", "100")

@@ -41,14 +41,21 @@ def store(tmp_path: Path) -> Path:
 
 
 def pakru(
-    store: Path, cache: Path, *args: str, user: int | None = None, python: str = sys.executable
+    store: Path,
+    cache: Path,
+    *args: str,
+    user: int | None = None,
+    python: str = sys.executable,
+    code: Path = ROOT,
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PAKRU_CACHE_DIR": str(cache), "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    """pakru run in a process of its own, with the package found in `code`."""
+    env = {**os.environ, "PAKRU_CACHE_DIR": str(cache), "PYTHONPATH": str(code), "COLUMNS": "100"}
     env.pop("PAKRU_FACTS", None)
     if python != sys.executable:  # another interpreter of this version, given our packages
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *site.getsitepackages()])
     return subprocess.run(
         [python, "-m", "pakru", "--facts", str(store), *args],
+        cwd=code,  # (`-m` looks in the current folder first)
         capture_output=True,
         text=True,
         env=env,
@@ -67,18 +74,28 @@ def compiled_file(store: Path, cache: Path) -> Path:
 
 
 def forge(path: Path) -> None:
-    """What an attacker with write access does: a figure's value and its "verbatim" quote."""
+    """What an attacker with write access does: a figure's value and its "verbatim" quote (and
+    the body's checksum, which anyone can compute)."""
+    from pakru.schema import pack, unpack
+
     with sqlite3.connect(path) as db:
         (body,) = db.execute("SELECT body FROM records WHERE id = ?", (FORGED,)).fetchone()
-        data = marshal.loads(body)
+        data = unpack(body)
         data["value"] = 9_990_000_000
         data["sources"][0]["quote"] = "Bilateral trade was a forged $9.99 billion"
-        db.execute("UPDATE records SET body = ? WHERE id = ?", (marshal.dumps(data), FORGED))
+        db.execute("UPDATE records SET body = ? WHERE id = ?", (pack(data), FORGED))
     db.close()
 
 
-def trade_answer(store: Path, cache: Path) -> subprocess.CompletedProcess[str]:
-    result = pakru(store, cache, "trade", "2023-24", "-f", "json")
+def long_ago(store: Path) -> None:
+    """The store's files as written an hour ago."""
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for file in store.rglob("*.yaml"):
+        os.utime(file, ns=(an_hour_ago, an_hour_ago))
+
+
+def trade_answer(store: Path, cache: Path, code: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    result = pakru(store, cache, "trade", "2023-24", "-f", "json", code=code)
     assert result.returncode == 0, result.stderr
     return result
 
@@ -234,6 +251,45 @@ def test_a_crafted_or_damaged_compiled_store_is_rebuilt(
         assert (answer.returncode, answer.stderr, answer.stdout) == (0, "", expected)
 
 
+def test_a_value_changed_in_a_stored_body_is_never_shown(store: Path, invoke: Invoke) -> None:
+    """A body whose bytes changed on disk still reads as a record: its checksum tells."""
+    expected = invoke("trade", "2023-24", "-f", "json", facts=store)
+    assert expected.exit_code == 0, expected.output
+    assert '"value": 1300000000' in expected.stdout
+    value, wrong = (marshal.dumps(n)[1:] for n in (1_300_000_000, 1_900_000_000))  # (type byte off)
+    with sqlite3.connect(cache_path(store)) as db:
+        (body,) = db.execute("SELECT body FROM records WHERE id = ?", (FORGED,)).fetchone()
+        assert body.count(value) == 1
+        damaged = body.replace(value, wrong).replace(b"$1.3 billion", b"$1.9 billion")
+        db.execute("UPDATE records SET body = ? WHERE id = ?", (damaged, FORGED))
+    db.close()
+    answer = invoke("trade", "2023-24", "-f", "json", facts=store)
+    assert (answer.exit_code, answer.stderr, answer.stdout) == (0, "", expected.stdout)
+    assert "1900000000" not in answer.stdout and "$1.9" not in answer.stdout
+
+
+# --- the code a compiled store was written by ----------------------------------------------------
+
+
+def test_a_change_to_any_file_of_the_package_compiles_the_store_afresh(
+    store: Path, tmp_path: Path
+) -> None:
+    """The compiled store is keyed to every file of the package, not to a list of the modules
+    thought to shape it: output.py here, which no such list held."""
+    code = tmp_path / "code"
+    shutil.copytree(ROOT / "pakru", code / "pakru", ignore=shutil.ignore_patterns("__pycache__"))
+    cache = tmp_path / "cache"
+    long_ago(store)  # (or the next answer reads them again, as files just written may yet change)
+    expected = trade_answer(store, cache, code).stdout
+    # Rows as another state of the code may have written them: whole, and not what this one writes.
+    forge(compiled_file(store, cache))
+    assert "9990000000" in trade_answer(store, cache, code).stdout  # the same code trusts them
+    module = code / "pakru" / "output.py"
+    module.write_bytes(module.read_bytes() + b"\n# another state of the code\n")
+    answer = trade_answer(store, cache, code)
+    assert (answer.stderr, answer.stdout) == ("", expected)
+
+
 # --- 21: an edit that keeps size and modification time -------------------------------------------
 
 
@@ -250,6 +306,25 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen(store: Path, tmp_path: Path) 
     assert figures.stat().st_size == before.st_size
     answer = trade_answer(store, cache).stdout
     assert "1400000000" in answer and "1300000000" not in answer
+
+
+def test_an_old_file_rewritten_with_its_size_and_mtime_kept_is_seen(
+    store: Path, invoke: Invoke
+) -> None:
+    """Long after it was compiled (no longer "racily clean"), a file is rewritten and its
+    modification time set back, as `touch -r` or `rsync -t` do: its change time tells."""
+    figures = store / "figures.yaml"
+    long_ago(store)
+    assert '"value": 1300000000' in invoke("trade", "2023-24", "-f", "json", facts=store).stdout
+    before = figures.stat()
+    text = figures.read_text(encoding="utf-8")
+    figures.write_text(text.replace("value: 1300000000", "value: 1400000000"), encoding="utf-8")
+    os.utime(figures, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = figures.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    answer = invoke("trade", "2023-24", "-f", "json", facts=store)
+    assert answer.exit_code == 0, answer.output
+    assert '"value": 1400000000' in answer.stdout and "1300000000" not in answer.stdout
 
 
 # --- 20: one snapshot per answer -----------------------------------------------------------------
@@ -499,3 +574,62 @@ def test_answers_while_a_large_store_is_edited_are_each_those_of_a_fresh_build(
     assert wrong == []
     assert [out for _, out, _ in answers if out not in expected] == []
     assert len(answers) >= STRESS_WAVE
+
+
+# --- an update that fails ------------------------------------------------------------------------
+
+
+def edited_and_broken(store: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store compiled, then a figure edited, and the update that will read it broken (a
+    column its SQL names that is not there)."""
+    from pakru import build
+
+    assert invoke("trade", "2023-24", facts=store).exit_code == 0
+    figures = store / "figures.yaml"
+    text = figures.read_text(encoding="utf-8")
+    figures.write_text(text.replace("value: 1300000000", "value: 1400000000"), encoding="utf-8")
+    long_ago(store)  # (else the next answers all read it again, as a file just written may change)
+    sync = build.Builder.sync
+
+    def with_a_broken_column(self: build.Builder, files: Any, *, full: bool) -> Any:
+        if not full:
+            self.db.execute("UPDATE files SET no_such_column = 1")
+        return sync(self, files, full=full)
+
+    monkeypatch.setattr(build.Builder, "sync", with_a_broken_column)
+
+
+def test_an_update_broken_in_its_sql_fails_the_tests(
+    store: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pakru.compiled import UpdateFailed
+
+    edited_and_broken(store, invoke, monkeypatch)
+    with pytest.raises(UpdateFailed, match="no such column: no_such_column"):
+        open_store(store)
+    answer = invoke("trade", "2023-24", facts=store)
+    assert answer.exit_code == 1
+    assert "internal error (UpdateFailed" in answer.stderr
+
+
+def test_for_users_an_update_that_fails_is_a_rebuild_said_only_under_debug(
+    store: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PAKRU_STRICT")
+    edited_and_broken(store, invoke, monkeypatch)
+    answer = invoke("trade", "2023-24", "-f", "json", facts=store)
+    assert (answer.exit_code, answer.stderr) == (0, "")
+    assert '"value": 1400000000' in answer.stdout
+    figures = store / "figures.yaml"
+    text = figures.read_text(encoding="utf-8")
+    figures.write_text(text.replace("value: 1400000000", "value: 1500000000"), encoding="utf-8")
+    long_ago(store)
+    debug = {"PAKRU_DEBUG": "1"}
+    answer = invoke("trade", "2023-24", "-f", "json", facts=store, env=debug)
+    assert answer.exit_code == 0, answer.output
+    assert '"value": 1500000000' in answer.stdout
+    assert answer.stderr.splitlines() == [
+        "pakru: updating the compiled store failed "
+        "(OperationalError: no such column: no_such_column); compiled it afresh"
+    ]
+    assert invoke("trade", "2023-24", facts=store, env=debug).stderr == ""  # said once

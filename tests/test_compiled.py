@@ -385,20 +385,23 @@ def test_after_an_edit_derived_figures_and_checks_come_as_a_fresh_build_gives(
     assert [c.to_storage() for c in cached.checks()] == [c.to_storage() for c in fresh.checks()]
 
 
-def test_every_module_that_shapes_a_compiled_store_is_in_its_format() -> None:
-    """A compiled store is trusted only by the code that wrote it: every module a build runs
-    (the tokeniser of the search index, the folding of names) is fingerprinted in its format,
-    so that changing one compiles the store afresh instead of answering from stale rows."""
-    code = (
-        "import sys\n"
-        "from pakru.compiled import compile_in_memory\nfrom pakru.schema import _WRITERS\n"
-        f"compile_in_memory(__import__('pathlib').Path({str(DATA_FACTS)!r}))\n"
-        "used = {m.split('.')[1] + '.py' for m in sys.modules if m.startswith('pakru.')}\n"
-        "print(sorted(used - set(_WRITERS)))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    # Which files a store has, and the messages of its problems, are read afresh on every open.
-    assert result.stdout.strip() == "['errors.py', 'layout.py']"
+def test_a_package_file_touched_but_unchanged_keeps_the_compiled_store(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The code's contents key the store, not its files' times: a reinstall or a checkout and
+    back does not compile a large store afresh."""
+    from pakru import schema
+
+    package = tmp_path / "pakru"
+    shutil.copytree(ROOT / "pakru", package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(schema, "PACKAGE", str(package))
+    open_store(store).close()
+    path = cache_path(store)
+    built = path.stat().st_ino
+    stamp = time.time_ns() + 1_000_000_000
+    os.utime(package / "render.py", ns=(stamp, stamp))
+    open_store(store).close()
+    assert path.stat().st_ino == built
+    (package / "render.py").write_text("# another state of the code\n", encoding="utf-8")
+    open_store(store).close()
+    assert path.stat().st_ino != built
