@@ -24,9 +24,9 @@ from pakru.compiled import cache_path, open_store
 from tests.conftest import DATA_FACTS, Invoke
 
 # The stress test's size: saves of the store and processes answering at once. The defaults keep
-# the suite quick; PAKRU_STRESS=5 runs it on a store five times as large, longer (60 saves, 32 at once).
+# the suite quick; PAKRU_STRESS=5 runs it on a store five times as large, longer (40 saves, 32 at once).
 _STRESS = max(1, int(os.environ.get("PAKRU_STRESS", "1")))
-STRESS_SAVES = 12 * _STRESS
+STRESS_SAVES = 8 * _STRESS
 STRESS_WAVE = 16 * min(_STRESS, 2)
 
 ROOT = Path(__file__).parent.parent

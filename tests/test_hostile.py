@@ -74,7 +74,7 @@ def test_a_limit_past_any_store_shows_every_row(
 
 @pytest.mark.parametrize("slot", SLOTS, ids=lambda slot: " ".join(slot))
 @settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(value=st.text(max_size=60))
 def test_arbitrary_text_anywhere_is_an_answer_or_one_clear_line(
