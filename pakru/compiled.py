@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-import sys
 import zlib
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
@@ -56,25 +55,9 @@ def cache_dir() -> Path:
     configured = os.environ.get("PAKRU_CACHE_DIR")
     if configured:
         return Path(configured)
-    plain = _plain_xdg_cache()
-    if plain is not None:
-        return Path(plain, "pakru")
-    import platformdirs  # only here: it is not needed to answer from memory
+    import platformdirs
 
     return Path(platformdirs.user_cache_dir("pakru", appauthor=False))
-
-
-def _plain_xdg_cache() -> str | None:
-    """On Linux, the user's cache directory when the XDG rule leaves no doubt (an absolute
-    XDG_CACHE_HOME, or none and an absolute HOME): what platformdirs answers, without the 2 ms its
-    import costs on every answer. Anything less plain is left to platformdirs."""
-    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel"):
-        return None
-    configured = os.environ.get("XDG_CACHE_HOME")
-    if configured:
-        return configured if os.path.isabs(configured) else None
-    home = os.environ.get("HOME", "")
-    return os.path.join(home, ".cache") if os.path.isabs(home) else None
 
 
 def cache_path(root: Path) -> Path:

@@ -332,30 +332,6 @@ def test_checks_of_a_whole_store_read_each_table_once(store: Path, only_check: b
         assert not any(step.endswith("(wanted=?)") for step in plan), plan
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="the XDG rule is Linux's")
-@pytest.mark.parametrize(
-    ("xdg", "home"),
-    [("/srv/cache", "/home/u"), (None, "/home/u"), ("", "/home/u/"), ("relative", "/home/u")],
-    ids=["xdg", "home", "empty-xdg", "relative-xdg"],
-)
-def test_the_cache_directory_is_where_platformdirs_puts_it(
-    monkeypatch: pytest.MonkeyPatch, xdg: str | None, home: str
-) -> None:
-    import platformdirs
-
-    from pakru.compiled import cache_dir
-
-    monkeypatch.delenv("PAKRU_CACHE_DIR")
-    monkeypatch.setenv("HOME", home)
-    if xdg is None:
-        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    else:
-        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
-    assert cache_dir() == Path(platformdirs.user_cache_dir("pakru", appauthor=False))
-    if xdg and xdg.startswith("/"):
-        assert cache_dir() == Path(xdg, "pakru")
-
-
 def test_pakru_cache_dir_overrides_the_user_cache(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
