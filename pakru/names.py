@@ -22,12 +22,12 @@ whole name misspelt, then some of its words misspelt; words in a row before word
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
 from pakru.records import Actor
+from pakru.search import strip_accents
 
 _WORD = re.compile(r"[a-z0-9]+")
 _QUOTED = re.compile(r"[‘“\"]([^’”\"]+)[’”\"]")
@@ -48,8 +48,7 @@ _SIMILAR_LENGTH = 4
 def fold_name(text: str) -> str:
     """A name as matched: folded case, no accents or punctuation, in Latin letters
     ("Andrey V. Fedorov" → "andrey v fedorov", "Фёдоров" → "fedorov")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    plain = strip_accents(text.casefold())
     if not plain.isascii():
         from anyascii import anyascii  # only for text in another script: answers rarely need it
 

@@ -196,7 +196,8 @@ def _word_kind(char: str) -> str | None:
     return "N" if category == "N" else "L" if category in "LM" else None
 
 
-def _strip_accents(text: str) -> str:
+def strip_accents(text: str) -> str:
+    """Text without its combining accents (é → e), in compatibility form (ﬁ → fi)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -204,7 +205,7 @@ def _strip_accents(text: str) -> str:
 @lru_cache(maxsize=8192)
 def _fold_char(char: str) -> str:
     # Accents go before casefolding (İ → I, not i + dot) and again after (casefold can compose).
-    folded = _strip_accents(_strip_accents(char).casefold()).translate(_TYPOGRAPHY)
+    folded = strip_accents(strip_accents(char).casefold()).translate(_TYPOGRAPHY)
     kinds = {_word_kind(c) for c in folded}
     if len(kinds) > 1:
         # ½ → 1⁄2, ㏂ → a.m. or ㏠ → 1日 would put a word boundary inside one character, and a span
