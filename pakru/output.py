@@ -104,10 +104,23 @@ def without_trailing_spaces(text: str) -> str:
 def write_file(path: Path, text: str | Iterable[str], *, bom: bool = False) -> None:
     """Write UTF-8 text (or its pieces, as they are made) to `path` whole or not at all: into a
     temporary file beside it, flushed to the disk, then renamed over it, so a reader never sees
-    half an answer and a failed write leaves the old file as it was."""
+    half an answer and a failed write leaves the old file as it was. Through a symbolic link the
+    file it points to is written; a device or a FIFO is written into, as a shell's `>` would."""
+    import stat
     import tempfile
 
     pieces = [text] if isinstance(text, str) else text
+    path = Path(os.path.realpath(path))  # a link keeps pointing at the answer: write its target
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        # A device or a FIFO (/dev/stdout, a named pipe): written into, never renamed over.
+        with open(path, "w", encoding="utf-8", newline="") as stream:
+            stream.write("\ufeff" if bom else "")
+            stream.writelines(pieces)
+        return
     folder = path.parent
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:

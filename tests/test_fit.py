@@ -284,6 +284,34 @@ def test_a_failed_write_leaves_the_file_as_it_was(
     assert [p.name for p in tmp_path.iterdir()] == ["answer.json"]
 
 
+def test_output_through_a_link_writes_the_file_it_points_to(invoke: Invoke, tmp_path: Path) -> None:
+    target, link = tmp_path / "answers" / "topics.csv", tmp_path / "latest.csv"
+    target.parent.mkdir()
+    target.write_text("old\n", encoding="utf-8")
+    link.symlink_to(target)
+    assert invoke("topics", "-f", "csv", "-o", str(link)).exit_code == 0
+    assert link.is_symlink() and link.resolve() == target
+    assert target.read_text(encoding="utf-8").startswith("id,type,name,synonyms,facts")
+
+
+def test_output_into_a_fifo_writes_into_it_and_leaves_it_a_fifo(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    import stat
+
+    fifo = tmp_path / "answers.fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so that the writer need not wait
+    try:
+        result = invoke("topics", "-f", "csv", "-o", str(fifo))
+        assert result.exit_code == 0, result.output
+        received = os.read(reader, 1 << 16).decode("utf-8")
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert received.startswith("id,type,name,synonyms,facts")
+
+
 def test_output_refuses_a_directory_in_one_line(invoke: Invoke, tmp_path: Path) -> None:
     result = invoke("events", "-o", str(tmp_path))
     assert result.exit_code == 2
