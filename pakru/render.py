@@ -562,15 +562,30 @@ def _bars(listing: Listing) -> Callable[[str | None, int], RenderableType] | Non
 
 
 def _markdown(listing: Listing, sections: Rows, footer: list[str]) -> str:
+    aligns = ["---:" if c.justify == "right" else "---" for c in listing.columns]
+    aligns += ["---"] * listing.cites
+    return _markdown_table(
+        listing.title, listing.caption, _headers(listing), aligns, sections, footer
+    )
+
+
+def _markdown_table(
+    title: str,
+    caption: str | None,
+    headers: Sequence[str],
+    aligns: Sequence[str],
+    sections: Rows,
+    footer: Sequence[str],
+) -> str:
+    """A Markdown table under its title, each section's label in bold, the notes as a list."""
+
     def cells(values: Sequence[str]) -> str:
         return "| " + " | ".join(values) + " |"
 
-    aligns = ["---:" if c.justify == "right" else "---" for c in listing.columns]
-    lines = [f"**{_md_cell(listing.title)}**", ""]
-    if listing.caption:
-        lines += [f"_{_md_cell(listing.caption)}_", ""]
-    headers = _headers(listing)
-    lines += [cells([_md_cell(h) for h in headers]), cells(aligns + ["---"] * listing.cites)]
+    lines = [f"**{_md_cell(title)}**", ""]
+    if caption:
+        lines += [f"_{_md_cell(caption)}_", ""]
+    lines += [cells([_md_cell(h) for h in headers]), cells(aligns)]
     for label, rows in sections:
         if label:
             lines.append(cells([f"**{_md_cell(label)}**"] + [""] * (len(headers) - 1)))
@@ -1058,12 +1073,6 @@ def conflicts_view(
         for c in checks
     ]
     title = "Checks between figures" if everything else "Conflicts between figures"
-    if fmt is OutputFormat.MARKDOWN:
-        head = "| What | Figure | Against | Gap | Why |\n| --- | --- | --- | --- | --- |"
-        body = "\n".join("| " + " | ".join(_md_cell(cell) for cell in row) + " |" for row in rows)
-        footer = [*more_rows_note(len(checks), total), *notes.lines()]
-        footnotes = "\n".join(f"- {_md_cell(n)}" for n in footer)
-        return f"**{title}**\n\n{head}\n{body}\n\n{footnotes}"
     columns = (
         Column("What", str),
         Column("Figure", str, wrap=True),
@@ -1071,10 +1080,12 @@ def conflicts_view(
         Column("Gap", str),
         Column("Why", str, wrap=True),
     )
+    sections: Rows = [(None, [list(row) for row in rows])]
     footer = [*more_rows_note(len(checks), total), *notes.lines()]
-    return FittedTable(
-        title, None, columns, [(None, [list(row) for row in rows])], footer, show_lines=True
-    )
+    if fmt is OutputFormat.MARKDOWN:
+        headers = [column.header for column in columns]
+        return _markdown_table(title, None, headers, ["---"] * len(columns), sections, footer)
+    return FittedTable(title, None, columns, sections, footer, show_lines=True)
 
 
 # A check names its two figures and their values flat, for a spreadsheet; `figures` holds both in
