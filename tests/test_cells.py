@@ -95,7 +95,7 @@ def _tables(
 highlighted = texts().flatmap(lambda text: highlights(text).map(lambda spans: (text, spans)))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     cells=st.lists(st.one_of(texts().map(lambda t: (t, [])), highlighted), min_size=1, max_size=4),
     width=st.integers(min_value=1, max_value=70),
@@ -115,7 +115,7 @@ def test_a_table_of_cells_looks_as_one_of_rich_texts(
     assert _painted(ours, width) == _painted(rich, width)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(text=texts(), width=st.integers(min_value=1, max_value=90))
 def test_prose_prints_as_rich_text_does(text: str, width: int) -> None:
     assume(all(cell_len(word) <= width for word in text.split()))

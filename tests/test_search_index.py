@@ -89,7 +89,7 @@ def root(tmp_path: Path) -> Path:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(before=events(), after=events(), asked=st.lists(queries(), min_size=1, max_size=4))
 def test_the_index_ranks_as_search_does_before_and_after_an_edit(
