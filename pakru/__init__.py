@@ -1,17 +1,15 @@
 """pakru: cite-ready answers about Pakistan–Russia relations.
 
-The modules form four layers. A module imports from its own layer and the ones below it, never
-from one above, and no chain of imports comes back to where it started (lazy imports inside
-functions count too; tests/test_layers.py checks both against this list):
+The code is in four packages, one per layer. A module imports from its own package and the
+ones below it, never from one above, and no chain of imports comes back to where it started
+(lazy imports inside functions count too; tests/test_layers.py checks both against this list):
 
-- cli: __main__ cli options render cells output completion about cite browse
-- answers: query coverage
-- store: store export compiled build schema load models layout
-- domain: consistency search filters names records types errors
+- cli: the command line (`pakru.cli`, and `pakru.__main__`, the process)
+- answers: the questions, asked of the compiled store (`pakru.answers`)
+- store: files to validated records to the compiled SQLite store (`pakru.store`)
+- domain: periods, amounts, the records and their vocabulary (`pakru.domain`)
 
-`cli` turns arguments into questions and answers into text; `answers` asks the store; `store`
-reads the YAML files into validated records and keeps them compiled in SQLite; `domain` holds
-the records, their vocabularies (all in `pakru.records`) and the arithmetic on them.
+Each package's docstring says what its modules hold.
 """
 
 __version__ = "0.1.0"

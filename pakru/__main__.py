@@ -30,7 +30,7 @@ def run() -> None:
     # package's metadata) takes in each process that validates a file. A setting of the user's
     # stands.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    from pakru.cli import main
+    from pakru.cli.commands import main
 
     try:
         main()
@@ -90,7 +90,7 @@ def _flushed(code: int) -> int:
         except OSError as error:
             code = code or 1
             if stream is sys.stdout:
-                from pakru.errors import OutputError
+                from pakru.domain.errors import OutputError
 
                 with suppress(OSError):
                     print(f"pakru: {OutputError(error)}", file=sys.stderr, flush=True)

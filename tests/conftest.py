@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from pakru.cli import app
+from pakru.cli.commands import app
 
 TESTS = Path(__file__).parent
 DATA_FACTS = TESTS / "data" / "facts"

@@ -21,10 +21,10 @@ from typing import Any
 
 import pytest
 
-from pakru.browse import metadata, prepare, serve_command
-from pakru.options import default_facts_dir
-from pakru.records import Record
-from pakru.store import load_store
+from pakru.cli.browse import metadata, prepare, serve_command
+from pakru.cli.options import default_facts_dir
+from pakru.domain.records import Record
+from pakru.store.check import load_store
 from tests.conftest import Invoke
 
 SHIPPED = load_store(default_facts_dir())

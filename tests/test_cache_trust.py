@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from pakru.compiled import cache_path, open_store
+from pakru.store.compiled import cache_path, open_store
 from tests.conftest import DATA_FACTS, Invoke
 
 # The stress test's size: saves of the store and processes answering at once. The defaults keep
@@ -76,7 +76,7 @@ def compiled_file(store: Path, cache: Path) -> Path:
 def forge(path: Path) -> None:
     """What an attacker with write access does: a figure's value and its "verbatim" quote (and
     the body's checksum, which anyone can compute)."""
-    from pakru.schema import pack, unpack
+    from pakru.store.schema import pack, unpack
 
     with sqlite3.connect(path) as db:
         (body,) = db.execute("SELECT body FROM records WHERE id = ?", (FORGED,)).fetchone()
@@ -127,7 +127,9 @@ def _second_user_or_skip() -> str:
     for python in dict.fromkeys([sys.executable, *found]):
         if python is None:
             continue
-        check = f"import sys, pakru.cli; assert sys.version_info[:2] == {sys.version_info[:2]}"
+        check = (
+            f"import sys, pakru.cli.commands; assert sys.version_info[:2] == {sys.version_info[:2]}"
+        )
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *site.getsitepackages()])}
         try:
             ran = subprocess.run(
@@ -284,7 +286,7 @@ def test_a_change_to_any_file_of_the_package_compiles_the_store_afresh(
     # Rows as another state of the code may have written them: whole, and not what this one writes.
     forge(compiled_file(store, cache))
     assert "9990000000" in trade_answer(store, cache, code).stdout  # the same code trusts them
-    module = code / "pakru" / "output.py"
+    module = code / "pakru" / "cli" / "output.py"
     module.write_bytes(module.read_bytes() + b"\n# another state of the code\n")
     answer = trade_answer(store, cache, code)
     assert (answer.stderr, answer.stdout) == ("", expected)
@@ -333,7 +335,7 @@ def test_an_old_file_rewritten_with_its_size_and_mtime_kept_is_seen(
 def test_an_update_landing_mid_answer_is_not_seen_by_it(
     store: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pakru.compiled import Compiled
+    from pakru.store.compiled import Compiled
 
     expected = invoke("trade", "2023-24", "-f", "json", facts=store)
     assert expected.exit_code == 0, expected.output
@@ -366,7 +368,7 @@ def test_an_update_landing_mid_answer_is_not_seen_by_it(
 # killed midway, whatever the machine.
 SLOW_BUILD = """
 import sys, time
-import pakru.build as build
+import pakru.store.build as build
 started = sys.argv.pop(1)
 build.PARALLEL_BYTES = 0
 read_one = build.read_one
@@ -582,7 +584,7 @@ def test_answers_while_a_large_store_is_edited_are_each_those_of_a_fresh_build(
 def edited_and_broken(store: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
     """The store compiled, then a figure edited, and the update that will read it broken (a
     column its SQL names that is not there)."""
-    from pakru import build
+    from pakru.store import build
 
     assert invoke("trade", "2023-24", facts=store).exit_code == 0
     figures = store / "figures.yaml"
@@ -602,7 +604,7 @@ def edited_and_broken(store: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPat
 def test_an_update_broken_in_its_sql_fails_the_tests(
     store: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pakru.compiled import UpdateFailed
+    from pakru.store.compiled import UpdateFailed
 
     edited_and_broken(store, invoke, monkeypatch)
     with pytest.raises(UpdateFailed, match="no such column: no_such_column"):

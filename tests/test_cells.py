@@ -1,4 +1,4 @@
-"""pakru.cells draws plain text exactly as Rich's Text would: same characters, same styles."""
+"""pakru.cli.cells draws plain text exactly as Rich's Text would: same characters, same styles."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Span, Text
 
-from pakru.cells import Cell, Prose
+from pakru.cli.cells import Cell, Prose
 
 # Words as pakru's cells hold them, and what Rich must be left to lay out: wide and zero-width
 # characters, tabs, words longer than a line, runs of spaces and blank lines.
@@ -135,7 +135,7 @@ def test_prose_leaves_a_word_longer_than_the_line_whole() -> None:
 
 def test_the_cells_of_a_real_answer_take_the_quick_way() -> None:
     """Without this the tests above would pass with every cell handed to Rich."""
-    from pakru.cells import _lines
+    from pakru.cli.cells import _lines
 
     assert _lines("Pakistan–Russia trade turnover", 16, True) == [
         (0, "Pakistan–Russia "),

@@ -9,9 +9,9 @@ import bibtexparser
 import pytest
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
-from pakru.cite import bibtex_entry, csl_date, csl_type, iso_date, latex_escape, reference
-from pakru.records import Source
-from pakru.types import Period
+from pakru.cli.cite import bibtex_entry, csl_date, csl_type, iso_date, latex_escape, reference
+from pakru.domain.records import Source
+from pakru.domain.types import Period
 from tests.conftest import Invoke
 
 WIRE = (

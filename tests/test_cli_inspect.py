@@ -416,7 +416,7 @@ def test_shell_completion_offers_store_values(
 ) -> None:
     from typer.testing import CliRunner
 
-    from pakru.cli import app
+    from pakru.cli.commands import app
 
     monkeypatch.setenv("PAKRU_FACTS", str(DATA_FACTS))
     env = {"_PAKRU_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}

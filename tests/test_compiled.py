@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from pakru import build
-from pakru.compiled import cache_path, compile_in_memory, open_store
-from pakru.errors import StoreError
-from pakru.options import default_facts_dir
-from pakru.store import check_store
+from pakru.cli.options import default_facts_dir
+from pakru.domain.errors import StoreError
+from pakru.store import build
+from pakru.store.check import check_store
+from pakru.store.compiled import cache_path, compile_in_memory, open_store
 from tests.conftest import DATA_FACTS
 
 ROOT = Path(__file__).parent.parent
@@ -335,7 +335,7 @@ def test_checks_of_a_whole_store_read_each_table_once(store: Path, only_check: b
 def test_pakru_cache_dir_overrides_the_user_cache(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from pakru.compiled import cache_dir
+    from pakru.store.compiled import cache_dir
 
     monkeypatch.setenv("PAKRU_CACHE_DIR", str(tmp_path / "elsewhere"))
     assert cache_dir() == tmp_path / "elsewhere"
@@ -366,7 +366,7 @@ def test_a_package_file_touched_but_unchanged_keeps_the_compiled_store(
 ) -> None:
     """The code's contents key the store, not its files' times: a reinstall or a checkout and
     back does not compile a large store afresh."""
-    from pakru import schema
+    from pakru.store import schema
 
     package = tmp_path / "pakru"
     shutil.copytree(ROOT / "pakru", package, ignore=shutil.ignore_patterns("__pycache__"))
@@ -375,9 +375,9 @@ def test_a_package_file_touched_but_unchanged_keeps_the_compiled_store(
     path = cache_path(store)
     built = path.stat().st_ino
     stamp = time.time_ns() + 1_000_000_000
-    os.utime(package / "render.py", ns=(stamp, stamp))
+    os.utime(package / "cli" / "render.py", ns=(stamp, stamp))
     open_store(store).close()
     assert path.stat().st_ino == built
-    (package / "render.py").write_text("# another state of the code\n", encoding="utf-8")
+    (package / "cli" / "render.py").write_text("# another state of the code\n", encoding="utf-8")
     open_store(store).close()
     assert path.stat().st_ino != built

@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pakru import models
-from pakru.consistency import (
+from pakru.domain.consistency import (
     checks,
     comparable,
     disagreements,
@@ -15,7 +14,8 @@ from pakru.consistency import (
     stated_precision,
     value_range,
 )
-from pakru.records import Figure
+from pakru.domain.records import Figure
+from pakru.store import models
 
 USD = {"metric": "trade_total", "unit": "USD"}
 PERCENT = {"metric": "trade_growth", "unit": "percent"}
@@ -267,7 +267,7 @@ def test_a_revised_figure_is_not_a_disagreement() -> None:
 
 def _cited(figure_: Figure, *sources: str) -> Figure:
     """The figure as cited by these sources (each citation says the stated number)."""
-    from pakru.records import Citation
+    from pakru.domain.records import Citation
 
     cited = tuple(Citation(s, says=f"it was {figure_.stated}") for s in sources)
     return figure_.replace(sources=cited)
@@ -288,7 +288,7 @@ def test_figures_are_derived_within_one_report_when_bodies_disagree() -> None:
         _cited(figure("$846 million", 846_000_000, kind=imports, id="in", period="FY2022-23"),
                "op", "nation"),
     ]  # fmt: skip
-    from pakru.consistency import derive
+    from pakru.domain.consistency import derive
 
     shares = {d.formula: d.value for d in derive(store) if d.metric == "share"}
     assert shares == {

@@ -104,7 +104,7 @@ def test_version_describes_the_store_it_answers_from(invoke: Invoke, args: tuple
 
 
 def test_version_without_facts_describes_the_shipped_store(invoke: Invoke) -> None:
-    from pakru.options import default_facts_dir
+    from pakru.cli.options import default_facts_dir
 
     lines = _version_lines(invoke, "--version")
     assert lines[1] == f"store: {default_facts_dir().resolve()}"
@@ -163,7 +163,7 @@ def test_show_completion_prints_the_script_of_the_shell_named(
 
 
 def test_the_bash_candidates_are_escaped_words() -> None:
-    from pakru.completion import bash_word
+    from pakru.cli.completion import bash_word
 
     assert bash_word("steel mill") == "steel\\ mill"
     assert bash_word("it's $5 (a; b) *") == "it\\'s\\ \\$5\\ \\(a\\;\\ b\\)\\ \\*"

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from pakru import coverage
-from pakru.records import Event
-from pakru.types import Period
+from pakru.answers import coverage
+from pakru.domain.records import Event
+from pakru.domain.types import Period
 from tests.conftest import DATA_FACTS, Invoke
 
 TODAY = date(2026, 12, 3)

@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 
 import pakru
-from pakru import export, records
-from pakru.errors import UsageError
-from pakru.export import export_sqlite
-from pakru.options import default_facts_dir
-from pakru.records import FactStore
-from pakru.store import load_store
+from pakru.cli.options import default_facts_dir
+from pakru.domain import records
+from pakru.domain.errors import UsageError
+from pakru.domain.records import FactStore
+from pakru.store import export
+from pakru.store.check import load_store
+from pakru.store.export import export_sqlite
 from tests.conftest import Invoke
 
 TINY = load_store(Path(__file__).parent / "data" / "facts")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-import pakru.cli
+import pakru.cli.commands
 from tests.conftest import DATA_FACTS, Invoke
 
 # One invocation per command that prints a table, on the shipped store (long ids, long quotes).
@@ -41,7 +41,7 @@ WHOLE = re.compile(r"^(Src|Date|Period|Published|Value|Gap|Year|Decade)$")
 def _captured(invoke: Invoke, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]) -> Any:
     """What the command hands over to be printed."""
     printed: list[Any] = []
-    monkeypatch.setattr(pakru.cli, "_print", lambda output, *rest: printed.append(output))
+    monkeypatch.setattr(pakru.cli.commands, "_print", lambda output, *rest: printed.append(output))
     result = invoke(*args, facts=None)
     assert result.exit_code == 0, result.output
     monkeypatch.undo()
@@ -79,7 +79,7 @@ def _printed(output: Any, width: int, capsys: pytest.CaptureFixture[str]) -> str
     return capsys.readouterr().out
 
 
-PRINT = pakru.cli._print
+PRINT = pakru.cli.commands._print
 
 
 @pytest.mark.parametrize("name", TABLES)
@@ -206,7 +206,7 @@ def test_a_stdout_that_cannot_encode_gets_ascii_equivalents() -> None:
     lines, Cyrillic) is replaced, never an error; what it can (–, ’, †) stays."""
     # One process answers several commands: a process per command would slow the suite.
     script = (
-        "import sys; from pakru.cli import main\n"
+        "import sys; from pakru.cli.commands import main\n"
         "for args in (['trade', '2023-24'], ['trade', '2023-24', '-f', 'csv'], ['search', 'trade'],"
         " ['conflicts'], ['actors', 'Fedorov'], ['trade', '2023-24', '-f', 'json']):\n"
         "    sys.argv = ['pakru', *args]\n"
@@ -362,7 +362,7 @@ def test_check_writes_its_report_to_a_file_too(invoke: Invoke, tmp_path: Path) -
 
 
 def test_each_mark_pakru_prints_has_a_readable_ascii_equivalent() -> None:
-    from pakru.output import ascii_equivalent
+    from pakru.cli.output import ascii_equivalent
 
     assert [ascii_equivalent(char) for char in "≠–—’‘“”…†⟳⊘→×─│Фё"] == [
         "!=", "-", "-", "'", "'", '"', '"', "...", "+", "(new)", "(old)", "->", "x", "-", "|",

@@ -235,9 +235,9 @@ class _CountedRow:
 def test_json_and_csv_rows_are_made_as_they_are_written(fmt: str, ahead: int) -> None:
     """Every row of a large answer is never held at once: a row is made when the text before it
     has been written (the CSV header needs no row)."""
-    from pakru.options import OutputFormat
-    from pakru.records import FactStore
-    from pakru.render import Listing, Section, render
+    from pakru.cli.options import OutputFormat
+    from pakru.cli.render import Listing, Section, render
+    from pakru.domain.records import FactStore
 
     rows = [_CountedRow(f"r{i}") for i in range(3)]
     listing = Listing("Rows", "none", (), [Section(None, rows)], ("id", "note"), cites=False)

@@ -122,7 +122,7 @@ def test_hostile_values_in_every_slot(invoke: Invoke, slot: tuple[str, ...], val
 def test_a_100_kb_argument_is_named_shortly() -> None:
     from typer.testing import CliRunner
 
-    from pakru.cli import app
+    from pakru.cli.commands import app
 
     result = CliRunner().invoke(app, ["--facts", str(DATA_FACTS), "trade", "2" * 100_000])
     assert result.exit_code == 2

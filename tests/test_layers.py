@@ -12,19 +12,26 @@ from pathlib import Path
 import pakru
 
 PACKAGE = Path(pakru.__file__).parent
-MODULES = sorted(path.stem for path in PACKAGE.glob("*.py") if path.stem != "__init__")
+# Every module by its dotted name below pakru: `cli.commands`, `domain.records`, `__main__`.
+MODULES = sorted(
+    ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+    for path in PACKAGE.rglob("*.py")
+    if path.name != "__init__.py"
+)
+PACKAGES = sorted({module.split(".")[0] for module in MODULES if "." in module})
 # The package itself (`from pakru import __version__`) sits below every layer.
 PACKAGE_ITSELF = "pakru"
 
 
 def declared_layers() -> dict[str, int]:
-    """Each module's layer as pakru/__init__.py lists them, the top one first (0 is the lowest)."""
-    lines = re.findall(r"^- (\w+): (.+)$", pakru.__doc__ or "", re.M)
-    return {
-        module: len(lines) - rank
-        for rank, (_, modules) in enumerate(lines, start=1)
-        for module in modules.split()
-    }
+    """Each layer as pakru/__init__.py lists them, the top one first (0 is the lowest)."""
+    names = re.findall(r"^- (\w+): ", pakru.__doc__ or "", re.M)
+    return {name: len(names) - rank for rank, name in enumerate(names, start=1)}
+
+
+def layer_of(module: str) -> str:
+    """A module's layer: its package, or for the process itself (`__main__`), the command line."""
+    return "cli" if module == "__main__" else module.split(".")[0]
 
 
 def imports_of(source: str, modules: list[str]) -> set[str]:
@@ -36,23 +43,30 @@ def imports_of(source: str, modules: list[str]) -> set[str]:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module is not None and node.level == 0:
             names = [node.module]
-            if node.module == "pakru":  # `from pakru import records` imports a module
-                names = [f"pakru.{alias.name}" for alias in node.names]
+            if node.module.startswith("pakru"):  # `from pakru.domain import records` imports one
+                names = [f"{node.module}.{alias.name}" for alias in node.names] + names
         else:
             continue
         for name in names:
-            parts = name.split(".")
-            if parts[0] == "pakru":
-                found.add(parts[1] if len(parts) > 1 and parts[1] in modules else PACKAGE_ITSELF)
+            relative = name.removeprefix("pakru").removeprefix(".")
+            if name.split(".")[0] != "pakru":
+                continue
+            if relative in modules:
+                found.add(relative)
+            elif not relative:
+                found.add(PACKAGE_ITSELF)
     return found
 
 
 def import_graph() -> dict[str, set[str]]:
     return {
-        module: imports_of((PACKAGE / f"{module}.py").read_text(encoding="utf-8"), MODULES)
-        - {module}
+        module: imports_of(_path(module).read_text(encoding="utf-8"), MODULES) - {module}
         for module in MODULES
     }
+
+
+def _path(module: str) -> Path:
+    return PACKAGE.joinpath(*module.split(".")).with_suffix(".py")
 
 
 def find_cycle(graph: Mapping[str, set[str]]) -> list[str] | None:
@@ -86,18 +100,18 @@ def upward_imports(graph: Mapping[str, set[str]], layers: Mapping[str, int]) -> 
         f"{module} imports {imported}"
         for module, imported_modules in sorted(graph.items())
         for imported in sorted(imported_modules)
-        if imported != PACKAGE_ITSELF and layers[imported] > layers[module]
+        if imported != PACKAGE_ITSELF and layers[layer_of(imported)] > layers[layer_of(module)]
     ]
 
 
-def test_every_module_has_one_layer_and_says_what_it_holds() -> None:
-    listed = re.findall(r"^- \w+: (.+)$", pakru.__doc__ or "", re.M)
-    names = [module for modules in listed for module in modules.split()]
-    assert sorted(names) == MODULES  # each module once, and no module that does not exist
+def test_every_module_is_in_a_layer_and_says_what_it_holds() -> None:
+    assert sorted(declared_layers()) == PACKAGES  # each package a layer, and no layer without one
+    assert [module for module in MODULES if layer_of(module) not in PACKAGES] == []
+    packages = [f"{package}.__init__" for package in PACKAGES]
     undocumented = [
         module
-        for module in ["__init__", *MODULES]
-        if not ast.get_docstring(ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8")))
+        for module in ["__init__", *packages, *MODULES]
+        if not ast.get_docstring(ast.parse(_path(module).read_text(encoding="utf-8")))
     ]
     assert undocumented == []
 
@@ -105,15 +119,33 @@ def test_every_module_has_one_layer_and_says_what_it_holds() -> None:
 def test_no_chain_of_imports_comes_back_to_where_it_started() -> None:
     # An import inside a function counts, and the cycle pakru had is found: load imported
     # compiled inside its functions, which built the store through build, which imported load.
-    source = "import os\n\ndef answer():\n    from pakru.compiled import open_store\n"
-    assert imports_of(source, ["compiled", "load"]) == {"compiled"}
+    source = "import os\n\ndef answer():\n    from pakru.store.compiled import open_store\n"
+    assert imports_of(source, ["store.compiled", "store.load"]) == {"store.compiled"}
+    source = "from pakru.domain import records\nfrom pakru import __version__\n"
+    assert imports_of(source, ["domain.records"]) == {"domain.records", PACKAGE_ITSELF}
     graph = {"load": {"compiled", "records"}, "compiled": {"build"}, "build": {"load"}}
     assert find_cycle(graph) == ["build", "load", "compiled", "build"]
     assert find_cycle(import_graph()) is None
 
 
 def test_no_module_imports_from_a_layer_above_its_own() -> None:
-    layers = {"cli": 3, "query": 2, "records": 0}
-    graph = {"records": {"query"}, "query": {"records"}, "cli": {"query", PACKAGE_ITSELF}}
-    assert upward_imports(graph, layers) == ["records imports query"]
+    layers = {"cli": 3, "answers": 2, "domain": 0}
+    graph = {
+        "domain.records": {"answers.query"},
+        "answers.query": {"domain.records"},
+        "__main__": {"answers.query", PACKAGE_ITSELF},
+    }
+    assert upward_imports(graph, layers) == ["domain.records imports answers.query"]
     assert upward_imports(import_graph(), declared_layers()) == []
+
+
+def test_the_domain_imports_nothing_else_of_pakru() -> None:
+    graph = import_graph()
+    outside = {
+        f"{module} imports {imported}"
+        for module in MODULES
+        if layer_of(module) == "domain"
+        for imported in graph[module]
+        if imported == PACKAGE_ITSELF or layer_of(imported) != "domain"
+    }
+    assert outside == set()

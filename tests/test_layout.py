@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from pakru.compiled import cache_path
+from pakru.store.compiled import cache_path
 from tests.conftest import DATA_FACTS, Invoke
 
 Deny = Callable[[Path], Callable[[], None]]

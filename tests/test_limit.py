@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pakru.options import TABLE_ROWS
+from pakru.cli.options import TABLE_ROWS
 from tests.conftest import DATA_FACTS, Invoke
 
 EXTRA_EVENTS = 60

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pakru.errors import Problem, StoreError
-from pakru.records import FactStore
-from pakru.store import check_store, load_store
+from pakru.domain.errors import Problem, StoreError
+from pakru.domain.records import FactStore
+from pakru.store.check import check_store, load_store
 
 SOURCES = """\
 - id: gazette-2025-07-02
@@ -1081,7 +1081,7 @@ def test_missing_sources_folder(tmp_path):
 
 
 def test_store_files_come_in_the_order_of_their_paths_parts(tmp_path):
-    from pakru.layout import store_files, stray_files
+    from pakru.store.layout import store_files, stray_files
 
     root = tmp_path / "facts"
     for relative in ("events/b.yaml", "events/a.yaml", "events/a-b.yaml", "events/a/x.yaml"):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pakru.cli import app
+from pakru.cli.commands import app
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -53,8 +53,8 @@ def _python(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_importing_the_cli_leaves_pydantic_and_yaml_unloaded() -> None:
     code = (
-        "import sys, pakru.cli\n"
-        "print(sorted(m for m in ('pydantic', 'yaml', 'pakru.models', 'pakru.load') "
+        "import sys, pakru.cli.commands\n"
+        "print(sorted(m for m in ('pydantic', 'yaml', 'pakru.store.models', 'pakru.store.load') "
         "if m in sys.modules))"
     )
     result = _python("-c", code)
@@ -65,7 +65,7 @@ def test_importing_the_cli_leaves_pydantic_and_yaml_unloaded() -> None:
 def test_help_runs_without_loading_the_store() -> None:
     code = (
         "import sys\n"
-        "from pakru.cli import app\n"
+        "from pakru.cli.commands import app\n"
         "try:\n"
         "    app(['--help'], prog_name='pakru')\n"
         "except SystemExit as exit:\n"
@@ -98,7 +98,7 @@ def test_installed_distribution_ships_the_store() -> None:
     except metadata.PackageNotFoundError:
         pytest.skip("pakru is not installed in this environment, only imported from the checkout")
     shipped = {str(path) for path in files}
-    if not any(name.endswith("pakru/cli.py") for name in shipped):
+    if not any(name.endswith("pakru/cli/commands.py") for name in shipped):
         pytest.skip("pakru is installed in editable mode")
     for kind in ("sources", "actors", "events", "agreements", "figures", "topics"):
         assert f"pakru/facts/{kind}.yaml" in shipped, kind
@@ -109,13 +109,13 @@ def test_answering_from_a_compiled_store_imports_neither_pydantic_nor_yaml(tmp_p
     """Nor what only other formats need: a table answer loads no JSON or CSV module."""
     code = (
         "import sys\n"
-        "from pakru.cli import main\n"
+        "from pakru.cli.commands import main\n"
         "sys.argv = ['pakru', 'trade', '2023-24']\n"
         "try:\n"
         "    main()\n"
         "except SystemExit as exit:\n"
         "    assert exit.code == 0, exit.code\n"
-        "print(sorted(m for m in ('pydantic', 'yaml', 'pakru.models', 'pakru.load', 'pakru.build', "
+        "print(sorted(m for m in ('pydantic', 'yaml', 'pakru.store.models', 'pakru.store.load', 'pakru.store.build', "
         "'json', 'csv', 'anyascii') if m in sys.modules), file=sys.stderr)"
     )
     env = {**os.environ, "PAKRU_CACHE_DIR": str(tmp_path)}
@@ -123,7 +123,9 @@ def test_answering_from_a_compiled_store_imports_neither_pydantic_nor_yaml(tmp_p
     first = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
     )
-    assert "'pakru.build', 'pakru.load', 'pakru.models', 'pydantic'" in first.stderr  # it compiled
+    assert (
+        "'pakru.store.build', 'pakru.store.load', 'pakru.store.models', 'pydantic'" in first.stderr
+    )  # it compiled
     second = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60
     )

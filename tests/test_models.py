@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from pakru import records
-from pakru.models import Actor, Agreement, Citation, Event, Figure, Source, Topic
-from pakru.types import Period
+from pakru.domain import records
+from pakru.domain.types import Period
+from pakru.store.models import Actor, Agreement, Citation, Event, Figure, Source, Topic
 
 CITATION = {"source": "arab-news-2025-07-02", "quote": "trade rose more than 100 percent"}
 
@@ -403,8 +403,9 @@ def test_citation_is_a_model_too():
 
 
 def test_plain_records_have_the_fields_of_the_models_in_the_same_order() -> None:
-    """pakru.records mirrors the models so that answers need no pydantic; they must not drift."""
-    from pakru import models, records
+    """pakru.domain.records mirrors the models so that answers need no pydantic; they must not drift."""
+    from pakru.domain import records
+    from pakru.store import models
 
     for name in ("Source", "Actor", "Event", "Agreement", "Figure", "Topic"):
         model = getattr(models, name)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pakru.options import default_facts_dir
+from pakru.cli.options import default_facts_dir
 from tests.conftest import Invoke
 
 SHIPPED = default_facts_dir()

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import assume, given, reject, settings
 from hypothesis import strategies as st
 
-from pakru import models
-from pakru.errors import UsageError
-from pakru.options import default_facts_dir
-from pakru.records import Agreement, Event, FactStore
-from pakru.search import Hit, fold, match_spans, parse_query, search
-from pakru.store import load_store
+from pakru.cli.options import default_facts_dir
+from pakru.domain.errors import UsageError
+from pakru.domain.records import Agreement, Event, FactStore
+from pakru.domain.search import Hit, fold, match_spans, parse_query, search
+from pakru.store import models
+from pakru.store.check import load_store
 
 TINY = Path(__file__).parent / "data" / "facts"
 
@@ -337,6 +337,6 @@ def test_every_word_is_found_where_it_stands(
 )
 def test_the_index_holds_the_words_matching_sees(text: str) -> None:
     """index_words is a quicker way to the same words, for text that is ASCII once plain."""
-    from pakru.search import _words, index_words
+    from pakru.domain.search import _words, index_words
 
     assert index_words(text) == list(_words(fold(text)))

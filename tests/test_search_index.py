@@ -1,6 +1,6 @@
-"""The compiled store's full-text index finds, ranks and counts what pakru.search matches.
+"""The compiled store's full-text index finds, ranks and counts what pakru.domain.search matches.
 
-`pakru.search.search` is the rule, read off the records themselves; the index answers from SQL
+`pakru.domain.search.search` is the rule, read off the records themselves; the index answers from SQL
 without reading them. On random stores and queries, before and after edits, the two agree.
 """
 
@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pakru import search as find
-from pakru.compiled import Compiled, cache_path, open_store
+from pakru.domain import search as find
+from pakru.store.compiled import Compiled, cache_path, open_store
 from tests.conftest import DATA_FACTS
 
 # Words that start one another, fold together, hold an apostrophe or a dash, or name a topic.

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pakru.options import default_facts_dir
-from pakru.store import check_store, load_store
+from pakru.cli.options import default_facts_dir
+from pakru.store.check import check_store, load_store
 from tests.conftest import Invoke
 
 SOURCES_DIR = Path(__file__).parent.parent.parent / "shared" / "sources"

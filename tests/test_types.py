@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pakru.errors import PeriodError
-from pakru.types import (
+from pakru.domain.errors import PeriodError
+from pakru.domain.types import (
     Period,
     Precision,
     date_window,

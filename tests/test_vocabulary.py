@@ -1,5 +1,5 @@
 """The vocabularies (metrics, units, statuses, kinds, qualifiers, bases, record types) are written
-once, in `pakru.records`: no other module lists them, and a metric declared there alone works in
+once, in `pakru.domain.records`: no other module lists them, and a metric declared there alone works in
 every command."""
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ import sys
 from pathlib import Path
 
 import pakru
-from pakru import records
+from pakru.domain import records
 from tests.conftest import DATA_FACTS
 
 PACKAGE = Path(pakru.__file__).parent
 
 
 def vocabularies() -> dict[str, frozenset[str]]:
-    """Every public list, set or table of words `pakru.records` declares, by name (a table's words
+    """Every public list, set or table of words `pakru.domain.records` declares, by name (a table's words
     are its keys)."""
     found = {}
     for name, value in vars(records).items():
@@ -74,9 +74,9 @@ def test_no_module_but_records_lists_a_vocabulary() -> None:
     caught = [line.split(":")[0] for line in relisted(sample, known)]
     assert caught == ["line 1", "line 2", "line 3", "line 4"]
     found = {
-        path.name: relisted(path.read_text(encoding="utf-8"), known)
-        for path in sorted(PACKAGE.glob("*.py"))
-        if path.name != "records.py"
+        str(path.relative_to(PACKAGE)): relisted(path.read_text(encoding="utf-8"), known)
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path != PACKAGE / "domain" / "records.py"
     }
     assert {name: lines for name, lines in found.items() if lines} == {}
 
@@ -84,7 +84,7 @@ def test_no_module_but_records_lists_a_vocabulary() -> None:
 def test_a_metric_declared_only_in_the_vocabulary_works_in_every_command(tmp_path: Path) -> None:
     package = tmp_path / "code" / "pakru"
     shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("facts", "__pycache__"))
-    vocabulary = package / "records.py"
+    vocabulary = package / "domain" / "records.py"
     declared = '    "count": Metric("count", ("count",)),\n'
     text = vocabulary.read_text(encoding="utf-8")
     assert declared in text
@@ -113,7 +113,7 @@ def test_a_metric_declared_only_in_the_vocabulary_works_in_every_command(tmp_pat
                 f"  sources:\n    - source: {source}\n      says: Remittances were {stated}\n"
             )
     code = (
-        "import json\nfrom typer.testing import CliRunner\nfrom pakru.cli import app\n"
+        "import json\nfrom typer.testing import CliRunner\nfrom pakru.cli.commands import app\n"
         "answers = [CliRunner().invoke(app, ['--facts', sys.argv[1], *args]) for args in "
         "(['figures', '--metric', 'remittances'], ['conflicts'], ['check'])]\n"
         "print(json.dumps([[a.exit_code, a.output] for a in answers]))\n"

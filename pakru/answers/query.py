@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from pakru import names
-from pakru.errors import UsageError, shown
-from pakru.filters import Filters
-from pakru.names import fold_name
-from pakru.records import (
+from pakru.domain import names
+from pakru.domain.errors import UsageError, shown
+from pakru.domain.filters import Filters
+from pakru.domain.names import fold_name
+from pakru.domain.records import (
     Actor,
     Agreement,
     Event,
@@ -19,7 +19,7 @@ from pakru.records import (
     Source,
     Topic,
 )
-from pakru.types import Period
+from pakru.domain.types import Period
 
 _fold = fold_name
 
@@ -75,8 +75,8 @@ def find_topic(store: FactStore, wanted: str, option: str = "--topic") -> Topic:
 
 
 def find_actor(store: FactStore, wanted: str, option: str = "--actor") -> Actor:
-    """The one actor `wanted` means, found as `actors` finds them (`pakru.names`): the closest
-    match, if no other is as close."""
+    """The one actor `wanted` means, found as `actors` finds them (`pakru.domain.names`): the
+    closest match, if no other is as close."""
     if not names.asked_words(wanted):
         raise UsageError("an empty actor name; give an id, a name or an alias", option)
     found = names.ranked(store.actors, wanted, closest_only=True)
@@ -151,7 +151,7 @@ def timeline(store: FactStore, filters: Filters = ANY) -> tuple[Event | Agreemen
 
 def actors(store: FactStore, wanted: str | None = None) -> tuple[Actor, ...]:
     """Actors whose name, alias, id, role or description holds what was asked, forgiving case,
-    accents, script and a small misspelling (`pakru.names`); closest first."""
+    accents, script and a small misspelling (`pakru.domain.names`); closest first."""
     if wanted is None:
         return tuple(sorted(store.actors, key=lambda a: (a.kind, a.name)))
     if not names.asked_words(wanted):

@@ -2,9 +2,9 @@
 
 The YAML files stay the source of truth. The first question about a store reads and validates all
 of it into a SQLite file in the user's cache directory; later questions compare each file's size
-and modification time with what was compiled, and have `pakru.build` read again only the files
+and modification time with what was compiled, and have `pakru.store.build` read again only the files
 that changed. This module finds, opens and answers from the compiled file; building it is
-`pakru.build`'s job, imported only when something has to be read.
+`pakru.store.build`'s job, imported only when something has to be read.
 
 A full build writes a new file and renames it into place; an update is one SQLite transaction.
 Either way a reader sees the old store or the new one, never half of each. A compiled file that is
@@ -26,11 +26,12 @@ from itertools import product
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pakru import records
-from pakru.errors import Problem, StoreError, shown
-from pakru.layout import KINDS, StoreFile, fingerprints, store_files
-from pakru.records import FactStore, Figure, Record, Topic
-from pakru.schema import (
+from pakru.domain import records
+from pakru.domain.errors import Problem, StoreError, shown
+from pakru.domain.records import FactStore, Figure, Record, Topic
+from pakru.domain.types import Period
+from pakru.store.layout import KINDS, StoreFile, fingerprints, store_files
+from pakru.store.schema import (
     FORMAT,
     KINDS_SQL,
     TABLES,
@@ -42,12 +43,11 @@ from pakru.schema import (
     stored,
     unpack,
 )
-from pakru.types import Period
 
 if TYPE_CHECKING:
-    from pakru.build import Kept
-    from pakru.filters import Filters
-    from pakru.search import IndexTerm
+    from pakru.domain.filters import Filters
+    from pakru.domain.search import IndexTerm
+    from pakru.store.build import Kept
 
 
 def cache_dir() -> Path:
@@ -183,7 +183,7 @@ def compile_in_memory(
     files = store_files(root)
     db = sqlite3.connect(":memory:", isolation_level=None)
     db.executescript(TABLES)
-    from pakru.build import Builder  # YAML and pydantic: only when something is read
+    from pakru.store.build import Builder  # YAML and pydantic: only when something is read
 
     builder = Builder(db, root, only_check=only_check, quotes=quotes)
     kept = builder.sync(files, full=True)
@@ -198,7 +198,7 @@ def _compile(
     if use_cache:
         with suppress(OSError, sqlite3.Error):
             return _compile_cached(root, files, rebuild)
-    from pakru.build import Builder
+    from pakru.store.build import Builder
 
     db = sqlite3.connect(":memory:", isolation_level=None)
     db.executescript(TABLES)
@@ -217,7 +217,7 @@ def _compile(
 def _compile_cached(
     root: Path, files: Sequence[StoreFile], rebuild: bool, attempts: int = 3
 ) -> tuple[sqlite3.Connection, str | None]:
-    from pakru.build import Builder
+    from pakru.store.build import Builder
 
     path = cache_path(root)
     opened = None if rebuild else _open_for_update(path, root)
@@ -316,7 +316,7 @@ def _rebuild(path: Path, root: Path, files: Sequence[StoreFile]) -> sqlite3.Conn
     import fcntl
     import tempfile
 
-    from pakru.build import Builder
+    from pakru.store.build import Builder
 
     _sweep(path.parent)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".store-", suffix=".tmp")
@@ -459,7 +459,7 @@ class Compiled:
         )
 
     def derived_from(self, figure_id: str) -> list[Any]:
-        from pakru.consistency import Derived
+        from pakru.domain.consistency import Derived
 
         rows = self.db.execute(
             "SELECT body, inputs FROM derived WHERE ' ' || inputs || ' ' LIKE ?",
@@ -573,7 +573,8 @@ class Compiled:
         self, terms: Sequence[IndexTerm], types: Sequence[str] | None, limit: int | None
     ) -> tuple[list[str], int]:
         """The ids of the records (of these types) that have every term, best first as
-        `pakru.search.search` ranks them, the first `limit` (None: all); and how many there are.
+        `pakru.domain.search.search` ranks them, the first `limit` (None: all); and how many there
+        are.
 
         A term weighs 3 where it is found in the heavy column, else 2 in the middle one, else 1;
         a record's score is the sum. Records of one score come in index order, which is the
@@ -614,7 +615,7 @@ class Compiled:
     ) -> list[int]:
         """Every match scored from its heavy and middle columns, which the index keeps as the
         words it holds, in one query."""
-        from pakru.search import index_weight
+        from pakru.domain.search import index_weight
 
         rows = self.db.execute(
             f"SELECT rowid, heavy, middle FROM fts WHERE fts MATCH ? {span}", (every,)
@@ -706,7 +707,7 @@ class Compiled:
         Counted in the full-text index, which holds a record's topics as tokens and each record
         type in a span of its own: joining the topics' references to the records' types reads
         every reference and costs fifteen times as long."""
-        from pakru.search import topic_token
+        from pakru.domain.search import topic_token
 
         rows = []
         for kind in types:
@@ -722,7 +723,7 @@ class Compiled:
     def titled_ids(self, record_type: str, topic: str, word: str) -> list[str]:
         """Ids of records of a type, on a topic, with a word starting with `word` in their
         title, name or subject (the index's heavy column)."""
-        from pakru.search import index_words, topic_token
+        from pakru.domain.search import index_words, topic_token
 
         words = " + ".join(f'"{w}"*' for w in index_words(word))
         rows = self.db.execute(
@@ -763,7 +764,7 @@ class Compiled:
         does not depend on which edits re-derived which
         rows, so an updated store answers as a fresh build does): the first `limit` (None: all),
         and how many there are."""
-        from pakru.consistency import Derived
+        from pakru.domain.consistency import Derived
 
         where, parameters = ["1"], []
         if window is not None:
@@ -802,7 +803,7 @@ class Compiled:
         """Checks between figures (all of them, or those involving any of these ids), by period
         and figures: the first `limit` (None: all), and how many there are. Only the checks
         returned are read and made."""
-        from pakru.consistency import Check, stored_ids
+        from pakru.domain.consistency import Check, stored_ids
 
         where: list[str] = ["1"]
         parameters: list[Any] = []
@@ -903,7 +904,8 @@ def _dated_sql(
     return " ".join(sql) + " WHERE " + " AND ".join(where), parameters
 
 
-# Where a reference to an earlier report stands, as `pakru.load` names it: events[3].supersedes[0].
+# Where a reference to an earlier report stands, as `pakru.store.load` names it:
+# events[3].supersedes[0].
 SUPERSEDES_FIELD = "%.supersedes[%"
 
 

@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from pakru.records import Actor
-from pakru.search import strip_accents
+from pakru.domain.records import Actor
+from pakru.domain.search import strip_accents
 
 _WORD = re.compile(r"[a-z0-9]+")
 _QUOTED = re.compile(r"[‘“\"]([^’”\"]+)[’”\"]")

@@ -14,15 +14,15 @@ from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from itertools import combinations
 from typing import Any, Literal, NamedTuple
 
-from pakru.errors import PeriodError
-from pakru.records import (
+from pakru.domain.errors import PeriodError
+from pakru.domain.records import (
     LOWER_BOUND_QUALIFIERS,
     WHOLE_TRADE_METRICS,
     Citation,
     Figure,
     iso_span,
 )
-from pakru.types import (
+from pakru.domain.types import (
     Period,
     Precision,
     fiscal_label,

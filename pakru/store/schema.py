@@ -1,6 +1,6 @@
 """The compiled store's layout: its tables and indexes, how rows hold records, and the stamp
-that says which code wrote it; shared by the code that writes it (`pakru.build`) and the code
-that reads it (`pakru.compiled`), so that neither imports the other's side.
+that says which code wrote it; shared by the code that writes it (`pakru.store.build`) and the code
+that reads it (`pakru.store.compiled`), so that neither imports the other's side.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pakru import __version__
-from pakru.layout import KINDS
-from pakru.records import SEARCHED_TYPES, Figure
+from pakru.domain.records import SEARCHED_TYPES, Figure
+from pakru.store.layout import KINDS
 
 # Bump when the layout of the compiled file, or what is kept in it, changes.
 _LAYOUT = 5
@@ -28,7 +28,7 @@ FORMAT = f"{__version__}/{_LAYOUT}/py{sys.version_info[0]}.{sys.version_info[1]}
 # paths, sizes and times with those the store recorded (a stat each: microseconds); their contents
 # are hashed only when those differ, and a store written by code of the same contents (after a
 # reinstall, or a checkout and back) is brought up to date rather than compiled afresh.
-PACKAGE = os.path.dirname(os.path.abspath(__file__))
+PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # (pakru/store/..)
 
 
 def code_files(folder: str) -> list[os.DirEntry[str]]:
@@ -104,9 +104,9 @@ CREATE VIRTUAL TABLE fts USING fts5(
 );
 """
 # The full-text index (fts) holds each record's searchable words in three columns, those of its
-# fields of weight 3, 2 and 1, as pakru.search.index_columns folds them; the tokenizer splits
-# them where pakru.search splits words (at spaces and ASCII punctuation but the apostrophe). Its
-# rowid is the record's place in search order (`search`): each record type has a span of places,
+# fields of weight 3, 2 and 1, as pakru.domain.search.index_columns folds them; the tokenizer splits
+# them where pakru.domain.search splits words (at spaces and ASCII punctuation but the apostrophe).
+# Its rowid is the record's place in search order (`search`): each record type has a span of places,
 # in the order ties are broken, and places within it follow ids, so an index query in rowid order
 # meets its matches in the order ties are broken, and can stop at the first page.
 _TYPE_SPAN = 1 << 56
@@ -167,7 +167,7 @@ def chunks(items: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
 # than shown. (Appended little-endian, a CRC-32 makes the CRC-32 of the whole a constant, so one
 # call checks a body; marshal ignores the bytes after its data.) A checksum guards against
 # accidents, not people (whoever can write the file can compute one), which is why only files of
-# this user's own are read at all (see "whose cache" in pakru.compiled).
+# this user's own are read at all (see "whose cache" in pakru.store.compiled).
 def pack(data: Any) -> bytes:
     body = marshal.dumps(data)
     return body + zlib.crc32(body).to_bytes(4, "little")

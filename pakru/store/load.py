@@ -1,7 +1,7 @@
 """Reading store files: YAML → records checked one by one, each problem with file, line and field.
 
 What needs more than one record — unique ids, references, dates against sources — is checked over
-the whole store by `pakru.compiled`, which keeps what this module reads. Nothing is skipped: a
+the whole store by `pakru.store.compiled`, which keeps what this module reads. Nothing is skipped: a
 record that does not validate, or a file that cannot be read, is a `Problem`.
 """
 
@@ -17,10 +17,11 @@ from typing import Any, NamedTuple
 import yaml
 from pydantic import ValidationError
 
-from pakru import records
-from pakru.errors import Problem, shown
-from pakru.layout import StoreFile
-from pakru.models import (
+from pakru.domain import records
+from pakru.domain.errors import Problem, shown
+from pakru.domain.types import Period
+from pakru.store.layout import StoreFile
+from pakru.store.models import (
     Actor,
     Agreement,
     Citation,
@@ -30,7 +31,6 @@ from pakru.models import (
     Source,
     Topic,
 )
-from pakru.types import Period
 
 KINDS: dict[str, type[Model]] = {
     records.KIND_OF_TYPE[model.record_type]: model
@@ -449,7 +449,7 @@ class FileResult:
 def read_file(file: StoreFile) -> FileResult:
     """Parse and validate one file, record by record."""
     result = FileResult(file)
-    if file.refused is not None:  # found, but not to be read (see `pakru.layout`)
+    if file.refused is not None:  # found, but not to be read (see `pakru.store.layout`)
         result.problems.append(Problem(file.name, None, "", file.refused))
         result.readable = False
         return result

@@ -7,7 +7,7 @@ facets on). Every citation, an actor role's included, is a row of `citations`, l
 key to the record it backs and to its source. A period is its EDTF text as written plus ISO
 `_start`/`_end` days (NULL for an open end) for filtering in SQL, and the year it starts in.
 Positions count from 0, as the loader's `sources[0]` does. The vocabularies (metrics, units,
-statuses, kinds, qualifiers, bases) are tables too, written from `pakru.records`.
+statuses, kinds, qualifiers, bases) are tables too, written from `pakru.domain.records`.
 
 Each table with text worth searching has its own full-text index, `<table>_fts`, an FTS5 table
 over the table's own columns (`content="<table>"`, kept in step by triggers): the form
@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pakru import __version__
-from pakru.errors import UsageError, shown
-from pakru.records import (
+from pakru.domain.errors import UsageError, shown
+from pakru.domain.records import (
     BASES,
     DONE_STATUSES,
     FACT_TYPES,
@@ -47,8 +47,8 @@ from pakru.records import (
 )
 
 if TYPE_CHECKING:
-    from pakru.records import Citation, Fact, FactStore, Record
-    from pakru.types import Period
+    from pakru.domain.records import Citation, Fact, FactStore, Record
+    from pakru.domain.types import Period
 
 SqlValue = str | int | float | None
 Row = Mapping[str, SqlValue]
@@ -364,7 +364,7 @@ def export_sqlite(
     An existing regular file is replaced only with `force`; nothing else (a device, a FIFO, a
     symbolic link) ever is. When this SQLite has no FTS5 the full-text indexes are left out.
     """
-    from pakru.compiled import _sweep
+    from pakru.store.compiled import _sweep
 
     folder, named = path.parent, _named(path)
     if not stat.S_ISDIR(_mode(folder, follow=True) or 0):

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from pakru.errors import Problem, UsageError, shown
-from pakru.records import KIND_OF_TYPE
+from pakru.domain.errors import Problem, UsageError, shown
+from pakru.domain.records import KIND_OF_TYPE
 
 KINDS = tuple(KIND_OF_TYPE.values())
 # What a store's folder may hold: a file per kind, a folder per kind, or both.

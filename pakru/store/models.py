@@ -1,7 +1,7 @@
 """The typed records of the fact store: sources, actors, events, agreements, figures and topics.
 
 Each model checks what can be known from one record alone. Whether a reference points at a real
-record, or an id is unique, needs the whole store and is checked in `pakru.load`.
+record, or an id is unique, needs the whole store and is checked in `pakru.store.load`.
 """
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from pakru import records
-from pakru.errors import PeriodError
-from pakru.types import Period, parse_amount
+from pakru.domain import records
+from pakru.domain.errors import PeriodError
+from pakru.domain.types import Period, parse_amount
 
 
 def _period(value: object) -> Period:
@@ -41,7 +41,7 @@ def _period(value: object) -> Period:
 
 def _amount_to_json(value: Decimal) -> int | str:
     # A whole amount is a JSON number; a fractional one is its exact decimal text, because a JSON
-    # float would lose digits. The output contract (pakru.records) gives it as a number.
+    # float would lose digits. The output contract (pakru.domain.records) gives it as a number.
     return int(value) if value == value.to_integral_value() else format(value, "f")
 
 
@@ -70,7 +70,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN)]
 # Strict, so YAML's `no` (a bool) or `007` (an int) is an error rather than a silently changed text.
 # What no text may hold (control and bidi characters), or how long it may be, is refused for every
-# field at once, as the store is read (`pakru.load`).
+# field at once, as the store is read (`pakru.store.load`).
 Text = Annotated[str, StringConstraints(strict=True, pattern=r"\S")]
 FileName = Annotated[str, StringConstraints(strict=True, pattern=r"^[^/\\.][^/\\]*$")]
 PeriodValue = Annotated[
@@ -100,7 +100,7 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     def to_record(self) -> records.Record:
-        """The plain record the rest of pakru answers from (see `pakru.records`)."""
+        """The plain record the rest of pakru answers from (see `pakru.domain.records`)."""
         kind = self.record_type  # type: ignore[attr-defined]
         values = {name: _plain(getattr(self, name)) for name in type(self).model_fields}
         record: records.Record = records.RECORD_CLASSES[kind](**values)
@@ -148,7 +148,8 @@ class Record(Model):
     id: Slug
 
     def to_json(self) -> dict[str, Any]:
-        """The record as the JSON contract gives it (made by `pakru.records`, the one place)."""
+        """The record as the JSON contract gives it (made by `pakru.domain.records`, the one
+        place)."""
         data: dict[str, Any] = self.to_record().to_json()
         return data
 

@@ -1,8 +1,9 @@
 """The records pakru answers from: plain immutable objects, cheap to import and to build.
 
-`pakru.models` validates a store with pydantic when it is compiled; every question afterwards is
-answered from these records, read back from the compiled store, so answering never imports pydantic.
-Field names and order are those of the models, which is what the JSON output and the store use.
+`pakru.store.models` validates a store with pydantic when it is compiled; every question afterwards
+is answered from these records, read back from the compiled store, so answering never imports
+pydantic. Field names and order are those of the models, which is what the JSON output and the store
+use.
 
 The store's vocabularies (metrics with their labels and units, units, statuses, kinds, qualifiers,
 bases, record types) are written here and nowhere else; tests/test_vocabulary.py fails on a second
@@ -15,9 +16,10 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any, ClassVar, NamedTuple
 
-from pakru.types import Period
+from pakru.domain.types import Period
 
-# --- the store's vocabularies: written once here, checked by pakru.models, offered by the CLI ---
+# --- the store's vocabularies: written once here, checked by pakru.store.models, offered by the CLI
+# ---
 
 SOURCE_KINDS = ("news", "wire", "government", "statistics", "opinion", "reference")
 ACTOR_KINDS = ("person", "organisation", "government-body", "country", "grouping")

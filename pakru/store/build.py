@@ -1,9 +1,9 @@
 """Building the compiled store: files read into its tables, and the checks across records.
 
-`pakru.compiled` opens a compiled store and answers from it; this module is imported only when
+`pakru.store.compiled` opens a compiled store and answers from it; this module is imported only when
 something has to be read: a first build, files that changed, or `pakru check`. Files are read and
-validated by `pakru.load`, a large batch of them in one process per core, and turned into rows for
-each table where they are read. Checks that span records (unique ids, references, dates against
+validated by `pakru.store.load`, a large batch of them in one process per core, and turned into rows
+for each table where they are read. Checks that span records (unique ids, references, dates against
 sources) run in SQL, over the whole store on a full build and over what a change can affect on an
 update; figures derived from others, and the checks between figures, are computed here too.
 """
@@ -19,11 +19,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from pakru import records
-from pakru.errors import Problem, shown
-from pakru.layout import StoreFile, fingerprints, stray_files
-from pakru.records import Figure, Record
-from pakru.schema import (
+from pakru.domain import records
+from pakru.domain.errors import Problem, shown
+from pakru.domain.records import Figure, Record
+from pakru.domain.search import index_columns
+from pakru.domain.types import Period
+from pakru.store.layout import StoreFile, fingerprints, stray_files
+from pakru.store.schema import (
     CHECK_INDEXES,
     FORMAT,
     INDEXES,
@@ -36,8 +38,6 @@ from pakru.schema import (
     search_span,
     unpack,
 )
-from pakru.search import index_columns
-from pakru.types import Period
 
 
 class Tables(NamedTuple):
@@ -80,7 +80,7 @@ class Kept(NamedTuple):
     checking quotes; kept only when quotes are to be checked)."""
 
     figures: list[Figure]
-    sources: list[Any]  # pakru.load.Row, with the lines of its fields
+    sources: list[Any]  # pakru.store.load.Row, with the lines of its fields
     citations: list[tuple[str, int | None, str, Any]]  # (file, line, field, Citation)
     cited: Counter[str]  # citations by kind (quote, says), counted by a check
 
@@ -170,8 +170,8 @@ def _process_context() -> Any:
 def read_one(file: StoreFile, only_check: bool = False, quotes: bool = False) -> Read:
     """One file read and validated, as rows for the compiled store's tables (in a worker process
     when many files are read at once: what it returns is cheap to send back)."""
-    from pakru.load import read_file  # YAML and pydantic: only when something changed
-    from pakru.names import fold_name
+    from pakru.domain.names import fold_name
+    from pakru.store.load import read_file  # YAML and pydantic: only when something changed
 
     result = read_file(file)
     name = file.name
@@ -393,8 +393,8 @@ class Builder:
 
     def _index(self, freed: dict[tuple[str, str], list[int]], full: bool) -> None:
         """Put the records read into the full-text index, each at its place in search order
-        (record type, then id; see `pakru.compiled.Compiled.search_ids`): on a full build, places
-        spread evenly; after an edit, the place a record had if it was there before, else one
+        (record type, then id; see `pakru.store.compiled.Compiled.search_ids`): on a full build,
+        places spread evenly; after an edit, the place a record had if it was there before, else one
         between its neighbours. With no place left between them, `IndexFull` is raised and the
         compiled store rebuilt."""
         unindexed, self.unindexed = self.unindexed, []
@@ -559,7 +559,7 @@ class Builder:
         self, window: tuple[str, str] | None, known: list[Figure] | None = None
     ) -> None:
         """Recompute derived figures and figure checks: all of them, or those near a change."""
-        from pakru import consistency
+        from pakru.domain import consistency
 
         db = self.db
         if window is None:

@@ -1,9 +1,9 @@
 """Serving the store with Datasette: the export, the metadata that explains it, canned questions.
 
-`pakru browse` writes the export (`pakru.export`) and a metadata file beside it in pakru's cache,
-then runs `datasette serve` on them. The metadata says what the data is and under which licence,
-describes each table and column (from `pakru.export.DESCRIPTIONS`), offers facets and sorting,
-and asks the headline questions as canned queries over the ISO `_start`/`_end` columns.
+`pakru browse` writes the export (`pakru.store.export`) and a metadata file beside it in pakru's
+cache, then runs `datasette serve` on them. The metadata says what the data is and under which
+licence, describes each table and column (from `pakru.store.export.DESCRIPTIONS`), offers facets and
+sorting, and asks the headline questions as canned queries over the ISO `_start`/`_end` columns.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pakru.export import DESCRIPTIONS, export_sqlite
-from pakru.records import TRADE_METRICS
+from pakru.domain.records import TRADE_METRICS
+from pakru.store.export import DESCRIPTIONS, export_sqlite
 
 if TYPE_CHECKING:
-    from pakru.records import FactStore
+    from pakru.domain.records import FactStore
 
 DATABASE = "pakru"  # Datasette names a database after its file: /pakru/events
 TITLE = "pakru: Pakistan–Russia relations"

@@ -33,7 +33,7 @@ class Span(StrEnum):
 
 def default_facts_dir() -> Path:
     """The store shipped inside the installed package, or `facts/` beside it in a checkout."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # (this file is pakru/cli/options.py)
     shipped = package / "facts"
     return shipped if shipped.is_dir() else package.parent / "facts"
 

@@ -19,9 +19,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from pakru.cells import CELL_PADDING, Cell, Prose, whole_words
-from pakru.options import OutputFormat
-from pakru.records import (
+from pakru.cli.cells import CELL_PADDING, Cell, Prose, whole_words
+from pakru.cli.options import OutputFormat
+from pakru.domain.records import (
     DONE_STATUSES,
     FLOW_METRICS,
     Actor,
@@ -37,12 +37,12 @@ from pakru.records import (
     json_number,
     metric_label,
 )
-from pakru.types import Period, Precision, format_amount, plain_number
+from pakru.domain.types import Period, Precision, format_amount, plain_number
 
 if TYPE_CHECKING:  # consistency is imported where its records are told apart: few answers need it
-    from pakru.consistency import AnyFigure, Check, Derived
-    from pakru.coverage import Coverage
-    from pakru.filters import Filters
+    from pakru.answers.coverage import Coverage
+    from pakru.domain.consistency import AnyFigure, Check, Derived
+    from pakru.domain.filters import Filters
 
 # Below this a prose column is unreadable; on a very narrow terminal the others give way instead.
 _MAIN_MIN_WIDTH = 12
@@ -453,9 +453,9 @@ class FittedTable:
             yield Prose("\n".join(literal(line) for line in self.footer))
 
     def _table(self, widths: Sequence[int], bars: bool) -> Table:
-        # Cells pad themselves (a plain one without Rich's general text layout): see pakru.cells.
-        # Every column is given its width: Rich need not measure a cell, and cannot narrow a
-        # column that must not wrap.
+        # Cells pad themselves (a plain one without Rich's general text layout): see
+        # pakru.cli.cells. Every column is given its width: Rich need not measure a cell, and cannot
+        # narrow a column that must not wrap.
         table = Table(
             title=literal(self.title) if self.title else None,
             box=box.SIMPLE_HEAD,
@@ -533,7 +533,7 @@ def _unwrapped(text: str, style: str = "") -> Text:
 
 
 def _cell(cell: str | Text) -> RenderableType:
-    """A table cell, drawn by pakru.cells when it is text with highlights at most, else by Rich
+    """A table cell, drawn by pakru.cli.cells when it is text with highlights at most, else by Rich
     (a text in a style of its own, such as a section's label)."""
     if not isinstance(cell, Text):
         return Cell(literal(cell))
@@ -1026,7 +1026,7 @@ def topics_listing(topics: Sequence[Topic], counts: Mapping[str, int]) -> Listin
 
 
 def _figure_block(figure: AnyFigure, notes: _Footnotes) -> str:
-    from pakru.consistency import Derived
+    from pakru.domain.consistency import Derived
 
     lines = [f"{format_figure_value(figure)}, {figure.period}", figure.id]
     if isinstance(figure, Derived):
@@ -1202,7 +1202,7 @@ def _history_line(report: Any, shown: Record, store: FactStore) -> str:
 
 
 def _brief(item: Any) -> str:
-    from pakru.consistency import Check, Derived
+    from pakru.domain.consistency import Check, Derived
 
     if isinstance(item, Check):
         verdict = "agrees" if item.agrees else "CONFLICT"
@@ -1222,7 +1222,7 @@ def _heading(item: Any) -> str:
 
 
 def _brief_json(item: Any) -> dict[str, Any]:
-    from pakru.consistency import Check
+    from pakru.domain.consistency import Check
 
     if isinstance(item, Check):
         return _check_json(item)
@@ -1321,7 +1321,7 @@ def search_listing(rows: Sequence[SearchRow], text: str, total: int | None = Non
 def coverage_view(report: Coverage, fmt: OutputFormat) -> RenderableType | str:
     """What the store covers, table by table (facts per year or decade, per topic, per type;
     sources per year; the gaps to fill first), with a bar for each count of facts or sources."""
-    from pakru.coverage import ROW_FIELDS
+    from pakru.answers.coverage import ROW_FIELDS
 
     if fmt in (OutputFormat.JSON, OutputFormat.CSV):
         return data_text(ROW_FIELDS, report.rows(), fmt)

@@ -1,9 +1,9 @@
 """What a listing is narrowed to: each filter written once, with the record field it reads.
 
 A command resolves what the user typed into `Filters`: a topic, an actor or a source found in the
-store (`pakru.query`), a status, kind, metric, unit or basis checked against its vocabulary in
-`pakru.records`. The compiled store narrows the candidates by the filters its index holds (the
-window, topic, actor, source and metric); `Filters.admits` then decides every filter on the
+store (`pakru.answers.query`), a status, kind, metric, unit or basis checked against its vocabulary
+in `pakru.domain.records`. The compiled store narrows the candidates by the filters its index holds
+(the window, topic, actor, source and metric); `Filters.admits` then decides every filter on the
 records themselves. A record without the field a filter reads does not match it: `--kind` keeps
 agreements only, `--place` keeps no figure.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from pakru.records import (
+from pakru.domain.records import (
     Actor,
     Agreement,
     Figure,
@@ -20,7 +20,7 @@ from pakru.records import (
     Source,
     Topic,
 )
-from pakru.types import Period
+from pakru.domain.types import Period
 
 
 class Filters(NamedTuple):
@@ -101,7 +101,7 @@ def _sources(record: Record) -> set[str]:
 
 
 def _at(record: Record, place: str) -> bool:
-    from pakru.names import fold_name  # as names are folded: in any script
+    from pakru.domain.names import fold_name  # as names are folded: in any script
 
     where = _field(record, "place")
     if not where:

@@ -16,10 +16,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from pakru.errors import UsageError, shown
+from pakru.domain.errors import UsageError, shown
 
 # A domain module like `query`: the CLI imports it inside the command that searches.
-from pakru.records import (
+from pakru.domain.records import (
     SEARCHED_TYPES,
     Actor,
     Agreement,

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from pakru.records import FACT_TYPES, Event, iso_span
-from pakru.types import Period, Precision, fiscal_label, fiscal_start
+from pakru.domain.records import FACT_TYPES, Event, iso_span
+from pakru.domain.types import Period, Precision, fiscal_label, fiscal_start
 
 IGC_TOPIC = "igc"
 

@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from pakru.errors import ExitCode, OutputError, PakruError, StoreError, UsageError, shown
-from pakru.options import (
+from pakru.cli.options import (
     AllReports,
     ByteOrderMark,
     CiteFormat,
@@ -32,8 +31,9 @@ from pakru.options import (
     default_facts_dir,
     row_limit,
 )
-from pakru.output import ascii_fallback
-from pakru.records import (
+from pakru.cli.output import ascii_fallback
+from pakru.domain.errors import ExitCode, OutputError, PakruError, StoreError, UsageError, shown
+from pakru.domain.records import (
     AGREEMENT_KINDS,
     AGREEMENT_STATUSES,
     ANY_STATUS,
@@ -44,16 +44,16 @@ from pakru.records import (
     TRADE_METRICS,
     UNITS,
 )
-from pakru.types import date_window, parse_period_query
+from pakru.domain.types import date_window, parse_period_query
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from pakru.compiled import Compiled
-    from pakru.filters import Filters
-    from pakru.records import Actor, FactStore, Record, Source, Topic
-    from pakru.render import DataStream, Listing
-    from pakru.types import Period
+    from pakru.cli.render import DataStream, Listing
+    from pakru.domain.filters import Filters
+    from pakru.domain.records import Actor, FactStore, Record, Source, Topic
+    from pakru.domain.types import Period
+    from pakru.store.compiled import Compiled
 
 
 @contextmanager
@@ -66,7 +66,7 @@ def _help_without_padding() -> Iterator[None]:
     import io
     from contextlib import redirect_stdout
 
-    from pakru.output import without_trailing_spaces
+    from pakru.cli.output import without_trailing_spaces
 
     taken = io.StringIO()
     with redirect_stdout(taken):
@@ -124,7 +124,7 @@ class PakruGroup(TyperGroup):
         return params
 
     def _main_shell_completion(self, *args: Any, **kwargs: Any) -> None:
-        from pakru.completion import use_quoting_completion
+        from pakru.cli.completion import use_quoting_completion
 
         use_quoting_completion()
         super()._main_shell_completion(*args, **kwargs)
@@ -274,7 +274,7 @@ def _help_only(option: Any) -> Any:
 
 
 def _version_text(facts: Path) -> str:
-    from pakru.about import version_text
+    from pakru.cli.about import version_text
 
     return version_text(facts)
 
@@ -284,7 +284,7 @@ class _Interrupted(Exception):
 
 
 def _damaged(error: Exception) -> bool:
-    from pakru.compiled import damaged
+    from pakru.store.compiled import damaged
 
     return damaged(error)
 
@@ -302,14 +302,14 @@ def _shortened(message: str) -> str:
     """Click quotes the whole of a bad value; a 100 kB one is named, not echoed."""
     import re
 
-    from pakru.errors import shown
+    from pakru.domain.errors import shown
 
     # Long enough for any real path; a value longer than this is shortened.
     return re.sub(r"'([^']{200,})'", lambda quoted: shown(quoted[1], limit=200), message)
 
 
 def _say(line: str) -> None:
-    from pakru.render import literal
+    from pakru.cli.render import literal
 
     print(literal(line), file=sys.stderr)
 
@@ -358,7 +358,7 @@ def _main(
 
 
 def _compiled(ctx: typer.Context) -> Compiled:
-    from pakru.compiled import open_store
+    from pakru.store.compiled import open_store
 
     settings: Settings = ctx.obj
     rebuild = getattr(ctx.find_root().command, "rebuild", False)
@@ -371,9 +371,9 @@ def _compiled(ctx: typer.Context) -> Compiled:
 
 def _actor(compiled: Compiled, wanted: str, option: str) -> Actor:
     """The actor named `wanted`: found by name in SQL when it is exact, else among all actors."""
-    from pakru import query
-    from pakru.names import fold_name
-    from pakru.records import FactStore
+    from pakru.answers import query
+    from pakru.domain.names import fold_name
+    from pakru.domain.records import FactStore
 
     exact = compiled.actors_named(fold_name(wanted))
     store = compiled.subset(exact) if exact else FactStore(actors=tuple(compiled.of_type("actor")))  # type: ignore[arg-type]
@@ -381,15 +381,15 @@ def _actor(compiled: Compiled, wanted: str, option: str) -> Actor:
 
 
 def _topic(compiled: Compiled, wanted: str) -> Topic:
-    from pakru import query
-    from pakru.records import FactStore
+    from pakru.answers import query
+    from pakru.domain.records import FactStore
 
     return query.find_topic(FactStore(topics=tuple(compiled.topics())), wanted)
 
 
 def _source(compiled: Compiled, wanted: str) -> Source:
-    from pakru import query
-    from pakru.records import FactStore, Source
+    from pakru.answers import query
+    from pakru.domain.records import FactStore, Source
 
     sources = [s for s in compiled.of_type("source") if isinstance(s, Source)]
     return query.find_source(FactStore(sources=tuple(sources)), wanted)
@@ -403,7 +403,7 @@ class _Dated(NamedTuple):
     superseded: bool  # earlier reports that later ones supersede are asked for too
 
     def ids(self, record_type: str) -> list[str]:
-        """Candidates of a type, for `pakru.query` to filter exactly."""
+        """Candidates of a type, for `pakru.answers.query` to filter exactly."""
         return self.compiled.dated_ids(record_type, self.filters, superseded=self.superseded)
 
     def first_ids(self, record_type: str, limit: int | None) -> tuple[list[str], int | None]:
@@ -439,8 +439,8 @@ def _dated(
     """Every filter a listing takes, checked and resolved the same way for every command: what
     a vocabulary decides is refused before the store is read; topics, actors and sources are
     found in it."""
-    from pakru import query
-    from pakru.filters import Filters
+    from pakru.answers import query
+    from pakru.domain.filters import Filters
 
     if window is not None and (since is not None or until is not None):
         raise UsageError("give a --period or --since/--until, not both", "--period")
@@ -482,7 +482,7 @@ def _one_record(
 ) -> tuple[Record, FactStore]:
     """The record with this id, with the records `around` it and those they name; a usage error
     naming the closest ids when there is none."""
-    from pakru import query
+    from pakru.answers import query
 
     wanted = record_id.strip()
     store = compiled.subset([wanted, *around])
@@ -493,7 +493,7 @@ def _one_record(
 
 def _figures_named(derived: Iterable[Any], checks: Iterable[Any]) -> list[str]:
     """Every reported figure that derived figures and checks rest on: their sources are cited."""
-    from pakru.consistency import reported_ids
+    from pakru.domain.consistency import reported_ids
 
     sides = [*derived, *(side for c in checks for side in (c.a, c.b))]
     return [i for figure in sides for i in reported_ids(figure)]
@@ -515,7 +515,7 @@ def _emit(
     path: Path | None = None,
     bom: bool = False,
 ) -> None:
-    from pakru.render import render
+    from pakru.cli.render import render
 
     _print(render(listing, fmt, store, row_limit(limit, fmt)), path, bom, fmt)
 
@@ -530,8 +530,8 @@ def _print(
     it with a UTF-8 byte-order mark. JSON and CSV are written a row at a time as they are made."""
     import itertools
 
-    from pakru.output import json_for, write_file
-    from pakru.render import DataStream, JsonText
+    from pakru.cli.output import json_for, write_file
+    from pakru.cli.render import DataStream, JsonText
 
     if bom and fmt is not OutputFormat.CSV:
         raise UsageError("a byte-order mark is for CSV meant for Excel: add --format csv", "--bom")
@@ -569,8 +569,8 @@ def _printed(output: RenderableType, *, to_file: bool) -> str:
     id) is left whole for the terminal to wrap."""
     import io
 
-    from pakru.output import without_trailing_spaces
-    from pakru.render import make_console
+    from pakru.cli.output import without_trailing_spaces
+    from pakru.cli.render import make_console
 
     console = make_console(file=io.StringIO() if to_file else None)
     with console.capture() as captured:
@@ -624,7 +624,7 @@ def _completer(names: Callable[[FactStore], Iterable[str]]) -> Callable[..., lis
     """Shell completion from the store; a store that cannot be read completes nothing."""
 
     def complete(ctx: typer.Context, incomplete: str) -> list[str]:
-        from pakru.compiled import open_store
+        from pakru.store.compiled import open_store
 
         try:
             store = open_store(_facts_for_completion(ctx)).everything()
@@ -653,7 +653,7 @@ def _choices(vocabulary: Sequence[str]) -> Callable[[str], list[str]]:
 
 
 def _vocabulary(flag: str, vocabulary: Sequence[str]) -> Any:
-    """An option whose value is one of a vocabulary of pakru.records (any case)."""
+    """An option whose value is one of a vocabulary of pakru.domain.records (any case)."""
     return typer.Option(flag, help=", ".join(vocabulary) + ".", autocompletion=_choices(vocabulary))
 
 
@@ -773,8 +773,8 @@ def trade(
 
     Examples: pakru trade 2023-24 · pakru trade FY24 --format json · pakru trade
     """
-    from pakru import render
-    from pakru.records import Figure
+    from pakru.cli import render
+    from pakru.domain.records import Figure
 
     asked = parse_period_query(period, param="PERIOD") if period is not None else None
     compiled, metrics, source_id = _trade_filters(ctx, asked, metric, source, everything)
@@ -817,7 +817,8 @@ def figures(
     Examples: pakru figures --metric capacity · pakru figures --topic steel ·
     pakru figures --basis target
     """
-    from pakru import query, render
+    from pakru.answers import query
+    from pakru.cli import render
 
     window = parse_period_query(period, param="--period") if period is not None else None
     asked = _dated(
@@ -854,7 +855,8 @@ def events(
     Examples: pakru events --since 2024-09 · pakru events --topic steel ·
     pakru events --actor Overchuk --status occurred
     """
-    from pakru import query, render
+    from pakru.answers import query
+    from pakru.cli import render
 
     asked = _dated(
         ctx, everything, since=since, until=until, topic=topic, actor=actor, status=status,
@@ -889,7 +891,8 @@ def agreements(
     Examples: pakru agreements --topic steel · pakru agreements --party Russia --status signed ·
     pakru agreements --since 2024-12 --kind mou
     """
-    from pakru import query, render
+    from pakru.answers import query
+    from pakru.cli import render
 
     asked = _dated(
         ctx, everything, since=since, until=until, topic=topic, actor=party,
@@ -925,7 +928,8 @@ def timeline(
     Examples: pakru timeline --since 2024 · pakru timeline --topic steel ·
     pakru timeline --actor Fedorov
     """
-    from pakru import query, render
+    from pakru.answers import query
+    from pakru.cli import render
 
     asked = _dated(
         ctx, everything, since=since, until=until, topic=topic, actor=actor, status=status,
@@ -967,7 +971,7 @@ def conflicts(
 
     Examples: pakru conflicts · pakru conflicts fig-trade-total-fy2023-24 · pakru conflicts --all
     """
-    from pakru import render
+    from pakru.cli import render
 
     compiled = _compiled(ctx)
     figures = None
@@ -1001,7 +1005,8 @@ def actors(
 
     Examples: pakru actors federov · pakru actors · pakru actors ECO --format json
     """
-    from pakru import query, render
+    from pakru.answers import query
+    from pakru.cli import render
 
     compiled = _compiled(ctx)
     store = compiled.subset([a.id for a in compiled.of_type("actor")])
@@ -1027,7 +1032,8 @@ def show(
     Examples: pakru show protocol-psm-2025-07-11 · pakru show andrey-fedorov ·
     pakru show fig-trade-total-fy2023-24 -f json
     """
-    from pakru import query, render
+    from pakru.answers import query
+    from pakru.cli import render
 
     compiled = _compiled(ctx)
     wanted = record_id.strip()
@@ -1069,8 +1075,9 @@ def search(
 
     Examples: pakru search steel · pakru search '"steel mill"' · pakru search Fedorov --type event
     """
-    from pakru import query, render
-    from pakru import search as find
+    from pakru.answers import query
+    from pakru.cli import render
+    from pakru.domain import search as find
 
     text = " ".join(words)
     asked = find.parse_query(text)
@@ -1119,7 +1126,7 @@ def sources(
 
     Examples: pakru sources · pakru sources --format json
     """
-    from pakru import render
+    from pakru.cli import render
 
     compiled = _compiled(ctx)
     store = compiled.subset(s.id for s in compiled.of_type("source"))
@@ -1139,7 +1146,7 @@ def topics(
 
     Examples: pakru topics · pakru topics --format csv
     """
-    from pakru import render
+    from pakru.cli import render
 
     compiled = _compiled(ctx)
     store = compiled.subset(())
@@ -1177,7 +1184,7 @@ def cite(
     Examples: pakru cite protocol-psm-2025-07-11 · pakru cite andrey-fedorov -f csl-json ·
     pakru cite arab-news-2025-07-02-fedorov -f bibtex
     """
-    from pakru import cite as references
+    from pakru.cli import cite as references
 
     record, store = _one_record(_compiled(ctx), record_id)
     _print(references.cite(record, store, fmt), output)
@@ -1200,9 +1207,9 @@ def coverage(
 
     Examples: pakru coverage · pakru coverage --by decade · pakru coverage -f json
     """
-    from pakru import coverage as measure
-    from pakru import render
-    from pakru.records import FACT_TYPES, TRADE_METRICS
+    from pakru.answers import coverage as measure
+    from pakru.cli import render
+    from pakru.domain.records import FACT_TYPES, TRADE_METRICS
 
     compiled = _compiled(ctx)
     names = {topic.id: topic.name for topic in compiled.topics()}
@@ -1239,8 +1246,8 @@ def check(
 
     Examples: pakru check · pakru check --sources-dir ../shared/sources
     """
-    from pakru.render import check_summary
-    from pakru.store import check_store
+    from pakru.cli.render import check_summary
+    from pakru.store.check import check_store
 
     settings: Settings = ctx.obj
     report = check_store(settings.facts, sources_dir)
@@ -1264,8 +1271,8 @@ def export(
 
     Examples: pakru export --sqlite pakru.db · pakru export --sqlite pakru.db --force
     """
-    from pakru.export import FIXED_TABLES, export_sqlite
-    from pakru.render import literal, make_console
+    from pakru.cli.render import literal, make_console
+    from pakru.store.export import FIXED_TABLES, export_sqlite
 
     if str(sqlite) == "-":  # SQLite seeks back and rewrites pages: no pipe can take that
         raise UsageError(
@@ -1273,8 +1280,8 @@ def export(
             "--sqlite pakru.db",
             "--sqlite",
         )
-    from pakru.about import fingerprint
-    from pakru.layout import store_files
+    from pakru.cli.about import fingerprint
+    from pakru.store.layout import store_files
 
     store = _compiled(ctx).everything()
     made_from = fingerprint(store_files(ctx.obj.facts))
@@ -1305,10 +1312,10 @@ def browse(
     import shlex
     import subprocess
 
-    from pakru.about import fingerprint
-    from pakru.browse import INSTALL_HINT, prepare, serve_command
-    from pakru.compiled import cache_dir
-    from pakru.layout import store_files
+    from pakru.cli.about import fingerprint
+    from pakru.cli.browse import INSTALL_HINT, prepare, serve_command
+    from pakru.store.compiled import cache_dir
+    from pakru.store.layout import store_files
 
     if serve:
         try:

@@ -6,8 +6,8 @@ import hashlib
 from pathlib import Path
 
 from pakru import __version__
-from pakru.errors import StoreError
-from pakru.layout import KINDS, StoreFile, store_files
+from pakru.domain.errors import StoreError
+from pakru.store.layout import KINDS, StoreFile, store_files
 
 
 def fingerprint(files: list[StoreFile]) -> str:
@@ -31,7 +31,7 @@ def fingerprint(files: list[StoreFile]) -> str:
 def version_text(root: Path) -> str:
     """`pakru X.Y.Z`, then the store: its folder, how many records of each kind it holds and its
     fingerprint. A store that is not valid is said to be so, rather than counted."""
-    from pakru.compiled import open_store
+    from pakru.store.compiled import open_store
 
     files = store_files(root)
     where = f"store: {root.resolve()}"

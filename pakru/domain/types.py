@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import NamedTuple
 
-from pakru.errors import PeriodError, shown
+from pakru.domain.errors import PeriodError, shown
 
 
 class Precision(StrEnum):
@@ -315,7 +315,7 @@ def date_window(since: str | None, until: str | None) -> Period | None:
 # on first use (re caches it), not on every start: only reading a store needs it.
 _AMOUNT = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:_\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?"
 # Bounds no real figure comes near, which keep every amount cheap to print and short to quote in a
-# message; how large a figure may be depends on its unit (`pakru.records.LARGEST_OF_UNIT`).
+# message; how large a figure may be depends on its unit (`pakru.domain.records.LARGEST_OF_UNIT`).
 MOST_DECIMAL_PLACES = 6
 MOST_DIGITS = 30
 
@@ -324,7 +324,7 @@ def parse_amount(value: object) -> Decimal:
     """An exact amount from YAML: an int, or a decimal written as a string.
 
     Floats are refused because YAML's 1.81e9 or 0.1 would carry binary rounding into a figure.
-    How large an amount may be depends on its unit, which `pakru.models.Figure` checks.
+    How large an amount may be depends on its unit, which `pakru.store.models.Figure` checks.
     """
     if isinstance(value, bool):
         raise ValueError("a number is needed, not true/false")

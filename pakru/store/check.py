@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pakru import records
-from pakru.compiled import compile_in_memory, open_store
-from pakru.errors import Problem
+from pakru.domain import records
+from pakru.domain.errors import Problem
+from pakru.store.compiled import compile_in_memory, open_store
 
 
 class CheckReport:
@@ -29,7 +29,7 @@ class CheckReport:
 
 def check_store(root: Path, sources_dir: Path | None = None) -> CheckReport:
     """Read and check the whole store afresh (no cache), and every quote when given the texts."""
-    from pakru.load import check_quotes  # YAML and pydantic: only for a check
+    from pakru.store.load import check_quotes  # YAML and pydantic: only for a check
 
     report = CheckReport(root)
     if not root.is_dir():

@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from pakru.options import CiteFormat
-from pakru.records import ARTICLE_SOURCE_KINDS, Citation, FactStore, Record, Source
-from pakru.render import citation_text, json_text, literal
-from pakru.types import Period, Precision
+from pakru.cli.options import CiteFormat
+from pakru.cli.render import citation_text, json_text, literal
+from pakru.domain.records import ARTICLE_SOURCE_KINDS, Citation, FactStore, Record, Source
+from pakru.domain.types import Period, Precision
 
 # --- what a record cites -------------------------------------------------------------------------
 
