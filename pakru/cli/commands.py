@@ -19,6 +19,7 @@ from typer.core import TyperCommand, TyperGroup
 from pakru.cli.options import (
     AllReports,
     ByteOrderMark,
+    CheckFormat,
     CiteFormat,
     FactsDir,
     FormatOpt,
@@ -40,11 +41,16 @@ from pakru.domain.records import (
     BASES,
     DERIVED_TRADE_METRICS,
     EVENT_STATUSES,
+    KIND_OF_TYPE,
     METRICS,
     TRADE_METRICS,
     UNITS,
 )
 from pakru.domain.types import date_window, parse_period_query
+
+# The record types `pakru new` makes, and the kinds of store file `pakru schema` describes.
+RECORD_TYPES = tuple(KIND_OF_TYPE)
+STORE_KINDS = tuple(KIND_OF_TYPE.values())
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -1240,20 +1246,215 @@ def check(
             help="Folder of source texts; every quote is then checked verbatim against them.",
         ),
     ] = None,
+    fmt: Annotated[
+        CheckFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="text for people; json (every problem with file, line, column, field and "
+            "message, with counts and ok); github (an ::error annotation per problem, for "
+            "GitHub Actions).",
+            rich_help_panel="Output",
+        ),
+    ] = CheckFormat.TEXT,
     output: OutputFile = None,
 ) -> None:
     """Validate the whole store and list every problem with its file, line and field.
 
-    Examples: pakru check · pakru check --sources-dir ../shared/sources
+    Examples: pakru check · pakru check --sources-dir ../shared/sources · pakru check -f github
     """
     from pakru.cli.render import check_summary
     from pakru.store.check import check_store
 
     settings: Settings = ctx.obj
     report = check_store(settings.facts, sources_dir)
-    _print("\n".join(check_summary(report)), output)
+    if fmt is CheckFormat.TEXT:
+        _print("\n".join(check_summary(report)), output)
+    else:
+        _print(_check_for_machines(report, fmt), output)
     if report.problems:
         raise typer.Exit(ExitCode.STORE_INVALID)
+
+
+def _check_for_machines(report: Any, fmt: CheckFormat) -> str:
+    from pakru.cli.check_output import check_json, github_annotations
+    from pakru.cli.render import check_summary, json_text
+    from pakru.store.positions import columns
+
+    found = columns(report.root, report.problems)
+    if fmt is CheckFormat.JSON:
+        return json_text(check_json(report, found))
+    return "\n".join([*github_annotations(report, found), *check_summary(report)[-1:]])
+
+
+@app.command(cls=PakruCommand, rich_help_panel="Data")
+def new(
+    ctx: typer.Context,
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="source, actor, event, agreement, figure or topic.",
+            autocompletion=_choices(RECORD_TYPES),
+            show_default=False,
+        ),
+    ],
+    record_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id",
+            help="The id to give the new record (a-z, 0-9, single hyphens); when a record has it "
+            "already, -2, -3, … is added until it is free. Default: the kind (event, event-2, …).",
+            show_default=False,
+        ),
+    ] = None,
+    write: Annotated[
+        bool,
+        typer.Option("--write", help="Add the template at the end of its store file."),
+    ] = False,
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file",
+            help="Into the kind's folder, this file: --file trade for events/trade.yaml. "
+            "Default: the kind's file at the top (events.yaml).",
+            show_default=False,
+        ),
+    ] = None,
+    from_json: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="JSON",
+            help="Add the records of this JSON file ('-': stdin), one object or a list, to the "
+            "store file; only if `pakru check` finds nothing wrong with any of them.",
+            show_default=False,
+        ),
+    ] = None,
+    sources_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--sources-dir",
+            exists=True,
+            file_okay=False,
+            help="With --from: check quotes verbatim against this folder of source texts.",
+        ),
+    ] = None,
+) -> None:
+    """Start a new record: a template with every field and what it accepts, or records from JSON.
+
+    Examples: pakru new event --id putin-visit-2026 · pakru new figure --write --file trade ·
+    pakru new event --from drafts.json
+    """
+    from pakru.store import workbench
+
+    root: Path = ctx.obj.facts
+    record_type = workbench.record_type(kind)
+    where = workbench.target(root, record_type, file)
+    if from_json is not None:
+        if record_id is not None:
+            raise UsageError("records from --from carry their own ids; leave out --id", "--id")
+        _add_from_json(root, record_type, where, _json_records(from_json), sources_dir)
+        return
+    new_id = workbench.free_id(record_id or record_type, workbench.taken_ids(root))
+    if not write:
+        _print(workbench.template(record_type, new_id, where).removesuffix("\n"))
+        return
+    line = workbench.append_template(record_type, new_id, where)
+    _say(
+        f"Wrote a new {record_type}, {new_id}, to {where.name} at line {line}; fill it in, "
+        "then run `pakru check`."
+    )
+
+
+def _json_records(source: str) -> list[Any]:
+    """The records of a JSON file or of stdin ('-'): one object, or a list of them."""
+    import json
+
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        why = getattr(error, "strerror", None) or str(error)
+        raise UsageError(f"cannot read {shown(source, 200)}: {why}", "--from") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno} column {error.colno}"
+        raise UsageError(
+            f"{shown(source, 200)} is not JSON: {error.msg} at {where}", "--from"
+        ) from None
+    records = data if isinstance(data, list) else [data]
+    if not records or not all(isinstance(record, dict) for record in records):
+        raise UsageError(
+            f"{shown(source, 200)} must hold one JSON object (a record) or a list of them", "--from"
+        )
+    return records
+
+
+def _add_from_json(
+    root: Path, record_type: str, where: Any, records: list[Any], sources_dir: Path | None
+) -> None:
+    from pakru.store import workbench
+
+    added = workbench.add_records(root, record_type, records, where, sources_dir)
+    if added.problems:
+        for problem in added.problems:
+            _say(str(problem))
+        first = added.lines[0][1]
+        _say(
+            f"{len(added.problems)} problem(s) in the records given (they would start at line "
+            f"{first} of {where.name}); nothing was written."
+        )
+        raise typer.Exit(ExitCode.STORE_INVALID)
+    noun = record_type if len(records) == 1 else where.kind
+    placed = ", ".join(f"{record_id} (line {line})" for record_id, line in added.lines)
+    _say(f"Added {len(records)} {noun} to {where.name}: {placed}.")
+
+
+@app.command(cls=PakruCommand, rich_help_panel="Data")
+def schema(
+    ctx: typer.Context,
+    kind: Annotated[
+        str | None,
+        typer.Argument(
+            help="Print the schema of this kind of store file (sources, actors, events, "
+            "agreements, figures, topics) to stdout instead of writing them all.",
+            autocompletion=_choices(STORE_KINDS),
+            show_default=False,
+        ),
+    ] = None,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            file_okay=False,
+            help="Write the schema files into this folder. Default: the store's schema/ folder, "
+            "which its files' `# yaml-language-server: $schema=` comments point at.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Write the JSON Schema of every store file, for editors to check and complete YAML with.
+
+    Examples: pakru schema · pakru schema events · pakru schema --dir schemas
+    """
+    from pakru.cli.render import json_text
+    from pakru.store.schemas import SCHEMA_FOLDER, file_schema, write_schemas
+
+    if kind is not None:
+        if kind not in STORE_KINDS:
+            accepted = ", ".join(STORE_KINDS)
+            raise UsageError(
+                f"{shown(kind)} is not a kind of store file; use one of {accepted}", "KIND"
+            )
+        _print(json_text(file_schema(kind)))
+        return
+    target = folder or ctx.obj.facts / SCHEMA_FOLDER
+    try:
+        names = write_schemas(target)
+    except OSError as error:
+        raise OutputError(error, shown(str(target), 200)) from None
+    _say(f"Wrote {len(names)} schemas to {target}: {', '.join(names)}.")
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Data")

@@ -24,6 +24,14 @@ class CiteFormat(StrEnum):
     BIBTEX = "bibtex"
 
 
+class CheckFormat(StrEnum):
+    """How `pakru check` reports: for people, as JSON, or as GitHub Actions annotations."""
+
+    TEXT = "text"
+    JSON = "json"
+    GITHUB = "github"
+
+
 class Span(StrEnum):
     """What `pakru coverage` counts facts by."""
 

@@ -37,6 +37,13 @@ _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _YEAR = re.compile(r"\d{4}")
 _DECADE = re.compile(r"(\d{3})X")
 _STORE_FISCAL_YEAR = re.compile(r"FY(\d{4})-(\d{2})")
+# The store's notation as one regular expression, for the JSON Schema that editors check with; the
+# calendar (a 30 February, a month 13) is left to `Period.parse`.
+_STORE_POINT = "|".join(p.pattern for p in (_STORE_FISCAL_YEAR, _DAY, _MONTH, _YEAR, _DECADE))
+STORE_PERIOD_PATTERN = (
+    rf"^(?:(?:{_STORE_POINT})(?:/(?:{_STORE_POINT}|\.\.))?|\.\./(?:{_STORE_POINT}))$"
+)
+STORE_PERIOD_FORMS = "2025-07-11, 2024-12, 2025, 197X, 1993/1995, 2025-06-30/.. or FY2023-24"
 
 # What a user may type for a fiscal year: FY24, FY2024, FY2023-24, FY 2023–24, fy23-24, ...
 _QUERY_FISCAL_YEAR = re.compile(r"FY\s*-?\s*(\d{2}|\d{4})(?:\s*[-/]\s*(\d{2}|\d{4}))?", re.I)
@@ -168,8 +175,7 @@ def _store_point(text: str, whole: str) -> Period | None:
         start = int(decade[1]) * 10
         return Period(date(max(start, 1), 1, 1), date(start + 9, 12, 31), Precision.DECADE, text)
     raise PeriodError(
-        f"{shown(whole)} is not a date or period; the store writes 2025-07-11, 2024-12, 2025, "
-        "197X, 1993/1995, 2025-06-30/.. or FY2023-24"
+        f"{shown(whole)} is not a date or period; the store writes {STORE_PERIOD_FORMS}"
     )
 
 
@@ -313,7 +319,7 @@ def date_window(since: str | None, until: str | None) -> Period | None:
 # A number as the store may write it in a string: digits, grouped in threes by ',' or '_' or not
 # at all (so a decimal comma, '1,5', is never read as 15), a decimal point, an exponent. Compiled
 # on first use (re caches it), not on every start: only reading a store needs it.
-_AMOUNT = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:_\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?"
+AMOUNT_PATTERN = r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:_\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?"
 # Bounds no real figure comes near, which keep every amount cheap to print and short to quote in a
 # message; how large a figure may be depends on its unit (`pakru.domain.records.LARGEST_OF_UNIT`).
 MOST_DECIMAL_PLACES = 6
@@ -336,7 +342,7 @@ def parse_amount(value: object) -> Decimal:
         amount = Decimal(value)
     elif isinstance(value, str):
         text = value.strip()
-        if not re.fullmatch(_AMOUNT, text):
+        if not re.fullmatch(AMOUNT_PATTERN, text):
             raise ValueError(_not_an_amount(value, text))
         try:
             amount = Decimal(text.replace(",", "").replace("_", ""))
@@ -364,12 +370,12 @@ def _not_an_amount(value: str, text: str) -> str:
     """Why a string is not an amount, with the form that was probably meant."""
     if text.lower().lstrip("+-") in ("nan", "snan", "inf", "infinity"):
         return f"{shown(value)} is not a finite number"
-    if re.fullmatch(_AMOUNT, text.replace(",", ".", 1)) and text.count(",") == 1:
+    if re.fullmatch(AMOUNT_PATTERN, text.replace(",", ".", 1)) and text.count(",") == 1:
         return (
             f"{shown(value)}: a comma groups thousands (1,500); write a decimal with a point, "
             "e.g. '1.5'"
         )
-    if "," in text and re.fullmatch(_AMOUNT, text.replace(",", "")):
+    if "," in text and re.fullmatch(AMOUNT_PATTERN, text.replace(",", "")):
         return f"{shown(value)}: commas must group digits in threes, e.g. '12,345,678'"
     return f"{shown(value)} is not a number; write one such as '1500000', '1,500,000' or '38.6'"
 

@@ -79,19 +79,45 @@ def fingerprints(files: Sequence[StoreFile]) -> str:
 
 
 def stray_files(root: Path) -> list[Problem]:
-    """A problem for each YAML file at the top of the store that is not a store file (it would
-    otherwise be silently ignored)."""
+    """A problem for each YAML file (`*.yaml` or `*.yml`, in any case) under the store that pakru
+    does not read, which would otherwise be silently ignored: one at the top that is not a store
+    file, one in a kind's folder not named `*.yaml`, one in a folder no kind has. Other files (a
+    README, notes, the schemas) are the curators' own. Hidden folders (`.git`) are not looked in,
+    nor linked ones."""
     known = {f"{kind}.yaml" for kind in KINDS}
-    return [
-        Problem(
-            f"{root.name}/{name}",
-            None,
-            "",
-            f"not a store file; name it one of {', '.join(sorted(known))}",
-        )
-        for name in sorted(os.listdir(root))
-        if name.endswith((".yaml", ".yml")) and name not in known and not (root / name).is_dir()
-    ]
+    problems = []
+    read: set[str] | None = None
+    top = os.fspath(root)
+    for folder, subfolders, names in os.walk(top):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        relative = os.path.relpath(folder, top).replace(os.sep, "/")
+        parts = [] if relative == "." else relative.split("/")
+        for name in sorted(names):
+            if not name.lower().endswith((".yaml", ".yml")):
+                continue
+            shown_name = "/".join((root.name, *parts, name))
+            if not parts:
+                if name not in known:
+                    why = f"not a store file; name it one of {', '.join(sorted(known))}"
+                    problems.append(Problem(shown_name, None, "", why))
+            elif parts[0] not in KINDS:
+                if read is None:  # a kind's folder may link here: what it reads is not stray
+                    read = {os.path.realpath(file.path) for file in store_files(root)}
+                if os.path.realpath(os.path.join(folder, name)) in read:
+                    continue
+                why = (
+                    f"not read: {parts[0]}/ is not a folder of the store; the folders pakru reads "
+                    f"are {', '.join(f'{kind}/' for kind in KINDS)}"
+                )
+                problems.append(Problem(shown_name, None, "", why))
+            elif not name.endswith(".yaml"):
+                stem = name.rsplit(".", 1)[0]
+                why = (
+                    f"not read: pakru reads only files ending .yaml in {parts[0]}/; "
+                    f"name it {stem}.yaml"
+                )
+                problems.append(Problem(shown_name, None, "", why))
+    return problems
 
 
 def _fingerprint(stat: os.stat_result) -> tuple[int, int, int]:

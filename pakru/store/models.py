@@ -10,24 +10,33 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     PlainSerializer,
     PlainValidator,
     StringConstraints,
     ValidationError,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 
 from pakru.domain import records
 from pakru.domain.errors import PeriodError
-from pakru.domain.types import Period, parse_amount
+from pakru.domain.types import (
+    AMOUNT_PATTERN,
+    STORE_PERIOD_FORMS,
+    STORE_PERIOD_PATTERN,
+    Period,
+    parse_amount,
+)
 
 
 def _period(value: object) -> Period:
@@ -53,31 +62,75 @@ def _field_error(field: str, message: str, value: object) -> ValidationError:
     )
 
 
-def _one_of(values: tuple[str, ...]) -> AfterValidator:
-    """A check that a text is one of a vocabulary's words (the vocabularies live in records)."""
-    accepted = ", ".join(repr(value) for value in values[:-1]) + f" or {values[-1]!r}"
+class _OneOf:
+    """A check that a text is one of a vocabulary's words (the vocabularies live in records), which
+    the JSON Schema gives as its `enum`, so that editors offer the words as people type."""
 
-    def check(value: str) -> str:
-        if value not in values:
-            raise ValueError(f"Input should be {accepted}")
+    def __init__(self, values: tuple[str, ...]) -> None:
+        self.values = values
+        self.accepted = ", ".join(repr(value) for value in values[:-1]) + f" or {values[-1]!r}"
+
+    def check(self, value: str) -> str:
+        if value not in self.values:
+            raise ValueError(f"Input should be {self.accepted}")
         return value
 
-    return AfterValidator(check)
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {**handler(schema), "enum": list(self.values)}
+
+
+def _one_of(values: tuple[str, ...]) -> _OneOf:
+    return _OneOf(values)
 
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
-Slug = Annotated[str, StringConstraints(strict=True, pattern=SLUG_PATTERN)]
+# Each type's description is what editors show over a field and `pakru new` writes beside it.
+Slug = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=SLUG_PATTERN),
+    Field(description="an id: a-z, 0-9 and single hyphens"),
+]
 # Strict, so YAML's `no` (a bool) or `007` (an int) is an error rather than a silently changed text.
 # What no text may hold (control and bidi characters), or how long it may be, is refused for every
 # field at once, as the store is read (`pakru.store.load`).
-Text = Annotated[str, StringConstraints(strict=True, pattern=r"\S")]
-FileName = Annotated[str, StringConstraints(strict=True, pattern=r"^[^/\\.][^/\\]*$")]
-PeriodValue = Annotated[
-    Period, PlainValidator(_period), PlainSerializer(str, return_type=str, when_used="json")
+Text = Annotated[str, StringConstraints(strict=True, pattern=r"\S"), Field(description="text")]
+FileName = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"^[^/\\.][^/\\]*$"),
+    Field(description="a file name, no folder"),
 ]
-Url = Annotated[str, StringConstraints(strict=True, pattern=r"^https?://[^\s/]+\.[^\s]*$")]
-Language = Annotated[str, StringConstraints(strict=True, pattern=r"^[a-z]{2,3}$")]
+# What editors check a period against: YAML reads a bare year as a number, the rest as text.
+_PERIOD_SCHEMA = {
+    "anyOf": [
+        {"type": "integer", "minimum": 1, "maximum": 9999},
+        {"type": "string", "pattern": STORE_PERIOD_PATTERN},
+    ],
+    "description": f"a date or period: {STORE_PERIOD_FORMS}",
+}
+PeriodValue = Annotated[
+    Period,
+    PlainValidator(_period),
+    PlainSerializer(str, return_type=str, when_used="json"),
+    WithJsonSchema(_PERIOD_SCHEMA),
+]
+Url = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"^https?://[^\s/]+\.[^\s]*$"),
+    Field(description="a web address: http:// or https://"),
+]
+Language = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"^[a-z]{2,3}$"),
+    Field(description="an ISO 639 language code: en, ur, ru"),
+]
 SourceKind = Annotated[str, StringConstraints(strict=True), _one_of(records.SOURCE_KINDS)]
 ActorKind = Annotated[str, StringConstraints(strict=True), _one_of(records.ACTOR_KINDS)]
 EventStatus = Annotated[str, StringConstraints(strict=True), _one_of(records.EVENT_STATUSES)]
@@ -92,6 +145,13 @@ Basis = Annotated[str, StringConstraints(strict=True), _one_of(records.BASES)]
 Amount = Annotated[
     Decimal,
     BeforeValidator(parse_amount),
+    # A float is refused (see parse_amount): a whole number, or a decimal quoted as text.
+    WithJsonSchema(
+        {
+            "anyOf": [{"type": "integer"}, {"type": "string", "pattern": f"^{AMOUNT_PATTERN}$"}],
+            "description": "a whole number, or a decimal quoted as text: '1.81'",
+        }
+    ),
     PlainSerializer(_amount_to_json, return_type=int | str, when_used="json"),
 ]
 
