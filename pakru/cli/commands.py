@@ -1294,6 +1294,7 @@ def new(
     kind: Annotated[
         str,
         typer.Argument(
+            metavar="KIND",
             help="source, actor, event, agreement, figure or topic.",
             autocompletion=_choices(RECORD_TYPES),
             show_default=False,
@@ -1417,6 +1418,7 @@ def schema(
     kind: Annotated[
         str | None,
         typer.Argument(
+            metavar="KIND",
             help="Print the schema of this kind of store file (sources, actors, events, "
             "agreements, figures, topics) to stdout instead of writing them all.",
             autocompletion=_choices(STORE_KINDS),
