@@ -318,6 +318,17 @@ def test_new_write_into_a_new_file_of_the_kinds_folder(invoke: Invoke, tmp_path:
     assert "\n- id: figure " in text
 
 
+def test_new_write_into_a_file_that_is_not_yaml_adds_at_its_end(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    root = write_store(tmp_path, files={"events/broken.yaml": "- id: [unclosed\n"})
+    result = invoke("new", "event", "--write", "--file", "broken", facts=root)
+
+    assert result.exit_code == 0, result.output
+    text = (root / "events" / "broken.yaml").read_text(encoding="utf-8")
+    assert text.startswith("- id: [unclosed\n\n# A new event for facts/events/broken.yaml")
+
+
 def test_new_refuses_a_bad_kind_id_or_file(invoke: Invoke, tmp_path: Path) -> None:
     root = write_store(tmp_path)
     cases = {

@@ -22,7 +22,10 @@ def problem_path(root: Path, problem: Problem) -> str:
     if first != root.name:  # not a file of the store: a folder given on the command line
         return problem.file
     path = os.path.abspath(root / rest) if rest else os.path.abspath(root)
-    relative = os.path.relpath(path)
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # on another drive than the current folder (Windows)
+        return path
     return path if relative.startswith("..") else relative.replace(os.sep, "/")
 
 

@@ -22,7 +22,7 @@ from pakru.domain.errors import Problem, StoreError, UsageError, shown
 from pakru.domain.records import KIND_OF_TYPE
 from pakru.store.check import check_store
 from pakru.store.layout import store_files
-from pakru.store.load import KINDS, read_file
+from pakru.store.load import KINDS, _Loader, read_file
 from pakru.store.models import SLUG_PATTERN
 from pakru.store.schemas import file_schema, modeline
 
@@ -231,7 +231,10 @@ def _indent(where: Target, before: bytes) -> int:
     """The column the file's list items start at, so that added items join the same list."""
     if not before:
         return 0
-    node = yaml.compose(before.decode("utf-8"), Loader=yaml.SafeLoader)
+    try:
+        node = yaml.compose(before.decode("utf-8"), Loader=_Loader)
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return 0  # a file `pakru check` already refuses: what is added cannot make it worse
     if isinstance(node, yaml.SequenceNode) and node.flow_style:
         raise UsageError(
             f"{where.name} is written as a list in brackets ([…]); records can be added only "
