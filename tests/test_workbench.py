@@ -458,3 +458,15 @@ def test_new_from_json_into_a_store_with_problems_is_refused(
 
     assert result.exit_code == 1
     assert "run `pakru check` to list every problem" in result.stderr
+
+
+def test_a_reference_to_no_record_has_the_column_of_the_list_item(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    root = write_store(tmp_path, events=EVENTS.replace("[pakistan, russia]", "[pakistan, nobody]"))
+    result = invoke("check", "-f", "json", facts=root)
+
+    assert result.exit_code == 1, result.output
+    (problem,) = json.loads(result.stdout)["problems"]
+    assert (problem["line"], problem["column"], problem["field"]) == (5, 22, "events[0].actors[1]")
+    assert problem["message"].startswith("no actor with id 'nobody'")

@@ -1397,7 +1397,7 @@ def _add_from_json(
 ) -> None:
     from pakru.store import workbench
 
-    added = workbench.add_records(root, record_type, records, where, sources_dir)
+    added = workbench.add_records(root, records, where, sources_dir)
     if added.problems:
         for problem in added.problems:
             _say(str(problem))

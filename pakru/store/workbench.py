@@ -178,9 +178,7 @@ def append_template(record_type: str, record_id: str, where: Target) -> int:
     return _first_item_line(plan)
 
 
-def add_records(
-    root: Path, record_type: str, items: list[Any], where: Target, sources_dir: Path | None
-) -> Added:
+def add_records(root: Path, items: list[Any], where: Target, sources_dir: Path | None) -> Added:
     """Add records (parsed JSON: each a mapping of field to value) at the end of their file, if
     the store checks out with them; else write nothing and return the problems `pakru check`
     finds. The store must check out before (`StoreError` otherwise)."""
@@ -211,7 +209,6 @@ class _Plan(NamedTuple):
     before: bytes  # the file as it is (empty when new)
     added: bytes  # what goes after it
     first_line: int  # the line of the file the added text starts on
-    indent: int
 
 
 def _plan(where: Target, text: str) -> _Plan:
@@ -223,8 +220,8 @@ def _plan(where: Target, text: str) -> _Plan:
         (" " * indent + line if line.strip() else line) for line in text.splitlines(True)
     )
     added = joint + shifted.encode("utf-8")
-    first_line = before.count(b"\n") + 1  # (the added text starts on the file's last line)
-    return _Plan(before, added, first_line, indent)
+    first_line = before.count(b"\n") + 1  # (the line after the file's last line break)
+    return _Plan(before, added, first_line)
 
 
 def _indent(where: Target, before: bytes) -> int:
