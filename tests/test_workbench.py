@@ -177,8 +177,7 @@ def test_yaml_files_pakru_does_not_read_are_problems(invoke: Invoke, tmp_path: P
 
 def test_shipped_schemas_are_those_the_models_make() -> None:
     shipped = {path.name: path.read_text(encoding="utf-8") for path in SHIPPED.glob("schema/*")}
-    # Regenerate with: pakru schema (from the repository, it writes facts/schema/).
-    assert shipped == schema_texts()
+    assert shipped == schema_texts(), "run `pakru schema` in the checkout to rewrite facts/schema/"
 
 
 def test_every_shipped_store_file_points_at_its_schema() -> None:
