@@ -35,6 +35,11 @@ GOOD_EVENT = {
 }
 
 
+def _read(path: str) -> Any:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # (C: five times faster)
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)
+
+
 # --- check --format json | github --------------------------------------------------------------
 
 
@@ -134,12 +139,9 @@ def test_check_text_on_the_shipped_store_is_unchanged(invoke: Invoke) -> None:
     # Every record of every file counted, none lost to the schema comments at the files' tops.
     written: dict[str, int] = {}
     for file in store_files(SHIPPED):
-        items = yaml.safe_load(Path(file.path).read_text(encoding="utf-8"))
-        written[file.kind] = written.get(file.kind, 0) + len(items)
+        written[file.kind] = written.get(file.kind, 0) + len(_read(file.path))
     kinds = ("sources", "actors", "events", "agreements", "figures", "topics")
     assert dict(zip(kinds, map(int, line.groups()), strict=True)) == written
-    machine = json.loads(invoke("check", "-f", "json", facts=SHIPPED).stdout)
-    assert machine["ok"] is True and machine["counts"] == written
 
 
 # --- files pakru does not read ----------------------------------------------------------------
@@ -201,10 +203,12 @@ def _as_editors_read(value: Any) -> Any:
 
 
 def test_the_schemas_accept_every_shipped_record() -> None:
+    validators: dict[str, Any] = {}
     for file in store_files(SHIPPED):
-        schema = json.loads((SHIPPED / "schema" / f"{file.kind}.json").read_text("utf-8"))
-        records = _as_editors_read(yaml.safe_load(Path(file.path).read_text(encoding="utf-8")))
-        errors = list(jsonschema.Draft202012Validator(schema).iter_errors(records))
+        if file.kind not in validators:
+            schema = json.loads((SHIPPED / "schema" / f"{file.kind}.json").read_text("utf-8"))
+            validators[file.kind] = jsonschema.Draft202012Validator(schema)
+        errors = list(validators[file.kind].iter_errors(_as_editors_read(_read(file.path))))
         assert errors == [], f"{file.name}: {errors[0].message}"
 
 
