@@ -38,7 +38,7 @@ def test_every_command_is_documented_in_the_readme() -> None:
     names = [command.name or command.callback.__name__ for command in app.registered_commands]
     assert names == [
         "trade", "figures", "events", "agreements", "timeline", "conflicts", "actors", "show",
-        "search", "sources", "topics", "cite", "coverage", "check", "export", "browse",
+        "search", "sources", "topics", "cite", "coverage", "check", "extract", "export", "browse",
     ]  # fmt: skip
     for name in names:
         assert f"`pakru {name}" in README, name
