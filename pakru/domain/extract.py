@@ -237,7 +237,11 @@ def _day_range(match: re.Match[str], context: _Context) -> tuple[Period, str | N
 
 
 def _day_first(match: re.Match[str], context: _Context) -> tuple[Period, str | None] | None:
-    return _day_period(int(match["y"]), _month_number(match["m"]), int(match["d"])), None
+    month, day = _month_number(match["m"]), int(match["d"])
+    if match["y"]:
+        return _day_period(int(match["y"]), month, day), None
+    year, note = _year_for(month, day, context)
+    return _day_period(year, month, day), note
 
 
 def _month_first(match: re.Match[str], context: _Context) -> tuple[Period, str | None] | None:
@@ -280,7 +284,13 @@ def _year_pair(match: re.Match[str], context: _Context) -> tuple[Period, str | N
         if last <= int(first):
             return None
         return Period.parse(f"{first}/{last:04d}"), None
+    if not period.is_fiscal_year:  # 2023-11 is a month, as pakru reads it everywhere
+        return period, None
     return period, f"‘{match.group()}’ read as Pakistan’s fiscal year: {period}"
+
+
+def _iso_day(match: re.Match[str], context: _Context) -> tuple[Period, str | None] | None:
+    return Period.parse(match.group()), None
 
 
 def _fiscal(match: re.Match[str], context: _Context) -> tuple[Period, str | None] | None:
@@ -381,7 +391,8 @@ _TIME_FORMS: tuple[tuple[re.Pattern[str], Finder, bool], ...] = tuple(
             _day_range,
             False,
         ),
-        (r"\b(?P<d>\d{1,2})\s+" + _M + r",?\s+(?P<y>\d{4})\b", _day_first, False),
+        (r"\b\d{4}-\d{2}-\d{2}\b", _iso_day, False),
+        (r"\b(?P<d>\d{1,2})\s+" + _M + r"(?:,?\s+(?P<y>\d{4})\b)?", _day_first, False),
         (_M + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,\s*(?P<y>\d{4})\b)?", _month_first, False),
         (_M + r"\s+(?:of\s+)?(?P<y>\d{4})\b", _month_year, False),
         (_M + r"\s+(?P<rel>last|this|next)\s+year\b", _month_relative, False),
@@ -489,6 +500,12 @@ _AMOUNT_FORMS: tuple[tuple[re.Pattern[str], str, str | None], ...] = tuple(
         ),
         (r"(?P<s_>" + _NUMBER + r"\s?-?\s?(?:MW|megawatts?)\b)", "MW", "capacity"),
         (r"(?P<s_>" + _NUMBER + r"\s?-?\s?(?:km|kilomet(?:re|er)s?)\b)", "km", "length"),
+        (
+            r"(?P<s_>" + _NUMBER + r"(?:\s+(?P<s>thousand|million|billion))?\s+cubic\s+"
+            r"met(?:re|er)s\b)",
+            "cubic metres",
+            "volume",
+        ),
         (
             r"(?P<s_>" + _NUMBER + r"(?:\s+(?P<s>thousand|million|billion))?\s+barrels\b)",
             "barrels",
@@ -659,8 +676,11 @@ def _figure_period(
         period = Period.parse(f"{published.first.year:04d}")
         note = f"‘{_CURRENTLY.search(sentence).group()}’ in {_pub_label(published)}: {period}"  # type: ignore[union-attr]
         return When(0, 0, period, note), note, []
-    inherited = [w for w in paragraph if not w.vague]
-    if inherited:
+    # A trade flow (or a count of agreements) stated after its period, in a later sentence of the
+    # paragraph: "In 2022–23, trade totalled $1.13 billion. Exports stood at $287 million." A day
+    # is an event's date, never a flow's period.
+    inherited = [w for w in paragraph if not w.vague and w.period.precision is not Precision.DAY]
+    if inherited and (reading.metric in records.TRADE_METRICS or amount.unit == "count"):
         chosen = inherited[-1]
         note = f"the sentence names no period; taken from an earlier sentence: {chosen.period}"
         return chosen, note, ["period: taken from an earlier sentence of the paragraph"]
@@ -725,6 +745,8 @@ _EVENT_STATUS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 # Words that look ahead, for an agreement the text does not date.
 _AHEAD = re.compile(r"\b(?:will|shall|expected|scheduled|set to|is to|are to|seeks?|aims?)\b", re.I)
+# What a sentence with no date says is done by the time of the article.
+_ALREADY = re.compile(r"\b(?:has|have|had)\s+already\s+\w+ed\b", re.I)
 # An agreement's verb in the present tense, as headlines give the day's news.
 _PRESENT = re.compile(r"\b(?:proposes|signs|agrees|inks|offers|pledges|seals)\b")
 # Words that put what a sentence says at another time than its paragraph's earlier dates.
@@ -1063,6 +1085,9 @@ class _Making:
     def events(self, times: Sequence[When]) -> None:
         text = self.sentence.text
         dated = [w for w in times if not w.vague]
+        from_tense = not times and bool(_ALREADY.search(text))
+        if from_tense:  # "experts have already inspected the site"
+            times = [self._undated("occurred")[0]]
         for when in dated or times:
             status = _by_order(_EVENT_STATUS, text)
             unsure = [
@@ -1080,6 +1105,8 @@ class _Making:
                     unsure.append("status: dated after the article, so taken as expected")
             if len(dated) > 1:
                 unsure.append("date: one of several in the sentence; check which is the event’s")
+            if from_tense:
+                unsure.append("date: the text gives none; read from its tense")
             event = records.Event(
                 id=self.ids.new(" ".join(text.split()[:5]), _slug(when.period)),
                 date=when.period,

@@ -3,8 +3,8 @@
 The drafts of `pakru.domain.extract` come out as one YAML document per kind (figures, events,
 agreements), each a list that can be pasted into that kind's store file once reviewed. Above each
 record, a comment gives the line of the article it came from and what the reading is unsure of;
-the record itself carries `draft: true`, which every load of a store refuses
-(`pakru.store.load.DRAFT_FLAG`), so a draft moved into a store unreviewed is never answered from.
+the record itself carries `draft: true` (`pakru.domain.records.DRAFT_FLAG`), which every load of
+a store refuses, so a draft moved into a store unreviewed is never answered from.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from typing import Any
 
 from pakru.domain import records
 from pakru.domain.extract import Draft
+from pakru.domain.records import DRAFT_FLAG
 
 
 def drafts_yaml(drafts: Sequence[Draft], origin: str) -> str:
     """The drafts as YAML, a document per kind in the order a store is read."""
-    from pakru.store.load import DRAFT_FLAG  # the loader that refuses drafts names the flag
-
     pieces = [
         f"# Drafts by `pakru extract` from {origin}: proposals, not facts. Check each against\n"
         "# its quote, correct it, move it into the store file its document names, then remove\n"
@@ -33,16 +32,16 @@ def drafts_yaml(drafts: Sequence[Draft], origin: str) -> str:
             continue
         kind = records.KIND_OF_TYPE[record_type]
         pieces.append(f"---\n# {kind}: for {kind}.yaml (or a file in {kind}/)\n")
-        pieces += [_one(draft, DRAFT_FLAG) for draft in chosen]
+        pieces += [_one(draft) for draft in chosen]
     return "".join(pieces)
 
 
-def _one(draft: Draft, flag: str) -> str:
+def _one(draft: Draft) -> str:
     import yaml
 
     record = draft.record
     stored = record.to_storage()
-    fields: dict[str, Any] = {"id": stored.pop("id"), flag: True}
+    fields: dict[str, Any] = {"id": stored.pop("id"), DRAFT_FLAG: True}
     for name, value in stored.items():
         default = getattr(type(record), name, _REQUIRED)
         if default is _REQUIRED or _stored(default) != value:
