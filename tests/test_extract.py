@@ -344,3 +344,90 @@ def test_names_in_running_text_are_found_by_their_words_and_capitals() -> None:
     # A name runs on into its adjective by a few letters, not into another word.
     assert named_in("Pakistani goods", ["Pakistan"]) == ["Pakistan"]
     assert named_in("economic ties", ["Eco"]) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "date"),
+    [
+        ("The minister visited Moscow in September last year.", "2024-09"),
+        ("The commission met last month.", "2025-06"),
+        ("A delegation is scheduled to visit this month.", "2025-07"),
+        ("The session will be held before the end of this year.", "2025-07/2025-12"),
+        ("The talks were held in December.", "2024-12"),  # past: the December before
+        ("The talks will be held in December.", "2025-12"),
+        ("The forum met on June 9.", "2025-06-09"),
+        ("The forum met on July 9.", "2024-07-09"),  # after the article: a year before
+        ("The forum met on 4 March.", "2025-03-04"),
+        ("The meeting ran from Jan. 21-22, 2026.", "2026-01-21/2026-01-22"),
+        ("Mills were built in the 1970s.", "197X"),
+        ("A station was commissioned during 1993–95.", "1993/1995"),
+        ("Imports of crude began in 2023–24.", "FY2023-24"),
+        ("Imports of crude began in FY24.", "FY2023-24"),
+        ("Imports of crude began this fiscal year.", "FY2025-26"),
+        ("Trade rose from July 2023 till June 2024.", "FY2023-24"),
+        ("Trade was measured from July 2024 till May 2025.", "2024-07/2025-05"),
+        ("The envoy spoke on Wednesday.", "2025-07-02"),
+        ("Experts have already inspected the site.", "../2025-07"),
+    ],
+)
+def test_extract_dates_events_as_the_text_gives_them(sentence: str, date: str) -> None:
+    from pakru.domain.extract import Reader, extract
+
+    text = f"Updated 02 July 2025\n{sentence}\n"  # 2 July 2025 was a Wednesday
+    (draft,) = extract(text, Reader())
+
+    assert str(draft.record.date) == date  # type: ignore[attr-defined]
+    assert draft.line == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reading"),
+    [
+        (
+            "Pakistan’s exports to Russia stood at $287 million in 2022–23.",
+            ("exports", "287000000", "USD", "exact", "reported", "FY2022-23"),
+        ),
+        (
+            "A study estimates the export potential at over $2.8 billion.",
+            ("export_potential", "2800000000", "USD", "over", "estimate", None),
+        ),
+        (
+            "Pakistan has set a target of $4 billion in exports.",
+            ("export_target", "4000000000", "USD", "exact", "target", None),
+        ),
+        (
+            "Bilateral trade fell 12.4 percent in 2024.",
+            ("trade_growth", "-12.4", "percent", "exact", "reported", "2024"),
+        ),
+        (
+            "The station has a capacity of 640MW since 1974.",
+            ("capacity", "640", "MW", "exact", "reported", None),
+        ),
+        (
+            "Currently the steel supply gap is nearly three million tons.",
+            ("steel_supply_gap", "3000000", "tonnes", "about", "reported", "2025"),
+        ),
+        (
+            "Now we have one billion US dollars of trade.",
+            ("trade_total", "1000000000", "USD", "exact", "reported", None),
+        ),
+    ],
+)
+def test_extract_reads_a_figure_by_the_words_around_it(
+    sentence: str, reading: tuple[str | None, ...]
+) -> None:
+    from pakru.domain.extract import Reader, extract
+
+    drafts = extract(f"Updated 02 July 2025\n{sentence}\n", Reader())
+    (figure,) = [d.record for d in drafts if d.record.record_type == "figure"]
+    assert isinstance(figure, records.Figure)
+
+    assert (
+        figure.metric,
+        str(figure.value),
+        figure.unit,
+        figure.qualifier,
+        figure.basis,
+        None if figure.period is None else str(figure.period),
+    ) == reading
+    assert figure.stated in sentence
