@@ -960,8 +960,11 @@ class _Making:
         self.drafts: list[Draft] = []
         self.agreements = agreements  # those drafted so far from the same article
         text = sentence.text
-        self.topics = tuple(t.id for t in reader.topics if named_in(text, t.names))
-        self.actors = tuple(actor for actor, names in actor_names if named_in(text, names))
+        # Every name at once: the sentence is folded once, not once per actor.
+        topic_names = [(t.id, t.names) for t in reader.topics]
+        said = set(named_in(text, [n for _, names in (*topic_names, *actor_names) for n in names]))
+        self.topics = tuple(topic for topic, names in topic_names if said.intersection(names))
+        self.actors = tuple(actor for actor, names in actor_names if said.intersection(names))
 
     def _add(self, record: records.Record, unsure: Iterable[str]) -> None:
         common = list(self.source_unsure)

@@ -248,6 +248,11 @@ def named_in(text: str, names: Iterable[str]) -> list[str]:
     """
     words = name_words(text)
     capitals = set(re.findall(r"\b[A-Z][A-Z0-9]+\b", text))
+    starts: dict[str, list[int]] = {}  # where each word stands, and each form a name may end in
+    for at, word in enumerate(words):
+        for letters in range(_RUN_ON + 1):
+            if letters == 0 or len(word) - letters >= _RUN_ON_FROM:
+                starts.setdefault(word[: len(word) - letters], []).append(at)
     found = []
     for name in names:
         if name.isupper() and " " not in name:
@@ -255,20 +260,16 @@ def named_in(text: str, names: Iterable[str]) -> list[str]:
                 found.append(name)
             continue
         wanted = name_words(name)
-        if wanted and _in_text(words, wanted):
+        if wanted and _in_text(words, starts, wanted):
             found.append(name)
     return found
 
 
-def _in_text(words: Sequence[str], wanted: Sequence[str]) -> bool:
-    span = len(wanted)
+def _in_text(words: Sequence[str], starts: dict[str, list[int]], wanted: Sequence[str]) -> bool:
+    """Whether the words of a name stand in a row, the last perhaps run on into an adjective."""
     *head, last = wanted
-    for start in range(len(words) - span + 1):
-        if list(words[start : start + span - 1]) != head:
-            continue
-        said = words[start + span - 1]
-        if said == last or (
-            len(last) >= _RUN_ON_FROM and said.startswith(last) and len(said) - len(last) <= _RUN_ON
-        ):
+    for end in starts.get(last, ()):
+        start = end - len(head)
+        if start >= 0 and list(words[start:end]) == head:
             return True
     return False
