@@ -3,6 +3,7 @@ source texts it finds (recall) and how many of its drafts are right (precision).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -255,6 +256,18 @@ def test_extract_drafts_figures_events_and_agreements_with_their_quotes(
     assert "source: no source of the store keeps this text" in result.stdout
 
 
+def test_extract_output_matches_golden(
+    invoke: Invoke, tmp_path: Path, golden: Callable[[str, str], None]
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+
+    result = invoke("extract", str(article), "--source", "gazette-2025-03-14")
+
+    assert result.exit_code == 0, result.output
+    golden("extract", result.stdout)
+
+
 def test_extract_published_wins_and_a_text_without_a_date_is_refused(
     invoke: Invoke, tmp_path: Path
 ) -> None:
@@ -286,6 +299,23 @@ def test_extract_reads_stdin_and_cites_the_source_it_is_given() -> None:
     assert piped.exit_code == 0, piped.output
     cited = {d["sources"][0]["source"] for ds in drafts_of(piped.stdout).values() for d in ds}
     assert cited == {"gazette-2025-03-14"}
+    assert "unsure: source" not in piped.stdout
+
+
+def test_extract_writes_its_drafts_to_a_file_and_says_when_a_source_is_new(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    written = tmp_path / "drafts.yaml"
+
+    result = invoke("extract", str(article), "--source", "tribune-2025-07-02", "-o", str(written))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    text = written.read_text(encoding="utf-8")
+    assert "#   unsure: source: the store has no source 'tribune-2025-07-02' yet; add it" in text
+    assert len(drafts_of(text)["figures"]) == 3
 
 
 def test_extract_refuses_what_is_not_a_readable_text(invoke: Invoke, tmp_path: Path) -> None:

@@ -822,9 +822,7 @@ def extract(text: str, reader: Reader, published: Period | None = None) -> list[
         if sentence.line != paragraph_number:
             paragraph, paragraph_number = [], sentence.line
         when = published or _published_at(articles, sentence.line)
-        source, source_unsure = (
-            (reader.cited, ()) if reader.cited else _source_for(reader.sources, when)
-        )
+        source, source_unsure = _cited(reader, when)
         future = bool(_FUTURE.search(sentence.text))
         times = times_in(sentence.text, _Context(when, future, tuple(paragraph)))
         if sentence.text in seen:  # a paragraph printed twice (a headline repeated) is read once
@@ -895,6 +893,15 @@ def _published_at(articles: Sequence[tuple[int, Period]], line: int) -> Period:
     return above[-1] if above else articles[0][1]
 
 
+def _cited(reader: Reader, published: Period) -> tuple[str, tuple[str, ...]]:
+    """The source id a draft cites, and what is unsure about it."""
+    if reader.cited is None:
+        return _source_for(reader.sources, published)
+    if reader.cited in reader.taken:
+        return reader.cited, ()
+    return reader.cited, (f"source: the store has no source {reader.cited!r} yet; add it",)
+
+
 def _source_for(
     sources: Sequence[records.Source], published: Period
 ) -> tuple[str, tuple[str, ...]]:
@@ -932,8 +939,12 @@ def _slug(period: Period | None) -> str:
 _TITLE_WORDS = 16
 
 
+# A news dateline opening a story ("ISLAMABAD: ", "KARACHI: "): where it was filed, not a title.
+_DATELINE = re.compile(r"^[A-Z][A-Z .]{2,}:\s+")
+
+
 def _title(sentence: str) -> str:
-    words = sentence.rstrip(".").split()
+    words = _DATELINE.sub("", sentence).rstrip(".").split()
     return " ".join(words[:_TITLE_WORDS]) + (" …" if len(words) > _TITLE_WORDS else "")
 
 
