@@ -398,6 +398,7 @@ def test_names_in_running_text_are_found_by_their_words_and_capitals() -> None:
         ("Trade was measured from July 2024 till May 2025.", "2024-07/2025-05"),
         ("The envoy spoke on Wednesday.", "2025-07-02"),
         ("Experts have already inspected the site.", "../2025-07"),
+        ("Floods struck over the past three years.", "2022/2025"),
     ],
 )
 def test_extract_dates_events_as_the_text_gives_them(sentence: str, date: str) -> None:

@@ -183,16 +183,16 @@ def _pub_label(published: Period) -> str:
     return f"an article of {published}"
 
 
-def _year_for(month: int, day: int | None, context: _Context) -> tuple[int, str]:
+def _year_for(month: int, day: int | None, context: _Context, said: str) -> tuple[int, str]:
     """The year of a date written without one: the publication's, or the year before when that
-    would put a past event after the article."""
+    would put a past event after the article; and a note of how it was read."""
     first = context.published.first
     assert first is not None
     year = first.year
     when = date(year, month, min(day or 1, 28))
     if not context.future and when > (context.published.last or first):
         year -= 1
-    return year, f"no year given, in {_pub_label(context.published)}: {year}"
+    return year, f"‘{said}’ gives no year; in {_pub_label(context.published)}: {year}"
 
 
 def _shifted_back(period: Period) -> Period | None:
@@ -230,25 +230,18 @@ def _day_range(match: re.Match[str], context: _Context) -> tuple[Period, str | N
     if match["y"]:
         year = int(match["y"])
     else:
-        year, note = _year_for(month, first, context)
+        year, note = _year_for(month, first, context, match.group())
     return Period.parse(
         f"{year:04d}-{month:02d}-{first:02d}/{year:04d}-{month:02d}-{last:02d}"
     ), note
 
 
-def _day_first(match: re.Match[str], context: _Context) -> tuple[Period, str | None] | None:
+def _day(match: re.Match[str], context: _Context) -> tuple[Period, str | None] | None:
+    """A day of a month, written day first (4 March) or month first (July 11, 2025)."""
     month, day = _month_number(match["m"]), int(match["d"])
     if match["y"]:
         return _day_period(int(match["y"]), month, day), None
-    year, note = _year_for(month, day, context)
-    return _day_period(year, month, day), note
-
-
-def _month_first(match: re.Match[str], context: _Context) -> tuple[Period, str | None] | None:
-    month, day = _month_number(match["m"]), int(match["d"])
-    if match["y"]:
-        return _day_period(int(match["y"]), month, day), None
-    year, note = _year_for(month, day, context)
+    year, note = _year_for(month, day, context, match.group())
     return _day_period(year, month, day), note
 
 
@@ -267,8 +260,8 @@ def _month_relative(match: re.Match[str], context: _Context) -> tuple[Period, st
 
 def _bare_month(match: re.Match[str], context: _Context) -> tuple[Period, str | None] | None:
     month = _month_number(match["m"])
-    year, note = _year_for(month, None, context)
-    return _month_period(year, month), f"‘{match['m']}’ with {note}"
+    year, note = _year_for(month, None, context, match["m"])
+    return _month_period(year, month), note
 
 
 def _decade(match: re.Match[str], context: _Context) -> tuple[Period, str | None] | None:
@@ -331,7 +324,7 @@ def _relative(match: re.Match[str], context: _Context) -> tuple[Period, str | No
         offset = -1 if "last" in phrase else 1 if "next" in phrase else 0
         month_index = first.year * 12 + first.month - 1 + offset
         period = _month_period(month_index // 12, month_index % 12 + 1)
-    elif re.search(r"last (?:\w+ )?years", phrase):
+    elif re.search(r"(?:last|past) (?:\w+ )?years", phrase):
         count = match["n"] or "1"
         years = _NUMBER_WORDS.get(count.lower()) or int(count)
         period = Period.parse(f"{first.year - years:04d}/{first.year:04d}")
@@ -392,8 +385,8 @@ _TIME_FORMS: tuple[tuple[re.Pattern[str], Finder, bool], ...] = tuple(
             False,
         ),
         (r"\b\d{4}-\d{2}-\d{2}\b", _iso_day, False),
-        (r"\b(?P<d>\d{1,2})\s+" + _M + r"(?:,?\s+(?P<y>\d{4})\b)?", _day_first, False),
-        (_M + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,\s*(?P<y>\d{4})\b)?", _month_first, False),
+        (r"\b(?P<d>\d{1,2})\s+" + _M + r"(?:,?\s+(?P<y>\d{4})\b)?", _day, False),
+        (_M + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,\s*(?P<y>\d{4})\b)?", _day, False),
         (_M + r"\s+(?:of\s+)?(?P<y>\d{4})\b", _month_year, False),
         (_M + r"\s+(?P<rel>last|this|next)\s+year\b", _month_relative, False),
         (
