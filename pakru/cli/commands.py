@@ -1262,13 +1262,16 @@ def extract(
     file: Annotated[
         str,
         typer.Argument(
-            help="The article's text (UTF-8), or - to read it from stdin.", show_default=False
+            help="The article's text (UTF-8), or - to read it from stdin.",
+            metavar="FILE",
+            show_default=False,
         ),
     ],
     published: Annotated[
         str | None,
         typer.Option(
             "--published",
+            metavar="DATE",
             help="The article's publication date, YYYY-MM-DD (or YYYY-MM); wins over a date line "
             "in the text. Relative dates (last month, this year) are read against it.",
             show_default=False,
@@ -1278,6 +1281,7 @@ def extract(
         str | None,
         typer.Option(
             "--source",
+            metavar="ID",
             help="The source id the drafts cite (default: the store's source that keeps a text of "
             "the file's name).",
             show_default=False,
