@@ -1245,3 +1245,20 @@ def test_a_file_larger_than_any_store_needs_is_a_problem_and_not_read_whole(tmp_
         "facts/events.yaml: larger than 10 MB, which no store file needs; split it into "
         "several files in a folder events/"
     )
+
+
+def test_a_record_marked_as_a_draft_is_refused_with_its_line(tmp_path):
+    drafted = EVENTS.replace("- id: visit-2025-09\n", "- id: visit-2025-09\n  draft: true\n")
+    root = write_store(tmp_path, events=drafted)
+
+    problem = only_problem(root)
+
+    assert (problem.file, problem.line, problem.field) == (
+        "facts/events.yaml",
+        12,
+        "events[1].draft",
+    )
+    assert problem.message == (
+        "an unreviewed draft from `pakru extract`: check it against its quote, correct it, then "
+        "remove `draft: true`"
+    )

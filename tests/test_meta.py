@@ -38,8 +38,8 @@ def test_every_command_is_documented_in_the_readme() -> None:
     names = [command.name or command.callback.__name__ for command in app.registered_commands]
     assert names == [
         "trade", "figures", "events", "agreements", "timeline", "conflicts", "actors", "show",
-        "search", "sources", "topics", "cite", "coverage", "check", "new", "schema", "export",
-        "browse",
+        "search", "sources", "topics", "cite", "coverage", "check", "new", "schema", "extract",
+        "export", "browse",
     ]  # fmt: skip
     for name in names:
         assert f"`pakru {name}" in README, name

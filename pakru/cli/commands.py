@@ -1460,6 +1460,75 @@ def schema(
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Data")
+def extract(
+    ctx: typer.Context,
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="The article's text (UTF-8), or - to read it from stdin.",
+            metavar="FILE",
+            show_default=False,
+        ),
+    ],
+    published: Annotated[
+        str | None,
+        typer.Option(
+            "--published",
+            metavar="DATE",
+            help="The article's publication date, YYYY-MM-DD (or YYYY-MM); wins over a date line "
+            "in the text. Relative dates (last month, this year) are read against it.",
+            show_default=False,
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            metavar="ID",
+            help="The source id the drafts cite (default: the store's source that keeps a text of "
+            "the file's name).",
+            show_default=False,
+        ),
+    ] = None,
+    output: OutputFile = None,
+) -> None:
+    """Propose draft figures, events and agreements from an article, as YAML for review.
+
+    Examples: pakru extract article.txt · pakru extract - --published 2025-07-02 -o drafts.yaml
+    """
+    from pakru.domain.extract import Reader, resolved_published
+    from pakru.domain.extract import extract as drafts_of
+    from pakru.store.drafts import drafts_yaml
+
+    text, name = _article(file)
+    when = resolved_published(published) if published is not None else None
+    reader = Reader.of(_compiled(ctx).everything(), name, source)
+    _print(drafts_yaml(drafts_of(text, reader, when), name).rstrip("\n"), output)
+
+
+def _article(file: str) -> tuple[str, str]:
+    """An article's text and the name its source keeps it under, from a file or stdin."""
+    if file == "-":
+        data = sys.stdin.buffer.read()
+        name = "stdin"
+    else:
+        try:
+            data = Path(file).read_bytes()
+        except OSError as error:
+            raise UsageError(
+                f"cannot read {shown(file)}: {error.strerror or error}", "FILE"
+            ) from None
+        name = Path(file).name
+    try:
+        return data.decode("utf-8-sig"), name
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"{shown(name)} is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8",
+            "FILE",
+        ) from None
+
+
+@app.command(cls=PakruCommand, rich_help_panel="Data")
 def export(
     ctx: typer.Context,
     sqlite: Annotated[

@@ -230,3 +230,46 @@ def _romanised(word: str) -> str:
     for written, said in _ROMANISATIONS:
         word = word.replace(written, said)
     return word
+
+
+# A name's last word may run on into the word the text uses for what belongs to it, by a few
+# letters (Russia → Russian, Pakistan → Pakistani, Israel → Israeli), if it is long enough not
+# to be the start of an unrelated word.
+_RUN_ON = 3
+_RUN_ON_FROM = 4
+
+
+def named_in(text: str, names: Iterable[str]) -> list[str]:
+    """The names that a running text mentions, in the order given.
+
+    A name matches as folded words in a row (case, accents and script aside), so "Andrey V.
+    Fedorov" is found in "Consul-General Andrey V. Fedorov said"; a name written in capitals
+    (US, PSM, ECO) must stand in the text in the same capitals, or it would match every "us".
+    """
+    words = name_words(text)
+    capitals = set(re.findall(r"\b[A-Z][A-Z0-9]+\b", text))
+    starts: dict[str, list[int]] = {}  # where each word stands, and each form a name may end in
+    for at, word in enumerate(words):
+        for letters in range(_RUN_ON + 1):
+            if letters == 0 or len(word) - letters >= _RUN_ON_FROM:
+                starts.setdefault(word[: len(word) - letters], []).append(at)
+    found = []
+    for name in names:
+        if name.isupper() and " " not in name:
+            if name in capitals:
+                found.append(name)
+            continue
+        wanted = name_words(name)
+        if wanted and _in_text(words, starts, wanted):
+            found.append(name)
+    return found
+
+
+def _in_text(words: Sequence[str], starts: dict[str, list[int]], wanted: Sequence[str]) -> bool:
+    """Whether the words of a name stand in a row, the last perhaps run on into an adjective."""
+    *head, last = wanted
+    for end in starts.get(last, ()):
+        start = end - len(head)
+        if start >= 0 and list(words[start:end]) == head:
+            return True
+    return False

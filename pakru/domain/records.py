@@ -118,6 +118,12 @@ TRADE_METRICS = ("trade_total", "exports", "imports", "trade_growth")
 DERIVED_TRADE_METRICS = (*TRADE_METRICS, "trade_balance", "share")
 # Flows summed over their period: a total over eleven months must not be read as a year's.
 FLOW_METRICS = ("trade_total", "exports", "imports", "trade_balance")
+# The field `pakru extract` marks each record it proposes with (`draft: true`); a store holding
+# one is refused, so nothing unreviewed is answered from.
+DRAFT_FLAG = "draft"
+# What belongs to a thing rather than to a period (a plant's capacity, a pipeline's length): a
+# figure of these is stated without one.
+TIMELESS_METRICS = ("capacity", "length")
 # Figures about bilateral trade as a whole are comparable whatever words their subjects use.
 WHOLE_TRADE_METRICS = ("trade_total", "trade_growth")
 

@@ -367,9 +367,20 @@ def _refuse_anchors(text: str, name: str, problems: list[Problem]) -> bool:
     return False
 
 
+DRAFT_MESSAGE = (
+    "an unreviewed draft from `pakru extract`: check it against its quote, correct it, then "
+    "remove `draft: true`"
+)
+
+
 def _validate(entry: _Entry, problems: list[Problem]) -> None:
     if not isinstance(entry.raw, dict):
         problems.append(entry.problem((), "each item must be a mapping of field: value"))
+        return
+    if entry.raw.get(records.DRAFT_FLAG) is True:
+        # Refused before validation: one problem per draft, and none of the draft's own, which
+        # its review is to settle. A reviewed record no longer carries the flag.
+        problems.append(entry.problem((records.DRAFT_FLAG,), DRAFT_MESSAGE))
         return
     model = KINDS[entry.kind]
     try:
