@@ -6,13 +6,17 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
+from typer.testing import CliRunner
 
+from pakru.cli import options
+from pakru.cli.commands import app
 from pakru.domain.records import EVENT_STATUSES, KIND_OF_TYPE
 from pakru.store.layout import store_files
 from pakru.store.load import KINDS
@@ -256,6 +260,76 @@ def test_pre_commit_hook_runs_pakru_check_on_store_files() -> None:
     pattern = re.compile(hook["files"])
     assert pattern.search("facts/events/trade.yaml") and pattern.search("facts/topics.yaml")
     assert not pattern.search("pakru/cli/commands.py")
+
+
+# --- the store installed with pakru is pip's, not the curator's ------------------------------------
+
+
+@pytest.fixture
+def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An installed pakru: its store inside the package's folder, where pip puts it."""
+    package = tmp_path / "site-packages" / "pakru"
+    root = write_store(package)
+    monkeypatch.setattr(options, "PACKAGE", package)
+    return root
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(root)): path.read_bytes() for path in root.rglob("*")}
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [(["new", "event", "--write"], "--write"), (["new", "event", "--from", "-"], "--from")],
+)
+def test_new_writes_nothing_into_the_installed_store_and_says_to_copy_it(
+    invoke: Invoke, installed: Path, args: list[str], option: str
+) -> None:
+    before = _files(installed)
+    result = CliRunner().invoke(app, args, input=json.dumps(GOOD_EVENT))
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"pakru: {option}: {installed} is the store installed with pakru, which the next install "
+        f"replaces; copy it (cp -r {installed} my-store) and add to the copy with --facts "
+        "my-store\n"
+    )
+    assert _files(installed) == before
+    # The template itself is still printed: only writing is refused.
+    printed = invoke("new", "event", facts=None)
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout.startswith("# yaml-language-server: $schema=schema/events.json\n")
+
+
+def test_schema_asks_for_a_folder_instead_of_writing_into_the_installed_store(
+    invoke: Invoke, installed: Path, tmp_path: Path
+) -> None:
+    before = _files(installed)
+    result = invoke("schema", facts=None)
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"pakru: --dir: {installed} is the store installed with pakru, whose schemas are in its "
+        "schema/ folder already; give --dir DIR to write them elsewhere, or pakru schema KIND "
+        "to print one\n"
+    )
+    assert _files(installed) == before
+    written = invoke("schema", "--dir", str(tmp_path / "out"), facts=None)
+    assert written.exit_code == 0, written.output
+    assert len(list((tmp_path / "out").iterdir())) == 6
+
+
+def test_a_copy_of_the_installed_store_is_the_curators_to_write(
+    invoke: Invoke, installed: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "my-store"
+    shutil.copytree(installed, copy)
+    result = invoke("new", "event", "--write", "--id", "visit-2026", facts=copy)
+
+    assert result.exit_code == 0, result.output
+    assert "\n- id: visit-2026 " in (copy / "events.yaml").read_text(encoding="utf-8")
+    assert invoke("schema", facts=copy).exit_code == 0
+    assert (copy / "schema" / "events.json").is_file()
 
 
 # --- pakru new: templates ------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from pakru.cli.options import (
     Span,
     Until,
     default_facts_dir,
+    is_installed_store,
     row_limit,
 )
 from pakru.cli.output import ascii_fallback
@@ -1355,17 +1356,32 @@ def new(
     if from_json is not None:
         if record_id is not None:
             raise UsageError("records from --from carry their own ids; leave out --id", "--id")
+        _refuse_installed_store(root, "--from")
         _add_from_json(root, record_type, where, _json_records(from_json), sources_dir)
         return
     new_id = workbench.free_id(record_id or record_type, workbench.taken_ids(root))
     if not write:
         _print(workbench.template(record_type, new_id, where).removesuffix("\n"))
         return
+    _refuse_installed_store(root, "--write")
     line = workbench.append_template(record_type, new_id, where)
     _say(
         f"Wrote a new {record_type}, {new_id}, to {where.name} at line {line}; fill it in, "
         "then run `pakru check`."
     )
+
+
+def _refuse_installed_store(root: Path, option: str) -> None:
+    """Records written into the store pip installed would be lost at the next install (and the
+    folder may not be the user's to write): the curator works on a copy instead."""
+    if is_installed_store(root):
+        import shlex
+
+        raise UsageError(
+            f"{root} is the store installed with pakru, which the next install replaces; copy it "
+            f"(cp -r {shlex.quote(str(root))} my-store) and add to the copy with --facts my-store",
+            option,
+        )
 
 
 def _json_records(source: str) -> list[Any]:
@@ -1451,6 +1467,13 @@ def schema(
             )
         _print(json_text(file_schema(kind)))
         return
+    if folder is None and is_installed_store(ctx.obj.facts):
+        raise UsageError(
+            f"{ctx.obj.facts} is the store installed with pakru, whose schemas are in its "
+            f"{SCHEMA_FOLDER}/ folder already; give --dir DIR to write them elsewhere, or "
+            "pakru schema KIND to print one",
+            "--dir",
+        )
     target = folder or ctx.obj.facts / SCHEMA_FOLDER
     try:
         names = write_schemas(target)

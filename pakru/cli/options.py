@@ -39,11 +39,20 @@ class Span(StrEnum):
     DECADE = "decade"
 
 
+# The pakru package's folder (this file is pakru/cli/options.py).
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
 def default_facts_dir() -> Path:
     """The store shipped inside the installed package, or `facts/` beside it in a checkout."""
-    package = Path(__file__).resolve().parent.parent  # (this file is pakru/cli/options.py)
-    shipped = package / "facts"
-    return shipped if shipped.is_dir() else package.parent / "facts"
+    shipped = PACKAGE / "facts"
+    return shipped if shipped.is_dir() else PACKAGE.parent / "facts"
+
+
+def is_installed_store(folder: Path) -> bool:
+    """Whether `folder` is the store installed inside the package (site-packages/pakru/facts),
+    which the next install replaces; a checkout's `facts/` is the curators' own."""
+    return folder.resolve() == (PACKAGE / "facts").resolve()
 
 
 FactsDir = Annotated[
