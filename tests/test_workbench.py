@@ -395,6 +395,36 @@ def test_new_write_into_a_new_file_of_the_kinds_folder(invoke: Invoke, tmp_path:
     assert "\n- id: figure " in text
 
 
+def test_new_write_into_an_empty_file_starts_it_with_its_schema_comment(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    root = write_store(tmp_path, files={"events/energy.yaml": ""})
+    result = invoke("new", "event", "--write", "--file", "energy", facts=root)
+
+    assert result.exit_code == 0, result.output
+    lines = (root / "events" / "energy.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# yaml-language-server: $schema=../schema/events.json"
+    assert lines[3].startswith("- id: event ")
+
+
+def test_new_write_into_an_empty_folder_starts_a_store(invoke: Invoke, tmp_path: Path) -> None:
+    root = tmp_path / "my-store"
+    root.mkdir()
+    result = invoke("new", "source", "--write", "--id", "gazette-2026-01-02", facts=root)
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == (
+        "Wrote a new source, gazette-2026-01-02, to my-store/sources.yaml at line 4; fill it in, "
+        "then run `pakru check`."
+    )
+    text = (root / "sources.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=schema/sources.json\n")
+    # It is a store now: the check reads it and names the fields still to fill in.
+    checked = invoke("check", facts=root)
+    assert checked.exit_code == 1
+    assert "my-store/sources.yaml:5: sources[0].title: " in checked.stdout
+
+
 def test_new_write_into_a_file_that_is_not_yaml_adds_at_its_end(
     invoke: Invoke, tmp_path: Path
 ) -> None:

@@ -43,6 +43,15 @@ class StoreFile(NamedTuple):
 _UNREAD = (-1, -1, -1)
 
 
+def holds_store(root: Path) -> bool:
+    """Whether the folder holds any of a store's files or folders (one that cannot be listed is
+    taken to: reading it says why)."""
+    try:
+        return not _LAID_OUT.isdisjoint(os.listdir(root))
+    except OSError:
+        return True
+
+
 def store_files(root: Path) -> list[StoreFile]:
     """Each store file with its kind and fingerprint, in a stable order; raises `UsageError` when
     the folder cannot be read, or has none of a store's files and folders (it is not a store)."""

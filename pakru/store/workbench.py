@@ -21,7 +21,7 @@ import yaml
 from pakru.domain.errors import Problem, StoreError, UsageError, shown
 from pakru.domain.records import KIND_OF_TYPE
 from pakru.store.check import check_store
-from pakru.store.layout import store_files
+from pakru.store.layout import holds_store, store_files
 from pakru.store.load import KINDS, _Loader, read_file
 from pakru.store.models import SLUG_PATTERN
 from pakru.store.schemas import file_schema, modeline
@@ -79,6 +79,8 @@ def target(root: Path, record_type: str, file: str | None) -> Target:
 
 def taken_ids(root: Path) -> set[str]:
     """Every id the store's records have, valid or not (an id is unique across all kinds)."""
+    if not holds_store(root):
+        return set()  # a folder for a new store: its first record starts it
     return {entry[0] for file in store_files(root) for entry in read_file(file).ids}
 
 
@@ -171,7 +173,7 @@ def append_template(record_type: str, record_id: str, where: Target) -> int:
     """Write a template at the end of its file (made with its schema comment when new); returns
     the line its record starts at."""
     text = template(record_type, record_id, where)
-    if where.path.exists():
+    if not _new_file(where):
         text = text.split("\n", 1)[1]  # the file has its own first line
     plan = _plan(where, text)
     _write(where, plan)
@@ -188,7 +190,7 @@ def add_records(root: Path, items: list[Any], where: Target, sources_dir: Path |
     fields = list(KINDS[where.kind].model_fields)
     blocks = [_yaml(_ordered(item, fields)) for item in items]
     text = "\n".join(blocks)
-    if not where.path.exists():
+    if _new_file(where):
         text = modeline(where.kind, where.relative) + "\n\n" + text
     plan = _plan(where, text)
     starts = _starts(plan, blocks)
@@ -203,6 +205,12 @@ def add_records(root: Path, items: list[Any], where: Target, sources_dir: Path |
         return Added(where, lines, after.problems)
     _write(where, plan)
     return Added(where, lines, [])
+
+
+def _new_file(where: Target) -> bool:
+    """Whether records go into a file of their own, which starts with its schema comment: one
+    that does not exist yet, or an empty one (`touch events.yaml`)."""
+    return not where.path.exists() or not where.path.read_bytes().strip()
 
 
 class _Plan(NamedTuple):
