@@ -243,6 +243,17 @@ def test_schema_prints_one_kind_and_writes_them_all(invoke: Invoke, tmp_path: Pa
     assert f"Wrote 6 schemas to {tmp_path / 'out'}: sources.json" in written.stderr
 
 
+def test_schema_into_a_folder_that_cannot_be_made_says_so_in_one_line(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    (tmp_path / "a-file").write_text("not a folder\n", encoding="utf-8")
+    target = tmp_path / "a-file" / "schemas"
+    result = invoke("schema", "--dir", str(target))
+
+    assert result.exit_code == 1
+    assert result.stderr == f"pakru: cannot write the schemas to '{target}': Not a directory\n"
+
+
 def test_schema_of_an_unknown_kind_is_a_usage_error(invoke: Invoke) -> None:
     result = invoke("schema", "event")
     assert result.exit_code == 2

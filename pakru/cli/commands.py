@@ -1478,7 +1478,7 @@ def schema(
     try:
         names = write_schemas(target)
     except OSError as error:
-        raise OutputError(error, shown(str(target), 200)) from None
+        raise OutputError(error, shown(str(target), 200), "the schemas") from None
     _say(f"Wrote {len(names)} schemas to {target}: {', '.join(names)}.")
 
 

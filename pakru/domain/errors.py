@@ -53,12 +53,12 @@ class OutputError(PakruError):
     A reader that has gone away (`pakru … | head`) is not one: that ends quietly.
     """
 
-    def __init__(self, error: OSError, where: str = "stdout") -> None:
+    def __init__(self, error: OSError, where: str = "stdout", what: str = "the answer") -> None:
         import errno
 
         # A descriptor that is not open for writing: the shell closed it (`pakru … >&-`).
         why = "it is closed" if error.errno == errno.EBADF else error.strerror or error
-        super().__init__(f"cannot write the answer to {where}: {why}")
+        super().__init__(f"cannot write {what} to {where}: {why}")
 
 
 class PeriodError(UsageError):
