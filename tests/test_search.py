@@ -16,7 +16,7 @@ from pakru.answers import searching
 from pakru.cli.options import default_facts_dir
 from pakru.domain.errors import UsageError
 from pakru.domain.filters import Filters
-from pakru.domain.search import Hit, fold, match_spans, parse_query
+from pakru.domain.search import Hit, described, fold, match_spans, parse_query
 from pakru.store.compiled import Compiled, open_store
 
 TINY = Path(__file__).parent / "data" / "facts"
@@ -104,6 +104,13 @@ def test_a_topic_is_found_by_a_synonym_and_shown_by_it() -> None:
         ("exports-fy2023-24", 2, ("topics",), "commerce", ["commerce"]),
     ]
     assert found.total == 5
+
+
+def test_a_record_that_matched_nowhere_is_shown_by_its_heaviest_text() -> None:
+    store = open_store(TINY).everything()
+    topics = {topic.id: topic for topic in store.topics}
+    hit = described(store.by_id["steel-talks-2025-02"], 1, parse_query("zanzibar"), topics)
+    assert (hit.score, hit.fields, hit.snippet, hit.spans) == (1, (), "Steel talks in Moscow", ())
 
 
 def test_a_page_holds_the_best_and_counts_them_all() -> None:
