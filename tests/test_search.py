@@ -1,5 +1,6 @@
-"""Full-text search: query parsing, matching that ignores case, accents and typography, ranking,
-and highlight spans that point into the original text."""
+"""Full-text search: query parsing, matching that ignores case, accents and typography, the
+search answer (a page of the index's ranking, each hit with what matched where), and highlight
+spans that point into the original text. The ranking itself is tested in test_search_index."""
 
 from __future__ import annotations
 
@@ -11,220 +12,184 @@ import pytest
 from hypothesis import assume, given, reject, settings
 from hypothesis import strategies as st
 
+from pakru.answers import searching
 from pakru.cli.options import default_facts_dir
 from pakru.domain.errors import UsageError
-from pakru.domain.records import Agreement, Event, FactStore
-from pakru.domain.search import Hit, fold, match_spans, parse_query, search
-from pakru.store import models
-from pakru.store.check import load_store
+from pakru.domain.filters import Filters
+from pakru.domain.search import Hit, described, fold, match_spans, parse_query
+from pakru.store.compiled import Compiled, open_store
 
 TINY = Path(__file__).parent / "data" / "facts"
+TOPICS = {"steel", "trade", "diplomacy"}
 
 
 @pytest.fixture(scope="module")
-def tiny() -> FactStore:
-    return load_store(TINY)
+def shipped() -> Compiled:
+    return open_store(default_facts_dir())
 
 
-@pytest.fixture(scope="module")
-def shipped() -> FactStore:
-    return load_store(default_facts_dir())
+def answer(compiled: Compiled, text: str, **options: Any) -> searching.Searched:
+    return searching.search(compiled, parse_query(text), **options)
 
 
-def find(store: FactStore, text: str, **options: Any) -> list[Hit]:
-    return search(store, parse_query(text), **options)
+def ids(compiled: Compiled, text: str) -> list[str]:
+    return [hit.record.id for hit in answer(compiled, text).hits]
 
 
-def ids(store: FactStore, text: str, **options: Any) -> list[str]:
-    return [hit.record.id for hit in find(store, text, **options)]
+def row(hit: Hit) -> tuple[str, int, tuple[str, ...], str, list[str]]:
+    """A hit as users see it: the id, score, fields matched, snippet and the words highlighted."""
+    return (
+        hit.record.id,
+        hit.score,
+        hit.fields,
+        hit.snippet,
+        [hit.snippet[start:end] for start, end in hit.spans],
+    )
 
 
-def event(id: str, title: str, quote: str = "A quote about nothing.") -> Event:
-    return models.Event.model_validate(
-        {
-            "id": id,
-            "date": "2025",
-            "title": title,
-            "place": None,
-            "actors": [],
-            "status": "occurred",
-            "topics": [],
-            "sources": [{"source": "a-source", "quote": quote}],
-        }
-    ).to_record()  # type: ignore[return-value]
+# --- what is found, and what it matched where ----------------------------------------------
 
 
-def agreement(id: str, title: str) -> Agreement:
-    return models.Agreement.model_validate(
-        {
-            "id": id,
-            "title": title,
-            "kind": "protocol",
-            "date": "2025",
-            "place": None,
-            "parties": [],
-            "status": "signed",
-            "topics": [],
-            "sources": [{"source": "a-source", "quote": "A quote about nothing."}],
-        }
-    ).to_record()  # type: ignore[return-value]
+def test_steel_in_the_tiny_store_with_what_matched_where() -> None:
+    found = answer(open_store(TINY), "steel")
+    assert found.total == 2
+    assert [row(hit) for hit in found.hits] == [
+        (
+            "steel-protocol-2025-02",
+            3,
+            ("title", "topics", "quotes"),
+            "Protocol on steel cooperation",
+            ["steel"],
+        ),
+        (
+            "steel-talks-2025-02",
+            3,
+            ("title", "topics", "quotes"),
+            "Steel talks in Moscow",
+            ["Steel"],
+        ),
+    ]
+    assert {hit.record.id for hit in found.hits} == set(found.store.by_id) - TOPICS
 
 
-# --- what is found --------------------------------------------------------------------------
+def test_the_snippet_is_the_heaviest_field_matched_with_the_most_terms() -> None:
+    compiled = open_store(TINY)
+    # An alias (2) outweighs a quote (1), though only the quote has both words.
+    assert [row(hit) for hit in answer(compiled, "petrov led").hits] == [
+        ("ivan-petroff", 3, ("aliases", "quotes"), "Ivan Petrov", ["Petrov"]),
+    ]
+    # Of fields that weigh alike, the text with the most terms; then the first field listed.
+    assert [row(hit) for hit in answer(compiled, "officials moscow").hits] == [
+        (
+            "steel-talks-2025-02",
+            4,
+            ("title", "quotes", "place"),
+            "Steel talks in Moscow",
+            ["Moscow"],
+        ),
+        (
+            "steel-protocol-2025-02",
+            2,
+            ("quotes", "place"),
+            "Officials signed a protocol on steel cooperation in Moscow last month.",
+            ["Officials", "Moscow"],
+        ),
+    ]
 
 
-def test_steel_finds_the_steel_records_of_the_tiny_store(tiny: FactStore) -> None:
-    hits = find(tiny, "steel")
-    assert [hit.record.id for hit in hits] == ["steel-protocol-2025-02", "steel-talks-2025-02"]
-    assert hits[0].fields == ("title", "topics", "quotes")
-    assert hits[0].snippet == "Protocol on steel cooperation"
+def test_a_topic_is_found_by_a_synonym_and_shown_by_it() -> None:
+    # The figures carry the trade topic by its id; "commerce" is one of its synonyms.
+    found = answer(open_store(TINY), "commerce", limit=1)
+    assert [row(hit) for hit in found.hits] == [
+        ("exports-fy2023-24", 2, ("topics",), "commerce", ["commerce"]),
+    ]
+    assert found.total == 5
 
 
-def test_steel_finds_the_psm_protocol_and_the_mills(shipped: FactStore) -> None:
+def test_a_record_that_matched_nowhere_is_shown_by_its_heaviest_text() -> None:
+    store = open_store(TINY).everything()
+    topics = {topic.id: topic for topic in store.topics}
+    hit = described(store.by_id["steel-talks-2025-02"], 1, parse_query("zanzibar"), topics)
+    assert (hit.score, hit.fields, hit.snippet, hit.spans) == (1, (), "Steel talks in Moscow", ())
+
+
+def test_a_page_holds_the_best_and_counts_them_all() -> None:
+    compiled = open_store(TINY)
+    everything = answer(compiled, "pakistan")
+    # Pakistan in a subject, name or title scores 3, in a quote only 1; ties go by record type.
+    assert [(hit.record.id, hit.score) for hit in everything.hits] == [
+        ("exports-fy2023-24", 3),
+        ("imports-fy2023-24", 3),
+        ("trade-total-2023-07-2024-05", 3),
+        ("trade-total-fy2023-24-bulletin", 3),
+        ("trade-total-fy2023-24-gazette", 3),
+        ("pakistan", 3),
+        ("wire-2025-03-20-trade", 3),
+        ("steel-talks-2025-02", 1),
+        ("russia", 1),
+    ]
+    assert everything.total == 9
+    page = answer(compiled, "pakistan", limit=2)
+    assert ([row(hit) for hit in page.hits], page.total) == (
+        [row(hit) for hit in everything.hits[:2]],
+        9,
+    )
+    assert set(page.store.by_id) - TOPICS == {"exports-fy2023-24", "imports-fy2023-24"}
+    assert (answer(compiled, "pakistan", limit=0).hits, answer(compiled, "pakistan").total) == (
+        [],
+        9,
+    )
+    actors = answer(compiled, "pakistan", types=["actor"])
+    assert ([hit.record.id for hit in actors.hits], actors.total) == (["pakistan", "russia"], 2)
+
+
+def test_the_steel_records_of_the_shipped_store(shipped: Compiled) -> None:
     found = ids(shipped, "steel")
     assert "protocol-psm-2025-07-11" in found
     assert "pakistan-steel-mills" in found
     # a title that says steel outranks a record that mentions it only in a note
     assert found.index("psm-built-197x") < found.index("russia")
-
-
-def test_a_title_match_outranks_a_quote_match() -> None:
-    # The quote-only event would come first on every tie-break (type is equal, id sorts first),
-    # so only the score can put the title match ahead.
-    store = FactStore(
-        events=(
-            event("a-quote-only", "Trade talks", quote="They spoke of steel."),
-            event("b-in-the-title", "Steel talks"),
-        )
-    )
-    hits = find(store, "steel")
-    assert [hit.record.id for hit in hits] == ["b-in-the-title", "a-quote-only"]
-    assert hits[0].score > hits[1].score
-    assert hits[1].fields == ("quotes",)
-    assert hits[1].snippet == "They spoke of steel."
-
-
-def test_ties_are_broken_by_record_type_then_id() -> None:
-    store = FactStore(
-        events=(event("a-event", "Steel talks"),),
-        agreements=(
-            agreement("z-agreement", "Steel talks"),
-            agreement("y-agreement", "Steel talks"),
-        ),
-    )
-    hits = find(store, "steel")
-    assert len({hit.score for hit in hits}) == 1
-    assert [hit.record.id for hit in hits] == ["y-agreement", "z-agreement", "a-event"]
-
-
-def test_results_are_ranked_by_score(shipped: FactStore) -> None:
-    scores = [hit.score for hit in find(shipped, "pak")]
+    scores = [hit.score for hit in answer(shipped, "pak").hits]
     assert scores == sorted(scores, reverse=True)
 
 
-def test_several_words_must_all_match(tiny: FactStore, shipped: FactStore) -> None:
-    assert ids(tiny, "karachi") == ["ministerial-visit-2025-05"]
-    assert ids(tiny, "steel karachi") == []
-    assert set(ids(tiny, "steel moscow")) == {"steel-protocol-2025-02", "steel-talks-2025-02"}
+def test_several_words_must_all_match_in_the_shipped_store(shipped: Compiled) -> None:
     both = set(ids(shipped, "steel karachi"))
     assert both == set(ids(shipped, "steel")) & set(ids(shipped, "karachi"))
     assert "protocol-psm-2025-07-11" in both
-
-
-def test_a_quoted_phrase_needs_consecutive_words(shipped: FactStore) -> None:
-    store = FactStore(
-        events=(
-            event("apart", "The mill makes steel"),
-            event("together", "A new steel mill"),
-        )
-    )
-    assert set(ids(store, "steel mill")) == {"together", "apart"}
-    assert ids(store, '"steel mill"') == ["together"]
-    assert ids(store, '"mill steel"') == []
     assert ids(shipped, "mill steel") != []
     assert ids(shipped, '"mill steel"') == []
     assert "new-steel-mill-karachi-agreement-expected" in ids(shipped, '"steel mill"')
 
 
-def test_case_and_accents_are_ignored(shipped: FactStore) -> None:
-    hits = {hit.record.id: hit for hit in find(shipped, "TURKIYE")}
-    assert "turkiye" in hits
+def test_the_shipped_store_folds_case_accents_and_apostrophes(shipped: Compiled) -> None:
+    hits = {hit.record.id: hit for hit in answer(shipped, "TURKIYE").hits}
     assert hits["turkiye"].snippet == "Türkiye"  # the original text, not the folded one
     assert ids(shipped, "türkiye") == ids(shipped, "Tu\u0308rkiye") == list(hits)
-
-
-def test_a_straight_apostrophe_finds_a_curly_one(shipped: FactStore) -> None:
-    hits = {hit.record.id: hit for hit in find(shipped, "Russia's")}
-    assert "russia-steel-commitment-2024-09" in hits
+    hits = {hit.record.id: hit for hit in answer(shipped, "Russia's").hits}
     assert hits["russia-steel-commitment-2024-09"].snippet.startswith("Russia’s commitment")
     assert ids(shipped, "Russia’s") == list(hits)
 
 
-def test_a_word_matches_the_start_of_a_word(tiny: FactStore, shipped: FactStore) -> None:
-    assert "pakistan" in ids(tiny, "pak")
-    assert ids(tiny, "akistan") == []  # the start of a word, not any part of it
-    assert {"pakistan", "pakistan-steel-mills"} <= set(ids(shipped, "pak"))
-    assert ids(tiny, "petrov") == ["ivan-petroff"]  # an alias
-
-
-def test_types_keeps_only_those_kinds(shipped: FactStore) -> None:
-    actors = find(shipped, "steel", types={"actor"})
-    assert "pakistan-steel-mills" in [hit.record.id for hit in actors]
-    assert {hit.record.record_type for hit in actors} == {"actor"}
-    kinds = {hit.record.record_type for hit in find(shipped, "steel", types={"event", "source"})}
-    assert kinds == {"event", "source"}
-    with pytest.raises(UsageError, match="unknown record type events"):
-        find(shipped, "steel", types={"events"})
-
-
-def test_limit_keeps_the_best(shipped: FactStore) -> None:
-    everything = find(shipped, "steel")
-    assert len(everything) > 3
-    assert find(shipped, "steel", limit=3) == everything[:3]
-    assert find(shipped, "steel", limit=0) == []
-    with pytest.raises(UsageError, match="0 or more"):
-        find(shipped, "steel", limit=-1)
-
-
-def test_no_match_is_an_empty_list(tiny: FactStore) -> None:
-    assert find(tiny, "zanzibar") == []
-
-
-NUMBERS = [
-    event("e-plant", "A 640MW power plant"),
-    event("e-trade", "Trade of $1.81bn"),
-    event("e-rise", "Exports up 50%"),
-    event("e-other", "Talks on 1640 MWe units"),
-]
-
-
-def test_numbers_and_units_are_found_apart_and_together() -> None:
-    store = FactStore(events=tuple(NUMBERS))
-    for query, found in [
-        ("640", ["e-plant"]),
-        ("MW", ["e-other", "e-plant"]),
-        ("640 MW", ["e-plant"]),
-        ('"640 MW"', ["e-plant"]),
-        ("640MW", ["e-plant"]),  # as written still finds it
-        ("1.81", ["e-trade"]),
-        ("bn", ["e-trade"]),
-        ("$1.81bn", ["e-trade"]),
-        ("1.81 bn", ["e-trade"]),
-        ("50", ["e-rise"]),
-        ("50%", ["e-rise"]),
-    ]:
-        assert sorted(ids(store, query)) == found, query
-
-
-def test_the_shipped_640mw_station_is_found_by_its_number_and_unit(shipped: FactStore) -> None:
+def test_the_shipped_640mw_station_is_found_by_its_number_and_unit(shipped: Compiled) -> None:
     for query in ("640 MW", "MW", '"640 MW"'):
         assert "guddu-power-station-commissioned-1974" in ids(shipped, query), query
 
 
-def test_a_number_is_not_found_inside_a_larger_one() -> None:
-    store = FactStore(events=tuple(NUMBERS))
-    assert ids(store, '"640 MW"') == ["e-plant"]  # not 1640 MWe
-    assert match_spans("A 640MW power plant", parse_query("mw")) == [(5, 7)]
+def test_a_word_matches_the_start_of_a_word() -> None:
+    compiled = open_store(TINY)
+    assert "pakistan" in ids(compiled, "pak")
+    assert ids(compiled, "akistan") == []  # the start of a word, not any part of it
+    assert ids(compiled, "petrov") == ["ivan-petroff"]  # an alias
+
+
+def test_search_takes_the_filters_of_the_listings() -> None:
+    compiled = open_store(TINY)
+    signed = Filters(status="signed")
+    found = answer(compiled, "steel", filters=signed)
+    assert ([hit.record.id for hit in found.hits], found.total) == (["steel-protocol-2025-02"], 1)
+    found = answer(compiled, "moscow", limit=0, filters=signed)
+    assert (found.hits, found.total) == ([], 1)
 
 
 # --- queries --------------------------------------------------------------------------------

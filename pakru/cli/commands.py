@@ -1082,43 +1082,22 @@ def search(
 
     Examples: pakru search steel · pakru search '"steel mill"' · pakru search Fedorov --type event
     """
-    from pakru.answers import query
+    from pakru.answers import query, searching
     from pakru.cli import render
-    from pakru.domain import search as find
+    from pakru.domain.search import RECORD_TYPES, parse_query
 
     text = " ".join(words)
-    asked = find.parse_query(text)
+    asked = parse_query(text)  # a bad query is refused before the store is read
     types = (
-        [query.check_choice(kind, find.RECORD_TYPES, "record type", "--type") or ""]
-        if kind
-        else None
+        [query.check_choice(kind, RECORD_TYPES, "record type", "--type") or ""] if kind else None
     )
     within = _dated(
         ctx, True, since=since, until=until, topic=topic, actor=actor, status=status,
         source=source,
     )  # fmt: skip
-    compiled = within.compiled
-    # The index finds, ranks and counts the matches; only the page shown is read (unless a
-    # filter is to be decided on the records: then every match is).
-    terms = find.index_terms(asked, compiled.topics())
-    ids, total = _searched(within, terms, types, row_limit(limit, fmt))
-    store = compiled.subset(ids, named=False)  # a search cites nothing
-    hits = find.search(store, asked, among=set(ids))  # the same order, with what matched where
-    rows = [render.SearchRow(hit, find.match_spans(hit.snippet, asked)) for hit in hits]
-    _emit(render.search_listing(rows, text, total), fmt, store, limit, output, bom)
-
-
-def _searched(
-    within: _Dated, terms: Sequence[Any], types: Sequence[str] | None, limit: int | None
-) -> tuple[list[str], int]:
-    """The first `limit` ids of the records that have every term and match the filters, best
-    first, and how many there are."""
-    if not any(within.filters):
-        return within.compiled.search_ids(terms, types, limit)
-    ids, _ = within.compiled.search_ids(terms, types, None)
-    matches = within.compiled.subset(ids, named=False).by_id
-    kept = [i for i in ids if within.filters.admits(matches[i])]
-    return kept[:limit] if limit is not None else kept, len(kept)
+    found = searching.search(within.compiled, asked, types, row_limit(limit, fmt), within.filters)
+    listing = render.search_listing(found.hits, text, found.total)
+    _emit(listing, fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Inspect")

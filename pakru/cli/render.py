@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # consistency is imported where its records are told apart: f
     from pakru.answers.coverage import Coverage
     from pakru.domain.consistency import AnyFigure, Check, Derived
     from pakru.domain.filters import Filters
+    from pakru.domain.search import Hit
 
 # Below this a prose column is unreadable; on a very narrow terminal the others give way instead.
 _MAIN_MIN_WIDTH = 12
@@ -1258,10 +1259,10 @@ def check_summary(report: Any) -> list[str]:
 
 
 class SearchRow(NamedTuple):
-    """One search hit, shaped like a record for the listing machinery."""
+    """One search hit (`pakru.domain.search.Hit`), shaped like a record for the listing
+    machinery."""
 
-    hit: Any
-    spans: Sequence[tuple[int, int]]
+    hit: Hit
 
     @property
     def id(self) -> str:
@@ -1291,13 +1292,15 @@ def _highlighted(row: SearchRow) -> Text:
     """The snippet with the matched words highlighted, and the id to `show` under it."""
     text = Text(literal(row.hit.snippet))
     if literal(row.hit.snippet) == row.hit.snippet:  # offsets hold only when nothing was escaped
-        for start, end in row.spans:
+        for start, end in row.hit.spans:
             text.stylize("bold reverse", start, end)
     text.append(f"\n→ {literal(row.id)}")
     return text
 
 
-def search_listing(rows: Sequence[SearchRow], text: str, total: int | None = None) -> Listing:
+def search_listing(hits: Sequence[Hit], text: str, total: int | None = None) -> Listing:
+    """The hits of a search (`pakru.domain.search.Hit`), best first."""
+    rows = [SearchRow(hit) for hit in hits]
     columns = (
         Column("Type", lambda r: r.hit.record.record_type),
         Column("Match (→ id)", _highlighted, wrap=True),

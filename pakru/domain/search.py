@@ -1,10 +1,12 @@
-"""Full-text search over every record: parse what the user typed, rank the records that match.
+"""Full-text search over every record: parse what the user typed, and show what it found where.
 
 Matching ignores case, accents and the typographic forms of apostrophes and dashes, so `Russia's`
 finds `Russia’s` and `turkiye` finds `Türkiye`. A word matches a whole word or the start of one
 (`steel` finds `steelmaking`); a "quoted phrase" needs its words next to each other, in order.
 A number and the letters written against it are words apart, so `640MW` is found by `640`, `MW`
 and `640 MW`, and `$1.81bn` by `1.81` and `bn`.
+The compiled store's full-text index finds, ranks and counts the matches (the words it holds are
+`index_columns`); this module says what each one shown matched and where (`described`).
 Pure functions: nothing here prints or exits.
 """
 
@@ -24,7 +26,6 @@ from pakru.domain.records import (
     Actor,
     Agreement,
     Event,
-    FactStore,
     Figure,
     Record,
     Source,
@@ -33,7 +34,8 @@ from pakru.domain.records import (
 
 RECORD_TYPES = SEARCHED_TYPES  # the order ties are broken in
 
-# Each searched field with its weight, in the order `Hit.fields` lists them.
+# Each searched field with its weight, in the order `Hit.fields` lists them: a term weighs the
+# weight of the heaviest field it is found in, and a record the sum over the terms.
 FIELD_WEIGHTS: dict[str, int] = {
     "title": 3,
     "name": 3,
@@ -92,12 +94,14 @@ class Query(NamedTuple):
 
 
 class Hit(NamedTuple):
-    """A matching record, its score, the fields that matched and the best one's text."""
+    """A record the index found, with its score there, the fields the query is found in, the
+    text of the best of them and where in that text the query is found."""
 
     record: Record
     score: int
     fields: tuple[str, ...]
     snippet: str
+    spans: tuple[tuple[int, int], ...]
 
 
 def fold(text: str) -> str:
@@ -125,37 +129,20 @@ def parse_query(text: str) -> Query:
     return Query(text, tuple(terms.values()))
 
 
-def search(
-    store: FactStore,
-    query: Query,
-    *,
-    types: set[str] | None = None,
-    limit: int | None = None,
-    among: set[str] | None = None,
-) -> list[Hit]:
-    """Every record (or every one whose id is `among`) that matches all the query's terms, best
-    first.
-
-    Each term scores the weight of the heaviest field it is found in (3 for a title, name or
-    subject, 2 for an alias or topic, 1 for anything else); a record scores the sum over the
-    terms. Ties are broken by record type (figure, agreement, event, actor, source), then by id.
-    The compiled store ranks its full-text index by the same rule (`index_columns`).
-    """
-    if types is not None and not types <= set(RECORD_TYPES):
-        unknown = ", ".join(sorted(types - set(RECORD_TYPES)))
-        raise UsageError(f"unknown record type {unknown}; use {', '.join(RECORD_TYPES)}", "--type")
-    if limit is not None and limit < 0:
-        raise UsageError(f"the limit must be 0 or more, not {limit}", "--limit")
-    topics = {topic.id: topic for topic in store.topics}
-    hits = [
-        hit
-        for record in store.records()
-        if (types is None or record.record_type in types) and (among is None or record.id in among)
-        if (hit := _match(record, _fields(record, topics), query)) is not None
+def described(record: Record, score: int, query: Query, topics: Mapping[str, Topic]) -> Hit:
+    """A record the index found for the query, with what matched where: the fields a term is
+    found in, and the text to show, that of the heaviest of them which has the most terms."""
+    fields = _fields(record, topics)
+    matched = [
+        name
+        for name, entries in fields.items()
+        if any(_count(text, term) for term in query.terms for entry in entries for text in entry)
     ]
-    rank = {name: i for i, name in enumerate(RECORD_TYPES)}
-    hits.sort(key=lambda hit: (-hit.score, rank[hit.record.record_type], hit.record.id))
-    return hits if limit is None else hits[:limit]
+    # The index holds these very words, so a record it found has a field that matched; were
+    # one not to, its heaviest field would still be the best text to show it by.
+    best = max(matched or fields, key=FIELD_WEIGHTS.__getitem__, default=None)  # first heaviest
+    snippet = "" if best is None else _best_text(fields[best], query)
+    return Hit(record, score, tuple(matched), snippet, tuple(match_spans(snippet, query)))
 
 
 def match_spans(text: str, query: Query) -> list[tuple[int, int]]:
@@ -345,23 +332,6 @@ def _fact_texts(record: Event | Agreement | Figure) -> dict[str, tuple[str | Non
     }
 
 
-def _match(record: Record, fields: dict[str, tuple[_Entry, ...]], query: Query) -> Hit | None:
-    score = 0
-    matched: set[str] = set()
-    for term in query.terms:
-        heaviest = 0
-        for name, entries in fields.items():
-            if any(_count(text, term) for entry in entries for text in entry):
-                matched.add(name)
-                heaviest = max(heaviest, FIELD_WEIGHTS[name])
-        if not heaviest:
-            return None
-        score += heaviest
-    names = tuple(name for name in FIELD_WEIGHTS if name in matched)
-    best = max(names, key=lambda name: FIELD_WEIGHTS[name])  # the first of the heaviest
-    return Hit(record, score, names, _best_text(fields[best], query))
-
-
 def _count(text: str, term: Term) -> int:
     return sum(1 for _ in _occurrences(_analyse(text).words, term.words))
 
@@ -380,8 +350,10 @@ def _best_text(entries: tuple[_Entry, ...], query: Query) -> str:
 # a record's topics are tokens of their ids (their names live in the topic vocabulary, which can
 # change without the record changing), and a term's alternatives name the topics it matches. The
 # index's tokenizer splits on spaces and ASCII punctuation but the apostrophe, so it sees the
-# words `_words` makes: what the index finds is what `search` matches.
+# words `_words` makes: what the index finds is what `described` sees matched.
 
+# What a term weighs in each column of the index, heaviest first: the weight of its fields.
+INDEX_WEIGHTS = (3, 2, 1)
 _APART = "\ue000"  # between two texts of a column (private use: never a word character)
 _TOPIC_MARK = "\ue001"
 _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*|[0-9]+")
@@ -397,12 +369,12 @@ class IndexTerm(NamedTuple):
 
 def index_columns(record: Record) -> tuple[str, str, str]:
     """A record's three columns for the full-text index: its texts of weight 3, 2 and 1."""
-    columns: dict[int, list[str]] = {3: [], 2: [], 1: []}
+    columns: dict[int, list[str]] = {weight: [] for weight in INDEX_WEIGHTS}
     for name, texts in _texts(record).items():
         columns[FIELD_WEIGHTS[name]] += [" ".join(index_words(text)) for text in texts]
     if isinstance(record, Event | Agreement | Figure):
         columns[FIELD_WEIGHTS["topics"]] += [topic_token(topic) for topic in record.topics]
-    heavy, middle, light = (f" {_APART} ".join(columns[weight]) for weight in (3, 2, 1))
+    heavy, middle, light = (f" {_APART} ".join(columns[weight]) for weight in INDEX_WEIGHTS)
     return heavy, middle, light
 
 
@@ -434,18 +406,3 @@ def index_terms(query: Query, topics: Sequence[Topic]) -> list[IndexTerm]:
         )
         for term in query.terms
     ]
-
-
-def index_weight(term: IndexTerm, heavy: tuple[str, ...], middle: tuple[str, ...]) -> int:
-    """What a term found in a record weighs, from the words of its heavy and middle columns in the
-    index: 3 if they are in the heavy one, 2 in the middle one, else 1 (it is in the light one)."""
-    for weight, words in ((3, heavy), (2, middle)):
-        if _in_words(term, words):
-            return weight
-    return 1
-
-
-def _in_words(term: IndexTerm, words: tuple[str, ...]) -> bool:
-    if any(token in words for token in term.topics):
-        return True
-    return next(_occurrences(words, term.words), None) is not None

@@ -571,16 +571,17 @@ class Compiled:
 
     def search_ids(
         self, terms: Sequence[IndexTerm], types: Sequence[str] | None, limit: int | None
-    ) -> tuple[list[str], int]:
-        """The ids of the records (of these types) that have every term, best first as
-        `pakru.domain.search.search` ranks them, the first `limit` (None: all); and how many there
-        are.
+    ) -> tuple[list[tuple[str, int]], int]:
+        """The records (of these types) that have every term, best first, as (id, score): the
+        first `limit` of them (None: all); and how many there are.
 
-        A term weighs 3 where it is found in the heavy column, else 2 in the middle one, else 1;
-        a record's score is the sum. Records of one score come in index order, which is the
-        order of ties, so each score's records are asked for in turn, and no more are read than
-        the page holds. (Past three terms the kinds of score are too many to ask for one by one:
-        every match's columns are read instead; all terms must match, so they are few.)"""
+        A term weighs 3 where a record's heavy column has it, else 2 where its middle one does,
+        else 1 (`pakru.domain.search.index_columns` says which texts go where); a record scores
+        the sum. Records of one score come in index order (record type, then id: `search_span`).
+        Up to three terms, a page of some of the matches is read a score at a time, best first,
+        so that no more records are read than it holds. Past three terms (the kinds of score are
+        then too many to ask for one by one), or for every match (one query then costs less than
+        one per score), every match is scored at once and sorted."""
         if not terms:
             return [], 0
         span = _type_span(types)
@@ -591,13 +592,13 @@ class Compiled:
         wanted = total if limit is None else min(limit, total)
         if wanted == 0:
             return [], total
-        places: list[int] = []
-        if len(terms) > 3:
-            places = self._ranked_by_columns(terms, every, span, wanted)
+        places: list[tuple[int, int]] = []
+        if len(terms) > 3 or wanted == total:
+            places = self._scored(terms, every, span, wanted)
         else:
-            for level in _score_levels(terms):
+            for score, level in _score_levels(terms):
                 places += [
-                    place
+                    (place, score)
                     for (place,) in self.db.execute(
                         f"SELECT rowid FROM fts WHERE fts MATCH ? {span} ORDER BY rowid LIMIT ?",
                         (level, _sql_limit(wanted - len(places))),
@@ -606,25 +607,32 @@ class Compiled:
                 if len(places) >= wanted:
                     break
         found: dict[int, str] = dict(
-            self._in("SELECT pos, id FROM search WHERE pos IN ({})", places)
+            self._in("SELECT pos, id FROM search WHERE pos IN ({})", [p for p, _ in places])
         )
-        return [found[place] for place in places], total
+        return [(found[place], score) for place, score in places], total
 
-    def _ranked_by_columns(
+    def _scored(
         self, terms: Sequence[IndexTerm], every: str, span: str, wanted: int
-    ) -> list[int]:
-        """Every match scored from its heavy and middle columns, which the index keeps as the
-        words it holds, in one query."""
-        from pakru.domain.search import index_weight
-
+    ) -> list[tuple[int, int]]:
+        """The best `wanted` matches as (place, score), every match scored in one query: a term
+        weighs that of the heaviest columns that have it."""
+        *heavier, (light, _) = _weighed_columns()
+        weights = [
+            "(CASE "
+            + " ".join(
+                f"WHEN rowid IN (SELECT rowid FROM fts WHERE fts MATCH ? {span}) THEN {weight}"
+                for weight, _ in heavier
+            )
+            + f" ELSE {light} END)"
+            for _ in terms
+        ]
+        found = [f"{columns} : {_fts(term)}" for term in terms for _, columns in heavier]
         rows = self.db.execute(
-            f"SELECT rowid, heavy, middle FROM fts WHERE fts MATCH ? {span}", (every,)
+            f"SELECT rowid, {' + '.join(weights)} AS score FROM fts WHERE fts MATCH ? {span} "
+            "ORDER BY score DESC, rowid LIMIT ?",
+            (*found, every, wanted),
         )
-        scored = []
-        for place, heavy, middle in rows:
-            words = tuple(heavy.split()), tuple(middle.split())
-            scored.append((-sum(index_weight(term, *words) for term in terms), place))
-        return [place for _, place in sorted(scored)[:wanted]]
+        return [(place, score) for place, score in rows]
 
     def referring_ids(self, target: str) -> list[str]:
         # Naming every kind lets SQLite use the (wanted, target) index instead of reading refs.
@@ -929,21 +937,43 @@ def _fts(term: IndexTerm) -> str:
     return f"({words}{topics})"
 
 
-def _score_levels(terms: Sequence[IndexTerm]) -> list[str]:
-    """An FTS5 query for each score a record can have, best first: the records whose terms weigh
-    that much in all (3 where a term is in the heavy column, 2 in the middle one, else 1)."""
-    weighing = {
-        3: "heavy : {0}",
-        2: "({{heavy middle}} : {0}) NOT (heavy : {0})",
-        1: "{0} NOT ({{heavy middle}} : {0})",
-    }
+# The index's columns as the schema names them, in the order of `index_columns`: heaviest first.
+_INDEX_COLUMNS = ("heavy", "middle", "light")
+
+
+def _weighed_columns() -> list[tuple[int, str | None]]:
+    """Each weight a term can have in a record, heaviest first, with the FTS5 filter of the
+    columns it must be found in to weigh at least that much (None: in any)."""
+    from pakru.domain.search import INDEX_WEIGHTS
+
+    filters = ["{" + " ".join(_INDEX_COLUMNS[: n + 1]) + "}" for n in range(len(_INDEX_COLUMNS))]
+    return [
+        (weight, None if n == len(filters) - 1 else filters[n])
+        for n, weight in enumerate(INDEX_WEIGHTS)
+    ]
+
+
+def _score_levels(terms: Sequence[IndexTerm]) -> list[tuple[int, str]]:
+    """Each score a record can have, best first, with an FTS5 query for the records that score
+    it: those whose terms weigh that much in all."""
     levels: dict[int, list[str]] = {}
-    for weights in product((3, 2, 1), repeat=len(terms)):
-        found = " AND ".join(
-            f"({weighing[w].format(_fts(term))})" for w, term in zip(weights, terms, strict=True)
-        )
-        levels.setdefault(sum(weights), []).append(f"({found})")
-    return [" OR ".join(levels[score]) for score in sorted(levels, reverse=True)]
+    for weights in product(*(_weighing(term) for term in terms)):
+        found = " AND ".join(f"({query})" for _, query in weights)
+        levels.setdefault(sum(weight for weight, _ in weights), []).append(f"({found})")
+    return [(score, " OR ".join(levels[score])) for score in sorted(levels, reverse=True)]
+
+
+def _weighing(term: IndexTerm) -> list[tuple[int, str]]:
+    """Each weight a term can have in a record, with an FTS5 query for the records in which it
+    weighs that much: found in that weight's columns and not in the heavier ones'."""
+    found = _fts(term)
+    weighing = []
+    heavier: str | None = None  # the columns of all heavier weights, as each holds the one before
+    for weight, columns in _weighed_columns():
+        here = found if columns is None else f"({columns} : {found})"
+        weighing.append((weight, here if heavier is None else f"{here} NOT {heavier}"))
+        heavier = here
+    return weighing
 
 
 def _store(found: Iterable[Record]) -> FactStore:
