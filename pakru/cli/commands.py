@@ -1283,9 +1283,8 @@ def export(
     from pakru.cli.about import fingerprint
     from pakru.store.layout import store_files
 
-    store = _compiled(ctx).everything()
     made_from = fingerprint(store_files(ctx.obj.facts))
-    counts = export_sqlite(store, sqlite, fingerprint=made_from, force=force)
+    counts = export_sqlite(_compiled(ctx), sqlite, fingerprint=made_from, force=force)
     rows = ", ".join(f"{n} {table}" for table, n in counts.items() if table not in FIXED_TABLES)
     make_console(stderr=True).out(f"Wrote {literal(str(sqlite))}: {rows}.", highlight=False)
 
@@ -1322,9 +1321,8 @@ def browse(
             import datasette  # noqa: F401
         except ImportError:
             raise UsageError(f"pakru browse needs Datasette: {INSTALL_HINT}") from None
-    store = _compiled(ctx).everything()
     made_from = fingerprint(store_files(ctx.obj.facts))
-    database, described = prepare(store, cache_dir() / "browse", fingerprint=made_from)
+    database, described = prepare(_compiled(ctx), cache_dir() / "browse", fingerprint=made_from)
     command = serve_command(database, described, host=host, port=port, open_browser=open_browser)
     if not serve:
         print(shlex.join(command))

@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from pakru.domain import records
 from pakru.domain.errors import Problem, StoreError, shown
-from pakru.domain.records import FactStore, Figure, Record, Topic
+from pakru.domain.records import FactStore, Record, Topic
 from pakru.domain.types import Period
+from pakru.store import rows
 from pakru.store.layout import KINDS, StoreFile, fingerprints, store_files
 from pakru.store.schema import (
     FORMAT,
@@ -40,8 +41,6 @@ from pakru.store.schema import (
     iso,
     same_code,
     search_span,
-    stored,
-    unpack,
 )
 
 if TYPE_CHECKING:
@@ -158,7 +157,7 @@ def _open_cached(path: Path, root: Path, files: Sequence[StoreFile]) -> sqlite3.
         return None
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        meta = dict(db.execute("SELECT key, value FROM _meta").fetchall())
         if meta.get("format") != FORMAT or meta.get("root") != str(root.resolve()):
             db.close()
             return None
@@ -300,7 +299,7 @@ def _open_for_update(
         # and SQLite keeps up to 2 MB of them by default: 512 kB does as well, the rest being in
         # the operating system's cache already, and keeps the first answer after an edit smaller.
         db.execute("PRAGMA cache_size = -512")
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        meta = dict(db.execute("SELECT key, value FROM _meta").fetchall())
         same = meta.get("format") == FORMAT and meta.get("root") == str(root.resolve())
         if same and same_code(meta):
             return db, identity
@@ -409,11 +408,6 @@ def damaged(error: BaseException) -> bool:
     return isinstance(error, sqlite3.DatabaseError) and not _busy(error)
 
 
-def _record(kind: str, body: bytes) -> Record:
-    record: Record = stored(lambda: records.RECORD_CLASSES[kind].from_storage(unpack(body)))
-    return record
-
-
 # --- reading -------------------------------------------------------------------------------------
 
 
@@ -440,39 +434,23 @@ class Compiled:
         )
         return [Problem(file, line, field, message) for file, line, field, message in rows]
 
-    def _bodies(self, sql: str, parameters: Sequence[Any] = ()) -> list[Record]:
-        return [_record(kind, body) for kind, body in self.db.execute(sql, parameters)]
-
     def everything(self) -> FactStore:
-        return _store(
-            self._bodies(
-                "SELECT type, body FROM records "
-                "ORDER BY (SELECT ord FROM files WHERE name = file), position"
-            )
-        )
+        found = [pair for t in records.RECORD_CLASSES for pair in rows.read(self.db, t)]
+        return _store(record for _, record in sorted(found, key=lambda pair: pair[0]))
 
     def of_type(self, record_type: str) -> list[Record]:
-        return self._bodies(
-            "SELECT type, body FROM records WHERE type = ? "
-            "ORDER BY (SELECT ord FROM files WHERE name = file), position",
-            (record_type,),
-        )
+        return rows.read_all(self.db, record_type)
 
     def derived_from(self, figure_id: str) -> list[Any]:
-        from pakru.domain.consistency import Derived
-
-        rows = self.db.execute(
-            "SELECT body, inputs FROM derived WHERE ' ' || inputs || ' ' LIKE ?",
+        found = self.db.execute(
+            f"SELECT {rows.DERIVED_COLUMNS} FROM derived "
+            "WHERE owner IS NULL AND ' ' || inputs || ' ' LIKE ?",
             (f"% {figure_id} %",),
-        )
-        return [
-            stored(Derived.from_storage, unpack(body))
-            for body, inputs in rows
-            if figure_id in inputs.split()
-        ]
+        ).fetchall()
+        return rows.derived_of(self.db, [row for row in found if figure_id in row[4].split()])
 
     def counts_by_kind(self) -> dict[str, int]:
-        rows = self.db.execute("SELECT type, COUNT(*) FROM records GROUP BY type")
+        rows = self.db.execute("SELECT type, COUNT(*) FROM _records GROUP BY type")
         return {records.KIND_OF_TYPE[kind]: count for kind, count in rows}
 
     def topics(self) -> list[Topic]:
@@ -503,12 +481,7 @@ class Compiled:
 
     def _by_ids(self, ids: Sequence[str]) -> list[Record]:
         """The records with these ids, in the order of the store's files."""
-        rows = self._in(
-            "SELECT f.ord, r.position, r.type, r.body FROM records r "
-            "JOIN files f ON f.name = r.file WHERE r.type != 'topic' AND r.id IN ({})",
-            ids,
-        )
-        return [_record(kind, body) for _, _, kind, body in sorted(rows, key=lambda row: row[:2])]
+        return rows.read_ids(self.db, ids)
 
     def ids(self, sql: str, parameters: Sequence[Any] = ()) -> list[str]:
         return [row[0] for row in self.db.execute(sql, parameters)]
@@ -680,21 +653,21 @@ class Compiled:
         rows: list[tuple[str, str | None, int]] = []
         for kind in types:
             (year,) = self.db.execute(
-                "SELECT substr(MIN(first), 1, 4) FROM records WHERE type = ?", (kind,)
+                "SELECT substr(MIN(first), 1, 4) FROM _records WHERE type = ?", (kind,)
             ).fetchone()
             while year is not None:
                 # Every day of a year sorts between "YYYY-" and "YYYY." ("." follows "-").
                 (count,) = self.db.execute(
-                    "SELECT COUNT(*) FROM records WHERE type = ? AND first >= ? AND first < ?",
+                    "SELECT COUNT(*) FROM _records WHERE type = ? AND first >= ? AND first < ?",
                     (kind, f"{year}-", f"{year}."),
                 ).fetchone()
                 rows.append((kind, year, count))
                 (year,) = self.db.execute(
-                    "SELECT substr(MIN(first), 1, 4) FROM records WHERE type = ? AND first >= ?",
+                    "SELECT substr(MIN(first), 1, 4) FROM _records WHERE type = ? AND first >= ?",
                     (kind, f"{year}."),
                 ).fetchone()
             rows += self.db.execute(
-                "SELECT type, substr(last, 1, 4), COUNT(*) FROM records "
+                "SELECT type, substr(last, 1, 4), COUNT(*) FROM _records "
                 "WHERE type = ? AND first IS NULL GROUP BY 2",
                 (kind,),
             ).fetchall()
@@ -737,7 +710,7 @@ class Compiled:
         """The first day (ISO) on which any record of this type and these metrics starts."""
         marks = ",".join("?" * len(metrics))
         (first,) = self.db.execute(
-            f"SELECT MIN(first) FROM records WHERE type = ? AND metric IN ({marks})",
+            f"SELECT MIN(first) FROM _records WHERE type = ? AND metric IN ({marks})",
             (record_type, *metrics),
         ).fetchone()
         return str(first) if first is not None else None
@@ -747,7 +720,7 @@ class Compiled:
         metric and basis covers exactly the year, 1 July to 30 June, however it is written."""
         # No DISTINCT: with it SQLite reads every figure in date order instead of this metric's.
         rows = self.db.execute(
-            "SELECT first FROM records WHERE type = 'figure' AND metric = ? AND basis = ? "
+            "SELECT first FROM _records WHERE type = 'figure' AND metric = ? AND basis = ? "
             "AND substr(first, 6) = '07-01' AND last = date(first, '+1 year', '-1 day')",
             (metric, basis),
         )
@@ -764,9 +737,7 @@ class Compiled:
         does not depend on which edits re-derived which
         rows, so an updated store answers as a fresh build does): the first `limit` (None: all),
         and how many there are."""
-        from pakru.domain.consistency import Derived
-
-        where, parameters = ["1"], []
+        where, parameters = ["owner IS NULL"], []
         if window is not None:
             where.append("(first IS NULL OR first <= ?) AND (last IS NULL OR last >= ?)")
             parameters += [iso(window.last) or "9999-12-31", iso(window.first) or "0001-01-01"]
@@ -780,12 +751,12 @@ class Compiled:
         if limit == 0 or count == 0:
             return [], count
         rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(records.DERIVED_TRADE_METRICS)))
-        rows = self.db.execute(
-            f"SELECT body FROM derived WHERE {condition} "
+        found = self.db.execute(
+            f"SELECT {rows.DERIVED_COLUMNS} FROM derived WHERE {condition} "
             f"ORDER BY first, last, CASE metric {rank} END, id LIMIT ?",
             (*parameters, *records.DERIVED_TRADE_METRICS, _sql_limit(limit)),
-        )
-        return [stored(Derived.from_storage, unpack(body)) for (body,) in rows], count
+        ).fetchall()
+        return rows.derived_of(self.db, found), count
 
     def checks(
         self, ids: Iterable[str] | None = None, *, conflicts_only: bool = False
@@ -803,8 +774,6 @@ class Compiled:
         """Checks between figures (all of them, or those involving any of these ids), by period
         and figures: the first `limit` (None: all), and how many there are. Only the checks
         returned are read and made."""
-        from pakru.domain.consistency import Check, stored_ids
-
         where: list[str] = ["1"]
         parameters: list[Any] = []
         if conflicts_only:
@@ -822,35 +791,16 @@ class Compiled:
         ).fetchone()
         if limit == 0 or count == 0:
             return [], count
-        # By period and figures, not by row: an update rewrites the checks of what it touched,
-        # and an updated store must list them as a fresh build does. (A NULL period sorts first,
-        # as the empty text it stands for.)
-        columns = "rowid, COALESCE(first, ''), COALESCE(last, ''), a, b, body"
-        rows = self.db.execute(
-            f"SELECT {columns} FROM checks WHERE {condition} ORDER BY first, last, a, b LIMIT ?",
+        # By period and figures, then what they say (two checks of the same figures are of two
+        # kinds), not by row: an update rewrites the checks of what it touched, and an updated
+        # store must list them as a fresh build does. (A NULL period sorts first, as the empty
+        # text it stands for.)
+        found = self.db.execute(
+            f"SELECT rowid, {rows.CHECK_COLUMNS} FROM checks WHERE {condition} "
+            "ORDER BY COALESCE(first, ''), COALESCE(last, ''), a, b, kind, reason LIMIT ?",
             (*parameters, _sql_limit(limit)),
         ).fetchall()
-        if limit is not None and len(rows) == limit:
-            # Checks of the same two figures are told apart by what they say, which is in the
-            # body: those tied with the last one shown are read to choose among them.
-            first, last, a, b = rows[-1][1:5]
-            rows += self.db.execute(
-                f"SELECT {columns} FROM checks WHERE {condition} AND COALESCE(first, '') = ? "
-                "AND COALESCE(last, '') = ? AND a = ? AND b = ?",
-                (*parameters, first, last, a, b),
-            ).fetchall()
-        unique = {rowid: (*keys, unpack(body)) for rowid, *keys, body in rows}
-        bodies = [row[-1] for row in sorted(unique.values(), key=_check_order)][:limit]
-        named = sorted({i for data in bodies for i in stored(stored_ids, data)})
-        figures = {r.id: r for r in self._by_ids(named) if isinstance(r, Figure)}
-        return [stored(Check.from_storage, data, figures) for data in bodies], count
-
-
-def _check_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """(first, last, a, b, data): by period and figures; checks of the same two figures (of two
-    kinds) by what they say."""
-    first, last, a, b, data = row
-    return first, last, a, b, data.get("kind", ""), data.get("reason", "")
+        return rows.checks_of(self.db, found), count
 
 
 def _named(filters: Filters) -> list[tuple[str, str]]:
@@ -873,7 +823,7 @@ def _dated_sql(
     """The FROM and WHERE of a question about dated records that name these records (kind, id)
     and are of these metrics, and its parameters; a record that a later report supersedes is
     left out unless `superseded`."""
-    sql = ["FROM records r"]
+    sql = ["FROM _records r"]
     where = ["r.type = ?"]
     parameters: list[Any] = []
     for number, (kind, target) in enumerate(named):
