@@ -43,7 +43,7 @@ def compiled(store: FactStore) -> Compiled:
     for table, made in vocabulary_rows().items():
         db.executemany(insert_sql(table), made)
     for position, record in enumerate([*store.records(), *store.topics]):
-        indexed = (record.id, record.record_type, None, None, None, None, None)
+        indexed = (record.id, record.record_type, None, None, None, None, None, None)
         tables, crc = rows_of(record, indexed)
         for table, made in tables.items():
             db.executemany(insert_sql(table), made)

@@ -359,6 +359,8 @@ RECORD_CLASSES: dict[str, Any] = {
     cls.record_type: cls for cls in (Source, Actor, Event, Agreement, Figure, Topic)
 }
 FACT_TYPES = tuple(cls.record_type for cls in (Event, Agreement, Figure))
+# The record types a timeline lists together, in date order.
+TIMELINE_TYPES = (Event.record_type, Agreement.record_type)
 # The record types search finds, in the order its ties are broken: the most specific first.
 SEARCHED_TYPES = tuple(cls.record_type for cls in (Figure, Agreement, Event, Actor, Source))
 # Each record type and the kind of store file that holds it, in the order a store is read.

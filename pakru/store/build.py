@@ -208,14 +208,16 @@ def read_one(file: StoreFile, only_check: bool = False, quotes: bool = False) ->
         record = row.record
         crc = None
         first, last, metric, label, basis = _index_columns(record)
+        where = getattr(record, "place", None)
+        place = " ".join(fold_name(where).split()) if where else None
         if not only_check:  # a check keeps no records: nothing is answered from what it compiles
-            indexed = (record.id, record.record_type, first, last, metric, label, basis)
+            indexed = (record.id, record.record_type, first, last, metric, label, basis, place)
             own, crc = rows_of(record, indexed)
             for table, made in own.items():
                 tables.rows.setdefault(table, []).extend(made)
         tables.records.append(
             (record.id, record.record_type, name, row.position, row.line)
-            + (first, last, metric, label, basis, crc)
+            + (first, last, metric, label, basis, place, crc)
         )
         if not only_check and record.record_type != "topic":
             tables.texts.append((index, index_columns(record)))
@@ -425,7 +427,7 @@ class Builder:
         db.executemany("INSERT INTO ids VALUES (?, ?, ?, ?, ?, ?, ?)", tables.ids)
         db.executemany(
             "INSERT INTO _records(id, type, file, position, line, first, last, metric, label, "
-            "basis, crc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "basis, place, crc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             tables.records,
         )
         for table, rows in tables.rows.items():

@@ -486,33 +486,52 @@ class Compiled:
     def ids(self, sql: str, parameters: Sequence[Any] = ()) -> list[str]:
         return [row[0] for row in self.db.execute(sql, parameters)]
 
-    def dated_ids(
-        self, record_type: str, filters: Filters, *, superseded: bool = False
-    ) -> list[str]:
-        """Ids of records of a type that the filters the index holds admit (the window, topic,
-        actor, source and metric), and, unless `superseded`, that no later report supersedes:
-        the candidates that `Filters.admits` then decides exactly."""
-        sql, parameters = _dated_sql(
-            record_type, filters.window, _named(filters), _metrics(filters), superseded
-        )
-        return self.ids(f"SELECT DISTINCT r.id {sql}", parameters)
-
     def first_dated_ids(
-        self, record_type: str, filters: Filters, limit: int, *, superseded: bool = False
+        self,
+        record_types: Sequence[str],
+        filters: Filters,
+        limit: int | None,
+        *,
+        superseded: bool = False,
     ) -> tuple[list[str], int]:
-        """The first `limit` of `dated_ids`, in date order (imprecise dates at the start of their
-        span, as `Period.sort_key` orders them), and how many there are in all: a long answer is
-        shown a page at a time, and reading the rest would cost more than showing it."""
-        sql, parameters = _dated_sql(
-            record_type, filters.window, _named(filters), _metrics(filters), superseded
-        )
+        """The records of these types that match every filter and, unless `superseded`, that no
+        later report supersedes: the first `limit` of them (None: all) in date order (imprecise
+        dates at the start of their span, as `Period.sort_key` orders them; then by type and
+        id), and how many there are in all. Decided and counted in SQL: no record is read."""
+        selects, parameters = [], []
+        for record_type in record_types:
+            sql, values = _listing_sql(record_type, filters, superseded=superseded)
+            selects.append(f"SELECT r.id, r.type, r.first, r.last {sql}")
+            parameters += values
         rows = self.db.execute(
-            f"SELECT id, COUNT(*) OVER () FROM (SELECT DISTINCT r.id, r.first, r.last {sql}) "
-            "ORDER BY COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), id "
+            f"SELECT id, COUNT(*) OVER () FROM ({' UNION ALL '.join(selects)}) "
+            "ORDER BY COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), type, id "
             "LIMIT ?",
             (*parameters, _sql_limit(limit)),
         ).fetchall()
         return [row[0] for row in rows], rows[0][1] if rows else 0
+
+    def figure_ids(self, filters: Filters, *, superseded: bool = False) -> list[str]:
+        """Every figure that matches the filters, by period (figures without one last), metric
+        and id."""
+        sql, parameters = _listing_sql("figure", filters, superseded=superseded)
+        rows = self.db.execute(
+            f"SELECT r.id {sql} ORDER BY r.label IS NULL, COALESCE(r.first, r.last, "
+            "'0001-01-01'), COALESCE(r.last, '9999-12-31'), r.metric, r.id",
+            parameters,
+        )
+        return [record_id for (record_id,) in rows]
+
+    def matching(self, ids: Sequence[str], filters: Filters) -> set[str]:
+        """Which of these records (of any type) match every filter."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _matched(id TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM _matched")
+        self.db.executemany("INSERT OR IGNORE INTO _matched VALUES (?)", ((i,) for i in ids))
+        found: set[str] = set()
+        for record_type in records.SEARCHED_TYPES:
+            sql, parameters = _listing_sql(record_type, filters, superseded=True)
+            found |= set(self.ids(f"SELECT r.id {sql} AND r.id IN temp._matched", parameters))
+        return found
 
     def first_figure_ids(
         self,
@@ -530,8 +549,11 @@ class Compiled:
         there are: chosen and counted in the index, without reading any figure."""
         if not metrics:
             return [], 0
-        named = () if source is None else (("sources", source),)
-        sql, parameters = _dated_sql("figure", window, named, metrics, superseded)
+        from pakru.domain.filters import Filters
+
+        sql, parameters = _listing_sql(
+            "figure", Filters(window=window), metrics, superseded=superseded, source=source
+        )
         rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(metrics)))
         rows = self.db.execute(
             "SELECT id, COUNT(*) OVER () FROM "
@@ -803,55 +825,97 @@ class Compiled:
         return rows.checks_of(self.db, found), count
 
 
-def _named(filters: Filters) -> list[tuple[str, str]]:
-    """The records the filters ask to be named (topics, actors, sources), by kind and id."""
-    asked = (("topics", filters.topic), ("actors", filters.actor), ("sources", filters.source))
-    return [(kind, record.id) for kind, record in asked if record is not None]
-
-
-def _metrics(filters: Filters) -> tuple[str, ...]:
-    return () if filters.metric is None else (filters.metric,)
-
-
-def _dated_sql(
+def _listing_sql(
     record_type: str,
-    window: Period | None,
-    named: Sequence[tuple[str, str]] = (),
+    filters: Filters,
     metrics: Sequence[str] = (),
+    *,
     superseded: bool = False,
+    source: str | None = None,
 ) -> tuple[str, list[Any]]:
-    """The FROM and WHERE of a question about dated records that name these records (kind, id)
-    and are of these metrics, and its parameters; a record that a later report supersedes is
+    """The FROM and WHERE of the records of a type that match every filter (of these metrics,
+    if any are named instead of the filter's; citing `source`, given by id instead of the
+    filter's), and its parameters: each filter decided here, over the compiled store's typed
+    columns, and nowhere else. A record without the field a filter reads does not match it:
+    `kind` keeps agreements only, `place` no figure. A record that a later report supersedes is
     left out unless `superseded`."""
-    sql = ["FROM _records r"]
+    table = rows.TABLE_OF_TYPE[record_type]
+    columns = rows.COLUMNS[table]
+    dated = record_type in records.FACT_TYPES
     where = ["r.type = ?"]
-    parameters: list[Any] = []
-    for number, (kind, target) in enumerate(named):
-        alias = f"n{number}"
-        sql.append(
-            f"JOIN refs {alias} ON {alias}.record = r.id AND {alias}.wanted = ? "
-            f"AND {alias}.target = ?"
-        )
-        parameters += [kind, target]
-    parameters.append(record_type)
+    parameters: list[Any] = [record_type]
+
+    def check(applies: bool, condition: str, *values: Any) -> None:
+        where.append(condition if applies else "0")
+        parameters.extend(values if applies else ())
+
+    window = filters.window
     if window is not None:  # an undated record is in no window (an open end has the other)
-        where.append("(r.first IS NOT NULL OR r.last IS NOT NULL)")
-    if window is not None and window.last is not None:
-        where.append("(r.first IS NULL OR r.first <= ?)")
-        parameters.append(window.last.isoformat())
-    if window is not None and window.first is not None:
-        where.append("(r.last IS NULL OR r.last >= ?)")
-        parameters.append(window.first.isoformat())
-    if metrics:
-        where.append(f"r.metric IN ({','.join('?' * len(metrics))})")
-        parameters.extend(metrics)
+        check(dated, "(r.first IS NOT NULL OR r.last IS NOT NULL)")
+        if window.last is not None:
+            check(dated, "(r.first IS NULL OR r.first <= ?)", window.last.isoformat())
+        if window.first is not None:
+            check(dated, "(r.last IS NULL OR r.last >= ?)", window.first.isoformat())
+    if filters.topic is not None:
+        check(
+            dated,
+            "r.id IN (SELECT record_id FROM record_topics WHERE record_type = ? AND topic_id = ?)",
+            record_type,
+            filters.topic.id,
+        )
+    if filters.actor is not None:  # an event's actors, an agreement's parties
+        links = [
+            c for c in rows.CHILDREN[record_type] if c in ("event_actors", "agreement_parties")
+        ]
+        link = links[0] if links else "event_actors"
+        check(
+            bool(links),
+            f"r.id IN (SELECT {rows.KEY_OF_CHILD[link]} FROM {link} WHERE actor_id = ?)",
+            filters.actor.id,
+        )
+    cited = source if source is not None else filters.source.id if filters.source else None
+    if cited is not None:  # among the record's own citations (not an actor's roles')
+        check(
+            "citations" in rows.CHILDREN[record_type],
+            "r.id IN (SELECT record_id FROM citations WHERE record_type = ? AND source = ? "
+            "AND role_position IS NULL)",
+            record_type,
+            cited,
+        )
+    if filters.status is not None:
+        check(
+            "status" in columns,
+            f"r.id IN (SELECT id FROM {table} WHERE status = ?)",
+            filters.status,
+        )
+    if filters.kind is not None:
+        check(
+            table == "agreements",
+            "r.id IN (SELECT id FROM agreements WHERE kind = ?)",
+            filters.kind,
+        )
+    if filters.place is not None:
+        from pakru.domain.names import fold_name  # the place asked, folded as places are stored
+
+        words = fold_name(filters.place).split()
+        check("place" in columns, "r.place IS NOT NULL")
+        for word in words:
+            check("place" in columns, "instr(' ' || r.place, ?) > 0", f" {word}")
+    figure = table == "figures"
+    chosen = metrics or ((filters.metric,) if filters.metric is not None else ())
+    if chosen:
+        check(figure, f"r.metric IN ({','.join('?' * len(chosen))})", *chosen)
+    if filters.unit is not None:
+        check(figure, "r.id IN (SELECT id FROM figures WHERE unit = ?)", filters.unit)
+    if filters.basis is not None:
+        check(figure, "r.basis = ?", filters.basis)
     if not superseded:
         where.append(
             "NOT EXISTS (SELECT 1 FROM refs s WHERE s.wanted = ? AND s.target = r.id "
             f"AND s.field LIKE '{SUPERSEDES_FIELD}')"
         )
         parameters.append(records.KIND_OF_TYPE[record_type])
-    return " ".join(sql) + " WHERE " + " AND ".join(where), parameters
+    return "FROM _records r WHERE " + " AND ".join(where), parameters
 
 
 # Where a reference to an earlier report stands, as `pakru.store.load` names it:

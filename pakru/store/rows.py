@@ -112,7 +112,7 @@ def rows_of(record: Record, index: Row) -> tuple[dict[str, list[Row]], int]:
 
 
 # The columns of `_records` a record's checksum covers: those answers are chosen and ordered by.
-INDEXED = ("id", "type", "first", "last", "metric", "label", "basis")
+INDEXED = ("id", "type", "first", "last", "metric", "label", "basis", "place")
 
 
 def _period(name: str, period: Period | None) -> dict[str, Any]:

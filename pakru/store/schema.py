@@ -18,7 +18,7 @@ from pakru.domain.records import SEARCHED_TYPES
 from pakru.store.layout import KINDS
 
 # Bump when the layout of the compiled file, or what is kept in it, changes.
-_LAYOUT = 6
+_LAYOUT = 7
 FORMAT = f"{__version__}/{_LAYOUT}/py{sys.version_info[0]}.{sys.version_info[1]}"
 
 # A compiled store is also keyed to the code that wrote it: every Python file of the installed
@@ -274,8 +274,9 @@ CREATE INDEX record_topics_topic ON record_topics(topic_id);
 """
 
 # pakru's own bookkeeping, beside the records' tables in the compiled store and never exported.
-# `_records` has a row per record read: where it stands, what answers are looked up and ordered by,
-# and the checksum of its rows (see `pakru.store.rows`). Derived figures' inputs and the figures a
+# `_records` has a row per record read: where it stands, what answers are looked up and ordered by
+# (`place` folded as pakru.domain.names.fold_name folds names, its words one space apart), and the
+# checksum of its rows (see `pakru.store.rows`). Derived figures' inputs and the figures a
 # check involves are ids separated by spaces. A side of a check that is a derived figure (not
 # always one `derived` lists: a sum of exports and imports is made only to compare) is a row of
 # `derived` whose `owner` is the check's rowid, with `a_derived`/`b_derived` set on the check;
@@ -287,7 +288,7 @@ CREATE TABLE files(
 );
 CREATE TABLE _records(
     id TEXT, type TEXT, file TEXT, position INT, line INT,
-    first TEXT, last TEXT, metric TEXT, label TEXT, basis TEXT, crc INT
+    first TEXT, last TEXT, metric TEXT, label TEXT, basis TEXT, place TEXT, crc INT
 );
 CREATE TABLE ids(id TEXT, topic INT, kind TEXT, subkind TEXT, file TEXT, line INT, position INT);
 CREATE TABLE refs(record TEXT, file TEXT, field TEXT, line INT, target TEXT, wanted TEXT);
