@@ -9,7 +9,7 @@ that changed. This module finds, opens and answers from the compiled file; build
 A full build writes a new file and renames it into place; an update is one SQLite transaction.
 Either way a reader sees the old store or the new one, never half of each. A compiled file that is
 missing, unreadable, written by other code (another version, or any change to a file of the
-package) or for another folder is rebuilt, never trusted; so is one with a stored body that fails
+package) or for another folder is rebuilt, never trusted; so is one with a stored row that fails
 its checksum when it is read. An update that fails is a rebuild, said on stderr under PAKRU_DEBUG.
 If the cache cannot be written, the store is compiled in memory for this one question.
 """
@@ -176,7 +176,7 @@ def compile_in_memory(
     """Compile the whole store afresh in memory; also return what checking quotes needs (the
     sources and citations, when `quotes`).
 
-    `only_check` leaves out what answering needs but validating does not: the records' bodies,
+    `only_check` leaves out what answering needs but validating does not: the records' own tables,
     the full-text index, the table of names, and derived figures and figure checks.
     """
     files = store_files(root)
@@ -404,7 +404,7 @@ def _sweep(folder: Path, prefix: str = ".store-") -> None:
 
 def damaged(error: BaseException) -> bool:
     """Whether an error while answering comes from a compiled file that cannot be read (corrupt,
-    missing a table, a body that is no record), rather than from another process's lock."""
+    missing a table, a row that is no record), rather than from another process's lock."""
     return isinstance(error, sqlite3.DatabaseError) and not _busy(error)
 
 

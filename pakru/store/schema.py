@@ -327,7 +327,7 @@ def search_span(record_type: str) -> tuple[int, int]:
 
 # Made after a full build has inserted every row: one sort each, instead of an update per row.
 # The questions asked on every answer (records by date, by metric, by what they name) are answered
-# from the indexes alone, without reading the rows with their bodies.
+# from the indexes alone, without reading the records themselves.
 CHECK_INDEXES = """
 CREATE INDEX IF NOT EXISTS _records_id ON _records(id, type, first, last);
 CREATE INDEX IF NOT EXISTS ids_id ON ids(topic, id);
