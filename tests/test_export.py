@@ -621,3 +621,20 @@ def test_an_updated_compiled_store_exports_the_bytes_a_fresh_one_does(tmp_path: 
     fresh = tmp_path / "fresh.db"
     export_sqlite(compile_in_memory(root)[0], fresh, fingerprint="tests")
     assert exported[0] == exported[2] == fresh.read_bytes() != exported[1]
+
+
+def test_a_store_compiled_in_memory_exports_the_bytes_a_cached_one_does(
+    tmp_path: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache folder others can write to is not used: the answer's store is compiled in memory,
+    and the export is copied from there."""
+    cached = invoke("export", "--sqlite", str(tmp_path / "cached.db"))
+    assert cached.exit_code == 0, cached.output
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("PAKRU_CACHE_DIR", str(shared))
+    in_memory = invoke("export", "--sqlite", str(tmp_path / "memory.db"))
+    assert in_memory.exit_code == 0, in_memory.output
+    assert "compiled in memory" in in_memory.stderr
+    assert (tmp_path / "memory.db").read_bytes() == (tmp_path / "cached.db").read_bytes()

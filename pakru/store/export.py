@@ -251,6 +251,10 @@ def _write(db: sqlite3.Connection, file: Path, fingerprint: str) -> dict[str, in
     # connection: it is opened again (the copy reads it as it is at one moment, in a transaction).
     # Compiled in memory, only its own connection can read it.
     connection = db
+    if compiled is None and db.in_transaction:
+        # An answer's snapshot (see open_store): in memory no other process can write, so it
+        # holds nothing, and the copy needs a transaction of its own to reach the file.
+        db.execute("COMMIT")
     if compiled is not None:
         uri = f"file:{quote(compiled)}?mode=ro"
         connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
