@@ -383,25 +383,26 @@ def read(
             values += [record_type, *parameters]
         condition = " AND ".join(conditions) or "1"
         found: dict[str, list[Row]] = {}
+        at = COLUMNS[child].index(key)
         for row in db.execute(
             f"SELECT {', '.join(COLUMNS[child])} FROM {child} WHERE {condition} ORDER BY rowid",
             values,
         ):
-            found.setdefault(row[COLUMNS[child].index(key)], []).append(row)
+            found.setdefault(row[at], []).append(row)
         lists[child] = found
     made = []
     make = _MAKERS[record_type]
     children = CHILDREN[record_type]
     split, end = len(INDEXED), len(INDEXED) + len(columns)
+    split_at = [(columns.index(c) + split, end + n) for n, c in enumerate(arrays)]
+    by_child = [lists[c] for c in children]
     for ord_, position, crc, *values in mains:
         index, main = tuple(values[:split]), tuple(values[split:end])
-        for column, items in zip(arrays, values[end:], strict=True):
-            values[columns.index(column) + split] = (
-                () if items is None else tuple(items.split("\x1f"))
-            )
-        kids = tuple(tuple(lists[c].get(main[0], ())) for c in children)
+        kids = tuple(tuple(found.get(main[0], ())) for found in by_child)
         verified((index, main, *kids), crc)
-        made.append(((ord_, position), stored(make, tuple(values[split:end]), kids)))
+        for at, items in split_at:
+            values[at] = () if values[items] is None else tuple(values[items].split("\x1f"))
+        made.append(((ord_, position), stored(make, values[split:end], kids)))
     return made
 
 
@@ -431,6 +432,17 @@ def read_all(db: Any, record_type: str) -> list[Record]:
     return [record for _, record in sorted(read(db, record_type), key=lambda pair: pair[0])]
 
 
+_PERIODS_READ: dict[str, Period] = {}
+
+
+def _period_read(text: str) -> Period:
+    """A period read back, parsed once per text (records share dates; a period is immutable)."""
+    period = _PERIODS_READ.get(text)
+    if period is None:
+        period = _PERIODS_READ[text] = Period.parse(text)
+    return period
+
+
 # How each record type is made from its row and its lists' rows.
 _PERIODS = ("published", "accessed", "date", "period")
 _JSON_LISTS = ("aliases", "topics", "synonyms")
@@ -440,19 +452,19 @@ def _maker(record_type: str) -> Any:
     cls = records.RECORD_CLASSES[record_type]
     columns = COLUMNS[TABLE_OF_TYPE[record_type]]
     children = CHILDREN[record_type]
-    plain = [(name, columns.index(name)) for name in cls.fields if name in columns]
+    plain = [name for name in cls.fields if name in columns and name not in _PERIODS]
+    at = [columns.index(name) for name in plain]
+    periods = [(name, columns.index(name)) for name in cls.fields if name in _PERIODS]
+    exact = columns.index("value_exact") if "value_exact" in columns else None
     cited = "citations" in children
     position = {c: i for i, c in enumerate(children)}
 
-    def make(main: Row, kids: tuple[tuple[Row, ...], ...]) -> Record:
-        values: dict[str, Any] = {}
-        for name, index in plain:
-            value = main[index]
-            if name in _PERIODS:
-                value = None if value is None else Period.parse(value)
-            elif name == "value":
-                value = Decimal(main[columns.index("value_exact")])
-            values[name] = value
+    def make(main: Sequence[Any], kids: tuple[tuple[Row, ...], ...]) -> Record:
+        values: dict[str, Any] = dict(zip(plain, [main[i] for i in at], strict=True))
+        for name, index in periods:
+            values[name] = None if main[index] is None else _period_read(main[index])
+        if exact is not None:
+            values["value"] = Decimal(main[exact])
         if cited:
             citations = kids[position["citations"]]
             values["sources"] = tuple(
@@ -465,7 +477,7 @@ def _maker(record_type: str) -> Any:
                 Role(
                     title=row[_TITLE],
                     organisation=row[_ORGANISATION],
-                    attested=Period.parse(row[_ATTESTED]),
+                    attested=_period_read(row[_ATTESTED]),
                     sources=tuple(
                         Citation(c[_SOURCE], c[_QUOTE], c[_SAYS])
                         for c in kids[position["citations"]]
