@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from pakru.domain.filters import Filters
 from pakru.domain.records import FactStore, Record
+from pakru.domain.types import Period
 from pakru.store.compiled import Compiled
 
 
@@ -50,6 +51,37 @@ def figures(compiled: Compiled, filters: Filters, *, superseded: bool = False) -
     conflicts = compiled.checks(ids, conflicts_only=True)
     store = compiled.subset([*ids, *figures_named((), conflicts)])
     return FiguresPage(_in_order(ids, store), conflicts, store)
+
+
+class TradePage(NamedTuple):
+    figures: list[Any]  # the reported figures shown
+    derived: list[Any]  # then the derived ones
+    conflicts: list[Any]  # that those take part in
+    total: int  # reported and derived figures that match, in all
+    store: FactStore
+
+
+def trade(
+    compiled: Compiled,
+    window: Period | None,
+    reported: Sequence[str],
+    derived: Sequence[str],
+    limit: int | None,
+    *,
+    superseded: bool = False,
+    source: str | None = None,
+) -> TradePage:
+    """Reported figures of these metrics (citing `source`, if given) whose period could fall in
+    the window, then derived ones of these metrics: the first `limit` rows in all (None: every
+    one), chosen and counted in the store's indexes; and the conflicts they take part in."""
+    ids, matched = compiled.first_figure_ids(
+        window, reported, limit, superseded=superseded, source=source
+    )
+    room = None if limit is None else limit - len(ids)  # derived figures follow the reported
+    made, derivable = compiled.derived(window, derived, room) if derived else ([], 0)
+    conflicts = compiled.checks([*ids, *(d.id for d in made)], conflicts_only=True)
+    store = compiled.subset([*ids, *figures_named(made, conflicts)])
+    return TradePage(_in_order(ids, store), made, conflicts, matched + derivable, store)
 
 
 def figures_named(derived: Iterable[Any], checks: Iterable[Any]) -> list[str]:

@@ -755,25 +755,17 @@ def trade(
     """
     from pakru.answers import listings
     from pakru.cli import render
-    from pakru.domain.records import Figure
 
     asked = parse_period_query(period, param="PERIOD") if period is not None else None
     compiled, metrics, source_id = _trade_filters(ctx, asked, metric, source, everything)
-    # Only the rows shown are read: they are chosen and counted in the index.
-    shown = row_limit(limit, fmt)
-    ids, reported = compiled.first_figure_ids(
-        asked, metrics.reported, shown, superseded=everything, source=source_id
+    found = listings.trade(
+        compiled, asked, metrics.reported, metrics.derived, row_limit(limit, fmt),
+        superseded=everything, source=source_id,
+    )  # fmt: skip
+    listing = render.trade_listing(
+        found.store, found.figures, asked, found.derived, found.conflicts, found.total
     )
-    room = None if shown is None else shown - len(ids)  # derived figures follow the reported
-    derived, derivable = (
-        compiled.derived(asked, metrics.derived, room) if metrics.derived else ([], 0)
-    )
-    conflicts = compiled.checks([*ids, *(d.id for d in derived)], conflicts_only=True)
-    store = compiled.subset([*ids, *listings.figures_named(derived, conflicts)])
-    found = [figure for i in ids if isinstance(figure := store.by_id[i], Figure)]
-    total = reported + derivable
-    listing = render.trade_listing(store, found, asked, derived, conflicts, total)
-    _emit(_with_history(listing, compiled, everything), fmt, store, limit, output, bom)
+    _emit(_with_history(listing, compiled, everything), fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Query")
