@@ -5,6 +5,7 @@ that reads it (`pakru.store.compiled`), so that neither imports the other's side
 
 from __future__ import annotations
 
+import marshal
 import os
 import sqlite3
 import sys
@@ -375,13 +376,14 @@ class Damaged(sqlite3.DatabaseError):
 # Each record's rows (its own and those of its citations, roles, actors and so on), each derived
 # figure's and each check's, are kept with the CRC-32 of their values, checked whenever they are
 # read: a row damaged on disk (a bit flipped, a page half written, a value changed behind pakru's
-# back) fails it, and the store is compiled again rather than shown. The values are encoded as
-# Python writes them (`repr` of the tuple of rows, as SQLite gives them back): built in, and a few
-# microseconds a record. A checksum guards against accidents, not people (whoever can write the
-# file can compute one), which is why only files of this user's own are read at all (see "whose
-# cache" in pakru.store.compiled).
+# back) fails it, and the store is compiled again rather than shown. The values (a tuple of the
+# rows as SQLite gives them back) are encoded for the checksum with marshal's version 0, which
+# writes every string, number and tuple by its value alone (no references, no interning marks):
+# built in, and four times as fast as their repr. Nothing is stored in that form. A checksum
+# guards against accidents, not people (whoever can write the file can compute one), which is
+# why only files of this user's own are read at all (see "whose cache" in pakru.store.compiled).
 def checksum(values: Any) -> int:
-    return zlib.crc32(repr(values).encode("utf-8", "surrogatepass"))
+    return zlib.crc32(marshal.dumps(values, 0))
 
 
 def verified(values: Any, crc: int) -> None:
