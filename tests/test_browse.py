@@ -24,10 +24,11 @@ import pytest
 from pakru.cli.browse import metadata, prepare, serve_command
 from pakru.cli.options import default_facts_dir
 from pakru.domain.records import Record
-from pakru.store.check import load_store
+from pakru.store.compiled import compile_in_memory
 from tests.conftest import Invoke
 
-SHIPPED = load_store(default_facts_dir())
+SHIPPED_DB, _ = compile_in_memory(default_facts_dir())
+SHIPPED = SHIPPED_DB.everything()
 SHIPPED_FACTS = default_facts_dir()
 datasette_app = pytest.importorskip(
     "datasette.app", reason="Datasette is an optional extra: pip install 'pakru[browse]'"
@@ -36,7 +37,7 @@ datasette_app = pytest.importorskip(
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return prepare(SHIPPED, tmp_path_factory.mktemp("browse"), fingerprint="tests")
+    return prepare(SHIPPED_DB, tmp_path_factory.mktemp("browse"), fingerprint="tests")
 
 
 @pytest.fixture(scope="module")

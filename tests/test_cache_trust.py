@@ -3,7 +3,6 @@ or concurrently written one can never do (give a wrong answer, an internal error
 
 from __future__ import annotations
 
-import marshal
 import os
 import shutil
 import signal
@@ -15,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -75,15 +75,22 @@ def compiled_file(store: Path, cache: Path) -> Path:
 
 def forge(path: Path) -> None:
     """What an attacker with write access does: a figure's value and its "verbatim" quote (and
-    the body's checksum, which anyone can compute)."""
-    from pakru.store.schema import pack, unpack
+    the rows' checksum, which anyone can compute)."""
+    from pakru.store import rows
 
     with sqlite3.connect(path) as db:
-        (body,) = db.execute("SELECT body FROM records WHERE id = ?", (FORGED,)).fetchone()
-        data = unpack(body)
-        data["value"] = 9_990_000_000
-        data["sources"][0]["quote"] = "Bilateral trade was a forged $9.99 billion"
-        db.execute("UPDATE records SET body = ? WHERE id = ?", (pack(data), FORGED))
+        ((_, figure),) = rows.read(db, "figure", "r.id = ?", (FORGED,))
+        quote = figure.sources[0]._replace(quote="Bilateral trade was a forged $9.99 billion")
+        forged = figure.replace(value=Decimal(9_990_000_000), sources=(quote,))
+        indexed = db.execute(
+            f"SELECT {', '.join(rows.INDEXED)} FROM _records WHERE id = ?", (FORGED,)
+        ).fetchone()
+        made, crc = rows.rows_of(forged, indexed)
+        db.execute("DELETE FROM figures WHERE id = ?", (FORGED,))
+        db.execute("DELETE FROM citations WHERE record_id = ?", (FORGED,))
+        for table in ("figures", "citations"):
+            db.executemany(rows.insert_sql(table), made[table])
+        db.execute("UPDATE _records SET crc = ? WHERE id = ?", (crc, FORGED))
     db.close()
 
 
@@ -223,22 +230,20 @@ def test_a_new_cache_folder_is_private(store: Path, tmp_path: Path) -> None:
 # --- 10: a damaged compiled store ----------------------------------------------------------------
 
 
-BODY = "UPDATE records SET body = ? WHERE id = ?"
-
-
 @pytest.mark.parametrize(
     ("sql", "parameters"),
     [
-        (BODY, (b"\xff\x00not marshal", FORGED)),
-        ("UPDATE records SET body = substr(body, 1, 20) WHERE id = ?", (FORGED,)),
-        (BODY, (marshal.dumps({"no": "such field"}), FORGED)),
-        (BODY, (marshal.dumps(42), FORGED)),
-        ("UPDATE records SET type = 'no-such-type' WHERE id = ?", (FORGED,)),
-        ("UPDATE derived SET body = ?", (b"\x00",)),
+        ("UPDATE figures SET value_exact = 'not a number' WHERE id = ?", (FORGED,)),
+        ("UPDATE figures SET period = 42 WHERE id = ?", (FORGED,)),
+        ("DELETE FROM citations WHERE record_id = ?", (FORGED,)),
+        ("UPDATE _records SET basis = 'target' WHERE id = ?", (FORGED,)),
+        ("UPDATE _records SET crc = NULL WHERE id = ?", (FORGED,)),
+        ("UPDATE derived SET value = 'x'", ()),
+        ("UPDATE checks SET reason = 'forged'", ()),
         ("DROP TABLE derived", ()),
     ],
-    ids=["bad-body", "truncated-body", "wrong-fields", "not-a-record", "bad-type",
-         "bad-derived", "missing-table"],
+    ids=["bad-value", "wrong-type", "missing-citation", "index-column", "no-checksum",
+         "bad-derived", "bad-check", "missing-table"],
 )  # fmt: skip
 def test_a_crafted_or_damaged_compiled_store_is_rebuilt(
     store: Path, tmp_path: Path, sql: str, parameters: tuple[object, ...]
@@ -253,17 +258,18 @@ def test_a_crafted_or_damaged_compiled_store_is_rebuilt(
         assert (answer.returncode, answer.stderr, answer.stdout) == (0, "", expected)
 
 
-def test_a_value_changed_in_a_stored_body_is_never_shown(store: Path, invoke: Invoke) -> None:
-    """A body whose bytes changed on disk still reads as a record: its checksum tells."""
+def test_a_value_changed_in_a_stored_row_is_never_shown(store: Path, invoke: Invoke) -> None:
+    """A typed column changed on disk still reads as a value: the row's checksum tells."""
     expected = invoke("trade", "2023-24", "-f", "json", facts=store)
     assert expected.exit_code == 0, expected.output
     assert '"value": 1300000000' in expected.stdout
-    value, wrong = (marshal.dumps(n)[1:] for n in (1_300_000_000, 1_900_000_000))  # (type byte off)
     with sqlite3.connect(cache_path(store)) as db:
-        (body,) = db.execute("SELECT body FROM records WHERE id = ?", (FORGED,)).fetchone()
-        assert body.count(value) == 1
-        damaged = body.replace(value, wrong).replace(b"$1.3 billion", b"$1.9 billion")
-        db.execute("UPDATE records SET body = ? WHERE id = ?", (damaged, FORGED))
+        changed = db.execute(
+            "UPDATE figures SET value = 1900000000, value_exact = '1900000000', "
+            "stated = '$1.9 billion' WHERE id = ? AND value = 1300000000",
+            (FORGED,),
+        ).rowcount
+        assert changed == 1
     db.close()
     answer = invoke("trade", "2023-24", "-f", "json", facts=store)
     assert (answer.exit_code, answer.stderr, answer.stdout) == (0, "", expected.stdout)
@@ -348,7 +354,7 @@ def test_an_update_landing_mid_answer_is_not_seen_by_it(
         other = sqlite3.connect(cache_path(store), timeout=0.2)
         try:
             with other:
-                other.execute("DELETE FROM records WHERE id = ?", (FORGED,))
+                other.execute("DELETE FROM _records WHERE id = ?", (FORGED,))
             landed.append(True)
         except sqlite3.OperationalError:  # locked: the answer's snapshot holds
             pass
@@ -470,7 +476,7 @@ MID_UPDATE = """
 import os, sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN IMMEDIATE")
-db.execute("UPDATE records SET line = line + 1")
+db.execute("UPDATE _records SET line = line + 1")
 before = os.stat(sys.argv[1]).st_ino
 print("updating", flush=True)
 time.sleep(float(sys.argv[2]))
@@ -488,7 +494,7 @@ def test_a_rebuild_waits_for_an_update_under_way_and_its_journal_never_lands_in_
     path = compiled_file(store, cache)
     forge(path)  # what the file held before; the update's journal keeps it
     with sqlite3.connect(path) as db:  # and it is to be rebuilt (a file of another version)
-        db.execute("UPDATE meta SET value = 'pakru-0.0/0' WHERE key = 'format'")
+        db.execute("UPDATE _meta SET value = 'pakru-0.0/0' WHERE key = 'format'")
     db.close()
     writer = subprocess.Popen(
         [sys.executable, "-c", MID_UPDATE, str(path), "2"], stdout=subprocess.PIPE, text=True

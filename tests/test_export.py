@@ -20,19 +20,47 @@ from pakru.domain import records
 from pakru.domain.errors import UsageError
 from pakru.domain.records import FactStore
 from pakru.store import export
-from pakru.store.check import load_store
+from pakru.store.compiled import Compiled, compile_in_memory
 from pakru.store.export import export_sqlite
+from pakru.store.rows import insert_sql, rows_of, vocabulary_rows
+from pakru.store.schema import TABLES
 from tests.conftest import Invoke
 
-TINY = load_store(Path(__file__).parent / "data" / "facts")
-SHIPPED = load_store(default_facts_dir())
+TINY_DB, _ = compile_in_memory(Path(__file__).parent / "data" / "facts")
+SHIPPED_DB, _ = compile_in_memory(default_facts_dir())
+TINY, SHIPPED = TINY_DB.everything(), SHIPPED_DB.everything()
+
+
+def compiled(store: FactStore) -> Compiled:
+    """A store's compiled form: the shipped and tiny stores as pakru compiles them; a store
+    made in a test, its records written as a build writes them."""
+    known = {id(TINY): TINY_DB, id(SHIPPED): SHIPPED_DB}
+    if id(store) in known:
+        return known[id(store)]
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    db.executescript(TABLES)
+    db.execute("INSERT INTO files(name, ord) VALUES ('made.yaml', 0)")
+    for table, made in vocabulary_rows().items():
+        db.executemany(insert_sql(table), made)
+    for position, record in enumerate([*store.records(), *store.topics]):
+        indexed = (record.id, record.record_type, None, None, None, None, None, None)
+        tables, crc = rows_of(record, indexed)
+        for table, made in tables.items():
+            db.executemany(insert_sql(table), made)
+        db.execute(
+            "INSERT INTO _records(id, type, file, position, crc) VALUES (?, ?, 'made.yaml', ?, ?)",
+            (record.id, record.record_type, position, crc),
+        )
+    return Compiled(db)
+
+
 STORES = pytest.mark.parametrize("store", [TINY, SHIPPED], ids=["tiny", "shipped"])
 
 
 @pytest.fixture(scope="module")
 def shipped_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("shipped") / "pakru.db"
-    export_sqlite(SHIPPED, path, fingerprint="tests")
+    export_sqlite(compiled(SHIPPED), path, fingerprint="tests")
     return str(path)
 
 
@@ -40,7 +68,7 @@ def shipped_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 def db(tmp_path: Path) -> Iterator[sqlite3.Connection]:
     """The tiny store exported and opened."""
     path = tmp_path / "pakru.db"
-    export_sqlite(TINY, path, fingerprint="tests")
+    export_sqlite(compiled(TINY), path, fingerprint="tests")
     with open_db(path) as connection:
         yield connection
 
@@ -65,7 +93,7 @@ def citation_count(store: FactStore) -> int:
 @STORES
 def test_row_counts_match_the_store(store: FactStore, tmp_path: Path) -> None:
     path = tmp_path / "pakru.db"
-    counts = export_sqlite(store, path, fingerprint="tests")
+    counts = export_sqlite(compiled(store), path, fingerprint="tests")
     expected = {
         "sources": len(store.sources),
         "actors": len(store.actors),
@@ -87,7 +115,7 @@ def test_row_counts_match_the_store(store: FactStore, tmp_path: Path) -> None:
 @STORES
 def test_every_foreign_key_resolves(store: FactStore, tmp_path: Path) -> None:
     path = tmp_path / "pakru.db"
-    export_sqlite(store, path, fingerprint="tests")
+    export_sqlite(compiled(store), path, fingerprint="tests")
     with open_db(path) as connection:
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
         declared = connection.execute(
@@ -159,7 +187,7 @@ def test_decimal_text_is_exact_where_the_real_column_is_not(tmp_path: Path) -> N
         sources=TINY.sources, actors=TINY.actors, topics=TINY.topics, figures=(figure,)
     )
     path = tmp_path / "pakru.db"
-    export_sqlite(store, path, fingerprint="tests")
+    export_sqlite(compiled(store), path, fingerprint="tests")
     with open_db(path) as connection:
         value, number = connection.execute("SELECT value_exact, value FROM figures").fetchone()
     assert value == "1234567890123456789.50"
@@ -175,7 +203,7 @@ def test_figures_sort_by_value_as_numbers(tmp_path: Path) -> None:
     )
     store = FactStore(sources=TINY.sources, actors=TINY.actors, topics=TINY.topics, figures=figures)
     path = tmp_path / "pakru.db"
-    export_sqlite(store, path, fingerprint="tests")
+    export_sqlite(compiled(store), path, fingerprint="tests")
     with open_db(path) as connection:
         rows = connection.execute(
             "SELECT value, typeof(value) FROM figures ORDER BY value"
@@ -191,7 +219,7 @@ def test_figures_sort_by_value_as_numbers(tmp_path: Path) -> None:
 
 def test_dates_can_be_filtered_in_sql_and_open_ends_are_null(tmp_path: Path) -> None:
     path = tmp_path / "pakru.db"
-    export_sqlite(SHIPPED, path, fingerprint="tests")
+    export_sqlite(compiled(SHIPPED), path, fingerprint="tests")
     with open_db(path) as connection:
         open_end = connection.execute(
             "SELECT date, date_start, date_end FROM agreements "
@@ -339,7 +367,7 @@ def test_an_edit_in_the_exported_file_is_found_by_search(tmp_path: Path) -> None
     """The triggers sqlite-utils writes keep each index in step with its table."""
     sqlite_utils = pytest.importorskip("sqlite_utils")
     path = tmp_path / "pakru.db"
-    export_sqlite(TINY, path, fingerprint="tests")
+    export_sqlite(compiled(TINY), path, fingerprint="tests")
     db = sqlite_utils.Database(path)
     db["events"].update("steel-talks-2025-02", {"title": "Zirconium talks"})
 
@@ -358,7 +386,7 @@ def test_without_fts5_the_index_is_left_out(
 ) -> None:
     monkeypatch.setattr(export, "_FTS_MODULE", "no_such_module")
     path = tmp_path / "pakru.db"
-    counts = export_sqlite(TINY, path, fingerprint="tests")
+    counts = export_sqlite(compiled(TINY), path, fingerprint="tests")
     assert counts["events"] == len(TINY.events)
     with open_db(path) as connection:
         tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
@@ -410,7 +438,7 @@ def test_an_existing_file_is_kept_without_force(tmp_path: Path) -> None:
     path = tmp_path / "pakru.db"
     path.write_bytes(b"not yours to replace")
     with pytest.raises(UsageError) as caught:
-        export_sqlite(TINY, path, fingerprint="tests")
+        export_sqlite(compiled(TINY), path, fingerprint="tests")
     assert caught.value.param == "--sqlite"
     assert caught.value.message == f"'{path}' already exists; pass --force to replace it"
     assert path.read_bytes() == b"not yours to replace"
@@ -419,8 +447,8 @@ def test_an_existing_file_is_kept_without_force(tmp_path: Path) -> None:
 
 def test_force_replaces_an_existing_file(tmp_path: Path) -> None:
     path = tmp_path / "pakru.db"
-    export_sqlite(SHIPPED, path, fingerprint="tests")
-    counts = export_sqlite(TINY, path, fingerprint="tests", force=True)
+    export_sqlite(compiled(SHIPPED), path, fingerprint="tests")
+    counts = export_sqlite(compiled(TINY), path, fingerprint="tests", force=True)
     with open_db(path) as connection:
         assert connection.execute("SELECT count(*) FROM events").fetchone() == (len(TINY.events),)
     assert counts["events"] == len(TINY.events)
@@ -433,13 +461,16 @@ def test_a_failure_mid_write_leaves_the_old_file_and_no_temporary_one(
     path = tmp_path / "pakru.db"
     path.write_bytes(b"the previous export")
 
-    def crash(store: FactStore) -> Iterator[dict[str, str]]:
-        yield from ()
-        raise RuntimeError("disk on fire")
+    copy = export._copy_sql
 
-    monkeypatch.setattr(export, "_citation_rows", crash)
+    def crash(table: str) -> str:
+        if table == "citations":
+            raise RuntimeError("disk on fire")
+        return copy(table)
+
+    monkeypatch.setattr(export, "_copy_sql", crash)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        export_sqlite(TINY, path, fingerprint="tests", force=True)
+        export_sqlite(compiled(TINY), path, fingerprint="tests", force=True)
     assert path.read_bytes() == b"the previous export"
     assert list(tmp_path.iterdir()) == [path]
 
@@ -448,21 +479,21 @@ def test_a_store_with_dangling_references_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "pakru.db"
     without_actors = FactStore(sources=TINY.sources, events=TINY.events, topics=TINY.topics)
     with pytest.raises(ValueError, match="unresolved references"):
-        export_sqlite(without_actors, path, fingerprint="tests")
+        export_sqlite(compiled(without_actors), path, fingerprint="tests")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-folder"
     with pytest.raises(UsageError, match="no-such-folder") as caught:
-        export_sqlite(TINY, missing / "pakru.db", fingerprint="tests")
+        export_sqlite(compiled(TINY), missing / "pakru.db", fingerprint="tests")
     assert caught.value.param == "--sqlite"
     assert not missing.exists()
 
 
 def test_a_folder_is_not_a_database_even_with_force(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is a folder"):
-        export_sqlite(TINY, tmp_path, fingerprint="tests", force=True)
+        export_sqlite(compiled(TINY), tmp_path, fingerprint="tests", force=True)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -532,7 +563,7 @@ def test_leftovers_of_killed_exports_are_swept(tmp_path: Path) -> None:
     running_journal.write_bytes(b"its journal")
     with running.open("rb") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        export_sqlite(TINY, tmp_path / "pakru.db", fingerprint="tests")
+        export_sqlite(compiled(TINY), tmp_path / "pakru.db", fingerprint="tests")
     left = {path.name for path in tmp_path.iterdir()}
     assert left == {
         "pakru.db",
@@ -563,3 +594,47 @@ def test_escapes_in_a_file_name_reach_no_message_raw(tmp_path: Path, invoke: Inv
     assert "x\\x1b[2J\\x1b]0;owned\\x07.db' already exists" in refused.stderr
     for output in (written.stderr, refused.stderr):
         assert "\x1b" not in output and "\x07" not in output
+
+
+def test_an_updated_compiled_store_exports_the_bytes_a_fresh_one_does(tmp_path: Path) -> None:
+    """The export copies the compiled store's tables in the store's order, not in the order an
+    update left its rows: a store edited and edited back exports as it did, and as a build in
+    memory does."""
+    from pakru.store.compiled import open_store
+
+    root = tmp_path / "facts"
+    shutil.copytree(Path(__file__).parent / "data" / "facts", root)
+    events = root / "events.yaml"  # not the last file: its rows move after the others' rows
+    text = events.read_text(encoding="utf-8")
+    exported = []
+    for step, content in enumerate(
+        [text, text.replace("status: occurred", "status: expected"), text]
+    ):
+        events.write_text(content, encoding="utf-8")
+        stamp = (step + 1) * 10**12  # a new time each step, however coarse the clock
+        os.utime(events, ns=(stamp, stamp))
+        path = tmp_path / f"export-{step}.db"
+        compiled = open_store(root)
+        export_sqlite(compiled, path, fingerprint="tests")
+        compiled.close()
+        exported.append(path.read_bytes())
+    fresh = tmp_path / "fresh.db"
+    export_sqlite(compile_in_memory(root)[0], fresh, fingerprint="tests")
+    assert exported[0] == exported[2] == fresh.read_bytes() != exported[1]
+
+
+def test_a_store_compiled_in_memory_exports_the_bytes_a_cached_one_does(
+    tmp_path: Path, invoke: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cache folder others can write to is not used: the answer's store is compiled in memory,
+    and the export is copied from there."""
+    cached = invoke("export", "--sqlite", str(tmp_path / "cached.db"))
+    assert cached.exit_code == 0, cached.output
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("PAKRU_CACHE_DIR", str(shared))
+    in_memory = invoke("export", "--sqlite", str(tmp_path / "memory.db"))
+    assert in_memory.exit_code == 0, in_memory.output
+    assert "compiled in memory" in in_memory.stderr
+    assert (tmp_path / "memory.db").read_bytes() == (tmp_path / "cached.db").read_bytes()

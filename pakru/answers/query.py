@@ -7,7 +7,6 @@ from typing import Any
 
 from pakru.domain import names
 from pakru.domain.errors import UsageError, shown
-from pakru.domain.filters import Filters
 from pakru.domain.names import fold_name
 from pakru.domain.records import (
     Actor,
@@ -19,7 +18,6 @@ from pakru.domain.records import (
     Source,
     Topic,
 )
-from pakru.domain.types import Period
 
 _fold = fold_name
 
@@ -114,39 +112,6 @@ def find_source(store: FactStore, wanted: str, option: str = "--source") -> Sour
     if isinstance(source, Source):
         return source
     raise _unknown("source", wanted, [s.id for s in store.sources], option)
-
-
-ANY = Filters()  # no filter: every record
-
-
-def _period_key(period: Period | None) -> tuple[object, ...]:
-    return period.sort_key if period else ()
-
-
-def events(store: FactStore, filters: Filters = ANY) -> tuple[Event, ...]:
-    """Events that match the filters (a date matches a window it could fall in), in date order."""
-    matches = [event for event in store.events if filters.admits(event)]
-    return tuple(sorted(matches, key=lambda e: (e.date.sort_key, e.id)))
-
-
-def agreements(store: FactStore, filters: Filters = ANY) -> tuple[Agreement, ...]:
-    """Agreements that match the filters, in date order."""
-    matches = [agreement for agreement in store.agreements if filters.admits(agreement)]
-    return tuple(sorted(matches, key=lambda a: (a.date.sort_key, a.id)))
-
-
-def figures(store: FactStore, filters: Filters = ANY) -> tuple[Figure, ...]:
-    """Every figure matching the filters, in period order (figures without a period last)."""
-    matches = [figure for figure in store.figures if filters.admits(figure)]
-    return tuple(
-        sorted(matches, key=lambda f: (f.period is None, _period_key(f.period), f.metric, f.id))
-    )
-
-
-def timeline(store: FactStore, filters: Filters = ANY) -> tuple[Event | Agreement, ...]:
-    """Events and agreements together, in date order."""
-    items: list[Event | Agreement] = [*events(store, filters), *agreements(store, filters)]
-    return tuple(sorted(items, key=lambda i: (i.date.sort_key, i.record_type, i.id)))
 
 
 def actors(store: FactStore, wanted: str | None = None) -> tuple[Actor, ...]:

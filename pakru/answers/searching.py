@@ -54,6 +54,6 @@ def _matching(
     if not any(filters):
         return compiled.search_ids(terms, types, limit)
     found, _ = compiled.search_ids(terms, types, None)
-    matches = compiled.subset([record_id for record_id, _ in found], named=False).by_id
-    kept = [(record_id, score) for record_id, score in found if filters.admits(matches[record_id])]
+    admitted = compiled.matching([record_id for record_id, _ in found], filters)
+    kept = [(record_id, score) for record_id, score in found if record_id in admitted]
     return kept[:limit] if limit is not None else kept, len(kept)

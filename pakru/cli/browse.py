@@ -17,7 +17,7 @@ from pakru.domain.records import TRADE_METRICS
 from pakru.store.export import DESCRIPTIONS, export_sqlite
 
 if TYPE_CHECKING:
-    from pakru.domain.records import FactStore
+    from pakru.store.compiled import Compiled
 
 DATABASE = "pakru"  # Datasette names a database after its file: /pakru/events
 TITLE = "pakru: Pakistan–Russia relations"
@@ -110,11 +110,11 @@ def metadata() -> dict[str, Any]:
     }
 
 
-def prepare(store: FactStore, folder: Path, *, fingerprint: str) -> tuple[Path, Path]:
-    """Export `store` and write its metadata into `folder`; return the two files' paths."""
+def prepare(compiled: Compiled, folder: Path, *, fingerprint: str) -> tuple[Path, Path]:
+    """Export a compiled store and write its metadata into `folder`; return the two files' paths."""
     folder.mkdir(parents=True, exist_ok=True)
     database = folder / f"{DATABASE}.db"
-    export_sqlite(store, database, fingerprint=fingerprint, force=True)
+    export_sqlite(compiled, database, fingerprint=fingerprint, force=True)
     described = folder / "metadata.json"
     text = json.dumps(metadata(), ensure_ascii=False, indent=2) + "\n"
     described.write_text(text, encoding="utf-8")

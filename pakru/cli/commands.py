@@ -44,6 +44,7 @@ from pakru.domain.records import (
     EVENT_STATUSES,
     KIND_OF_TYPE,
     METRICS,
+    TIMELINE_TYPES,
     TRADE_METRICS,
     UNITS,
 )
@@ -409,17 +410,12 @@ class _Dated(NamedTuple):
     filters: Filters
     superseded: bool  # earlier reports that later ones supersede are asked for too
 
-    def ids(self, record_type: str) -> list[str]:
-        """Candidates of a type, for `pakru.answers.query` to filter exactly."""
-        return self.compiled.dated_ids(record_type, self.filters, superseded=self.superseded)
+    def page(self, record_types: Sequence[str], limit: int | None) -> Any:
+        """The first `limit` matches of these types in date order (a `listings.Page`)."""
+        from pakru.answers import listings
 
-    def first_ids(self, record_type: str, limit: int | None) -> tuple[list[str], int | None]:
-        """The first `limit` candidates in date order and how many match in all, or (with no
-        limit, or a filter only the records can answer) every candidate and None."""
-        if limit is None or self.filters.beyond_index:
-            return self.ids(record_type), None
-        return self.compiled.first_dated_ids(
-            record_type, self.filters, limit, superseded=self.superseded
+        return listings.dated(
+            self.compiled, record_types, self.filters, limit, superseded=self.superseded
         )
 
 
@@ -476,14 +472,6 @@ def _nonempty(text: str | None, option: str) -> str | None:
     return text.strip() if text is not None else None
 
 
-def _among(ids: Iterable[str], found: Sequence[Any]) -> list[Any]:
-    """The records found that are among those asked for: a subset of the store also holds the
-    records those name (an earlier report a later one supersedes, an event an agreement was
-    signed at), which are there to be named, not listed."""
-    wanted = set(ids)
-    return [record for record in found if record.id in wanted]
-
-
 def _one_record(
     compiled: Compiled, record_id: str, around: Sequence[str] = ()
 ) -> tuple[Record, FactStore]:
@@ -496,14 +484,6 @@ def _one_record(
     if wanted not in store.by_id:
         store = compiled.everything()  # only to name the closest ids in the error
     return query.find_record(store, wanted), store
-
-
-def _figures_named(derived: Iterable[Any], checks: Iterable[Any]) -> list[str]:
-    """Every reported figure that derived figures and checks rest on: their sources are cited."""
-    from pakru.domain.consistency import reported_ids
-
-    sides = [*derived, *(side for c in checks for side in (c.a, c.b))]
-    return [i for figure in sides for i in reported_ids(figure)]
 
 
 def _with_history(listing: Listing, compiled: Compiled, everything: bool) -> Listing:
@@ -780,26 +760,19 @@ def trade(
 
     Examples: pakru trade 2023-24 · pakru trade FY24 --format json · pakru trade
     """
+    from pakru.answers import listings
     from pakru.cli import render
-    from pakru.domain.records import Figure
 
     asked = parse_period_query(period, param="PERIOD") if period is not None else None
     compiled, metrics, source_id = _trade_filters(ctx, asked, metric, source, everything)
-    # Only the rows shown are read: they are chosen and counted in the index.
-    shown = row_limit(limit, fmt)
-    ids, reported = compiled.first_figure_ids(
-        asked, metrics.reported, shown, superseded=everything, source=source_id
+    found = listings.trade(
+        compiled, asked, metrics.reported, metrics.derived, row_limit(limit, fmt),
+        superseded=everything, source=source_id,
+    )  # fmt: skip
+    listing = render.trade_listing(
+        found.store, found.figures, asked, found.derived, found.conflicts, found.total
     )
-    room = None if shown is None else shown - len(ids)  # derived figures follow the reported
-    derived, derivable = (
-        compiled.derived(asked, metrics.derived, room) if metrics.derived else ([], 0)
-    )
-    conflicts = compiled.checks([*ids, *(d.id for d in derived)], conflicts_only=True)
-    store = compiled.subset([*ids, *_figures_named(derived, conflicts)])
-    found = [figure for i in ids if isinstance(figure := store.by_id[i], Figure)]
-    total = reported + derivable
-    listing = render.trade_listing(store, found, asked, derived, conflicts, total)
-    _emit(_with_history(listing, compiled, everything), fmt, store, limit, output, bom)
+    _emit(_with_history(listing, compiled, everything), fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Query")
@@ -824,7 +797,7 @@ def figures(
     Examples: pakru figures --metric capacity · pakru figures --topic steel ·
     pakru figures --basis target
     """
-    from pakru.answers import query
+    from pakru.answers import listings
     from pakru.cli import render
 
     window = parse_period_query(period, param="--period") if period is not None else None
@@ -832,13 +805,12 @@ def figures(
         ctx, everything, window=window, since=since, until=until, topic=topic, source=source,
         metric=metric, unit=unit, basis=basis,
     )  # fmt: skip
-    ids = asked.ids("figure")
-    conflicts = asked.compiled.checks(ids, conflicts_only=True)
-    store = asked.compiled.subset([*ids, *_figures_named((), conflicts)])
-    found = _among(ids, query.figures(store, asked.filters))
+    found = listings.figures(asked.compiled, asked.filters, superseded=everything)
     described = asked.filters._replace(window=None).described()
-    listing = render.figures_listing(store, found, conflicts, asked.filters.window, described)
-    _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
+    listing = render.figures_listing(
+        found.store, found.figures, found.conflicts, asked.filters.window, described
+    )
+    _emit(_with_history(listing, asked.compiled, everything), fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Query")
@@ -862,18 +834,15 @@ def events(
     Examples: pakru events --since 2024-09 · pakru events --topic steel ·
     pakru events --actor Overchuk --status occurred
     """
-    from pakru.answers import query
     from pakru.cli import render
 
     asked = _dated(
         ctx, everything, since=since, until=until, topic=topic, actor=actor, status=status,
         statuses=EVENT_STATUSES, place=place, source=source,
     )  # fmt: skip
-    ids, total = asked.first_ids("event", row_limit(limit, fmt))
-    store = asked.compiled.subset(ids)
-    found = _among(ids, query.events(store, asked.filters))
-    listing = render.events_listing(found, asked.filters, total)
-    _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
+    found = asked.page(["event"], row_limit(limit, fmt))
+    listing = render.events_listing(found.records, asked.filters, found.total)
+    _emit(_with_history(listing, asked.compiled, everything), fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Query")
@@ -898,7 +867,6 @@ def agreements(
     Examples: pakru agreements --topic steel · pakru agreements --party Russia --status signed ·
     pakru agreements --since 2024-12 --kind mou
     """
-    from pakru.answers import query
     from pakru.cli import render
 
     asked = _dated(
@@ -906,11 +874,9 @@ def agreements(
         actor_option="--party", status=status, statuses=AGREEMENT_STATUSES, kind=kind,
         place=place, source=source,
     )  # fmt: skip
-    ids, total = asked.first_ids("agreement", row_limit(limit, fmt))
-    store = asked.compiled.subset(ids)
-    found = _among(ids, query.agreements(store, asked.filters))
-    listing = render.agreements_listing(found, asked.filters, store, total)
-    _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
+    found = asked.page(["agreement"], row_limit(limit, fmt))
+    listing = render.agreements_listing(found.records, asked.filters, found.store, found.total)
+    _emit(_with_history(listing, asked.compiled, everything), fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Query")
@@ -935,22 +901,15 @@ def timeline(
     Examples: pakru timeline --since 2024 · pakru timeline --topic steel ·
     pakru timeline --actor Fedorov
     """
-    from pakru.answers import query
     from pakru.cli import render
 
     asked = _dated(
         ctx, everything, since=since, until=until, topic=topic, actor=actor, status=status,
         kind=kind, place=place, source=source,
     )  # fmt: skip
-    shown = row_limit(limit, fmt)
-    event_ids, events_total = asked.first_ids("event", shown)
-    agreement_ids, agreements_total = asked.first_ids("agreement", shown)
-    store = asked.compiled.subset([*event_ids, *agreement_ids])
-    found = _among([*event_ids, *agreement_ids], query.timeline(store, asked.filters))
-    totals = (events_total, agreements_total)
-    total = None if None in totals else sum(t or 0 for t in totals)
-    listing = render.timeline_listing(found, asked.filters, total)
-    _emit(_with_history(listing, asked.compiled, everything), fmt, store, limit, output, bom)
+    found = asked.page(TIMELINE_TYPES, row_limit(limit, fmt))
+    listing = render.timeline_listing(found.records, asked.filters, found.total)
+    _emit(_with_history(listing, asked.compiled, everything), fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Query")
@@ -978,6 +937,7 @@ def conflicts(
 
     Examples: pakru conflicts · pakru conflicts fig-trade-total-fy2023-24 · pakru conflicts --all
     """
+    from pakru.answers import listings
     from pakru.cli import render
 
     compiled = _compiled(ctx)
@@ -987,7 +947,7 @@ def conflicts(
         figures = [record.id, *compiled.referring_ids(record.id)]
     shown = row_limit(limit, fmt)
     chosen, total = compiled.first_checks(figures, conflicts_only=not everything, limit=shown)
-    store = compiled.subset(_figures_named((), chosen))
+    store = compiled.subset(listings.figures_named((), chosen))
     view = render.conflicts_view(chosen, fmt, store, everything=everything, total=total)
     _print(view, output, bom, fmt)
 
@@ -1557,9 +1517,8 @@ def export(
     from pakru.cli.about import fingerprint
     from pakru.store.layout import store_files
 
-    store = _compiled(ctx).everything()
     made_from = fingerprint(store_files(ctx.obj.facts))
-    counts = export_sqlite(store, sqlite, fingerprint=made_from, force=force)
+    counts = export_sqlite(_compiled(ctx), sqlite, fingerprint=made_from, force=force)
     rows = ", ".join(f"{n} {table}" for table, n in counts.items() if table not in FIXED_TABLES)
     make_console(stderr=True).out(f"Wrote {literal(str(sqlite))}: {rows}.", highlight=False)
 
@@ -1596,9 +1555,8 @@ def browse(
             import datasette  # noqa: F401
         except ImportError:
             raise UsageError(f"pakru browse needs Datasette: {INSTALL_HINT}") from None
-    store = _compiled(ctx).everything()
     made_from = fingerprint(store_files(ctx.obj.facts))
-    database, described = prepare(store, cache_dir() / "browse", fingerprint=made_from)
+    database, described = prepare(_compiled(ctx), cache_dir() / "browse", fingerprint=made_from)
     command = serve_command(database, described, host=host, port=port, open_browser=open_browser)
     if not serve:
         print(shlex.join(command))

@@ -9,7 +9,7 @@ when their ranges cannot meet; two that agree within their stated precision do n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from itertools import combinations
 from typing import Any, Literal, NamedTuple
@@ -103,40 +103,6 @@ class Derived(NamedTuple):
     @property
     def sources(self) -> tuple[Citation, ...]:
         return tuple(citation for figure in self.inputs for citation in figure.sources)
-
-    def to_storage(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "metric": self.metric,
-            "subject": self.subject,
-            "low": _text(self.low),
-            "high": _text(self.high),
-            "value": _text(self.value),
-            "unit": self.unit,
-            "period": str(self.period),
-            "formula": self.formula,
-            "inputs": [figure.to_storage() for figure in self.inputs],
-        }
-
-    @classmethod
-    def from_storage(cls, data: dict[str, Any]) -> Derived:
-        def decimal(text: str | None) -> Decimal | None:
-            return None if text is None else Decimal(text)
-
-        value = decimal(data["value"])
-        assert value is not None
-        return cls(
-            id=data["id"],
-            metric=data["metric"],
-            subject=data["subject"],
-            low=decimal(data["low"]),
-            high=decimal(data["high"]),
-            value=value,
-            unit=data["unit"],
-            period=Period.parse(data["period"]),
-            formula=data["formula"],
-            inputs=tuple(Figure.from_storage(item) for item in data["inputs"]),
-        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -453,45 +419,6 @@ class Check(NamedTuple):
     agrees: bool
     reason: str
     gap: Decimal | None = None
-
-    def to_storage(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "agrees": self.agrees,
-            "reason": self.reason,
-            "gap": _text(self.gap),
-            "a": _figure_storage(self.a),
-            "b": _figure_storage(self.b),
-        }
-
-    @classmethod
-    def from_storage(cls, data: dict[str, Any], figures: Mapping[str, Figure]) -> Check:
-        return cls(
-            kind=data["kind"],
-            a=_figure_from_storage(data["a"], figures),
-            b=_figure_from_storage(data["b"], figures),
-            agrees=data["agrees"],
-            reason=data["reason"],
-            gap=None if data["gap"] is None else Decimal(data["gap"]),
-        )
-
-
-def _figure_storage(figure: AnyFigure) -> dict[str, Any]:
-    # A reported figure is kept by id (the store has it); a derived one in full.
-    if isinstance(figure, Derived):
-        return {"derived": figure.to_storage()}
-    return {"id": figure.id}
-
-
-def _figure_from_storage(data: dict[str, Any], figures: Mapping[str, Figure]) -> AnyFigure:
-    if "derived" in data:
-        return Derived.from_storage(data["derived"])
-    return figures[data["id"]]
-
-
-def stored_ids(data: dict[str, Any]) -> list[str]:
-    """The reported figures a stored check names directly (to fetch them before reading it)."""
-    return [side["id"] for side in (data["a"], data["b"]) if "id" in side]
 
 
 def gap_between(a: AnyFigure, b: AnyFigure) -> Decimal | None:

@@ -1,22 +1,18 @@
-"""What a listing is narrowed to: each filter written once, with the record field it reads.
+"""What a listing is narrowed to: the filters a command takes, resolved against the store.
 
 A command resolves what the user typed into `Filters`: a topic, an actor or a source found in the
 store (`pakru.answers.query`), a status, kind, metric, unit or basis checked against its vocabulary
-in `pakru.domain.records`. The compiled store narrows the candidates by the filters its index holds
-(the window, topic, actor, source and metric); `Filters.admits` then decides every filter on the
-records themselves. A record without the field a filter reads does not match it: `--kind` keeps
-agreements only, `--place` keeps no figure.
+in `pakru.domain.records`. The compiled store decides every filter in SQL over its typed columns
+(`pakru.store.compiled`), once; `pakru.answers.listings` asks it for a page. A record without the
+field a filter reads does not match it: `--kind` keeps agreements only, `--place` keeps no figure.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from pakru.domain.records import (
     Actor,
-    Agreement,
-    Figure,
-    Record,
     Source,
     Topic,
 )
@@ -36,28 +32,6 @@ class Filters(NamedTuple):
     metric: str | None = None
     unit: str | None = None
     basis: str | None = None
-
-    @property
-    def beyond_index(self) -> bool:
-        """Whether a filter is asked for that only the records can answer: every candidate the
-        index gives is then read, and none can be left for a later page unread."""
-        exact = (self.status, self.kind, self.place, self.unit, self.basis)
-        return any(value is not None for value in exact)
-
-    def admits(self, record: Record) -> bool:
-        """Whether the record matches every filter asked for."""
-        return (
-            (self.window is None or _within(record, self.window))
-            and (self.topic is None or self.topic.id in (_field(record, "topics") or ()))
-            and (self.actor is None or self.actor.id in _actors(record))
-            and (self.source is None or self.source.id in _sources(record))
-            and (self.status is None or _field(record, "status") == self.status)
-            and (self.kind is None or (isinstance(record, Agreement) and record.kind == self.kind))
-            and (self.place is None or _at(record, self.place))
-            and (self.metric is None or _figure(record, "metric") == self.metric)
-            and (self.unit is None or _figure(record, "unit") == self.unit)
-            and (self.basis is None or _figure(record, "basis") == self.basis)
-        )
 
     def described(self, actor_label: str = "with") -> str:
         """The filters in words, for a listing's title and its "nothing matched" line."""
@@ -81,34 +55,3 @@ class Filters(NamedTuple):
         )
         parts += [f"{label} {value}" for label, value in named if value is not None]
         return ", ".join(parts)
-
-
-def _field(record: Record, name: str) -> Any:
-    return getattr(record, name, None) if name in record.fields else None
-
-
-def _within(record: Record, window: Period) -> bool:
-    when = _field(record, "date") or _field(record, "period")
-    return when is not None and when.overlaps(window)
-
-
-def _actors(record: Record) -> tuple[str, ...]:
-    return (_field(record, "actors") or ()) + (_field(record, "parties") or ())
-
-
-def _sources(record: Record) -> set[str]:
-    return {citation.source for citation in _field(record, "sources") or ()}
-
-
-def _at(record: Record, place: str) -> bool:
-    from pakru.domain.names import fold_name  # as names are folded: in any script
-
-    where = _field(record, "place")
-    if not where:
-        return False
-    words = fold_name(where).split()
-    return all(any(word.startswith(asked) for word in words) for asked in fold_name(place).split())
-
-
-def _figure(record: Record, name: str) -> Any:
-    return getattr(record, name) if isinstance(record, Figure) else None

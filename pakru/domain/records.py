@@ -12,7 +12,7 @@ list of them in any other module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, ClassVar, NamedTuple
 
@@ -217,6 +217,11 @@ class Record:
     def replace(self, **changes: Any) -> Any:
         return type(self)(**{name: getattr(self, name) for name in self.fields} | changes)
 
+    def to_store(self) -> dict[str, Any]:
+        """The record as a store file writes it: its fields in order, amounts that are not whole as
+        exact decimal text (a YAML float would not be)."""
+        return {name: _to_json(getattr(self, name), exact=True) for name in self.fields}
+
     def to_json(self) -> dict[str, Any]:
         """The record as pakru's JSON output gives it: `id`, `type`, then its fields, with the
         ISO `start` and `end` of its date after the date itself."""
@@ -224,17 +229,9 @@ class Record:
         if self.dated_by is not None:
             made |= iso_span(getattr(self, self.dated_by))
         return {
-            key: made[key] if key in made else _to_json(getattr(self, key), exact=False)
+            key: made[key] if key in made else _to_json(getattr(self, key))
             for key in self.json_keys
         }
-
-    def to_storage(self) -> dict[str, Any]:
-        """The record for the compiled store: like the JSON, but amounts as exact decimal text."""
-        return {name: _to_json(getattr(self, name), exact=True) for name in self.fields}
-
-    @classmethod
-    def from_storage(cls, data: dict[str, Any]) -> Any:
-        return cls(**{name: _READERS.get(name, _same)(value) for name, value in data.items()})
 
 
 def iso_span(period: Period | None) -> dict[str, str | None]:
@@ -253,7 +250,7 @@ def json_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _to_json(value: Any, *, exact: bool) -> Any:
+def _to_json(value: Any, *, exact: bool = False) -> Any:
     if isinstance(value, Period):
         return str(value)
     if isinstance(value, Decimal):
@@ -269,53 +266,6 @@ def _to_json(value: Any, *, exact: bool) -> Any:
     if isinstance(value, tuple):
         return [_to_json(item, exact=exact) for item in value]
     return value
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _period(value: Any) -> Period | None:
-    return None if value is None else Period.parse(value)
-
-
-def _citations(value: Any) -> tuple[Citation, ...]:
-    return tuple(Citation(**item) for item in value)
-
-
-def _roles(value: Any) -> tuple[Role, ...]:
-    return tuple(
-        Role(
-            **{
-                **item,
-                "attested": Period.parse(item["attested"]),
-                "sources": _citations(item["sources"]),
-            }
-        )
-        for item in value
-    )
-
-
-def _strings(value: Any) -> tuple[str, ...]:
-    return tuple(value)
-
-
-# How each stored field is read back; a field not named here is stored as it is.
-_READERS: dict[str, Callable[[Any], Any]] = {
-    "published": _period,
-    "accessed": _period,
-    "date": _period,
-    "period": _period,
-    "value": lambda text: Decimal(str(text)),
-    "sources": _citations,
-    "roles": _roles,
-    "aliases": _strings,
-    "actors": _strings,
-    "parties": _strings,
-    "topics": _strings,
-    "synonyms": _strings,
-    "supersedes": _strings,
-}
 
 
 class Source(Record):
@@ -424,6 +374,8 @@ RECORD_CLASSES: dict[str, Any] = {
     cls.record_type: cls for cls in (Source, Actor, Event, Agreement, Figure, Topic)
 }
 FACT_TYPES = tuple(cls.record_type for cls in (Event, Agreement, Figure))
+# The record types a timeline lists together, in date order.
+TIMELINE_TYPES = (Event.record_type, Agreement.record_type)
 # The record types search finds, in the order its ties are broken: the most specific first.
 SEARCHED_TYPES = tuple(cls.record_type for cls in (Figure, Agreement, Event, Actor, Source))
 # Each record type and the kind of store file that holds it, in the order a store is read.

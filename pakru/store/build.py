@@ -25,6 +25,19 @@ from pakru.domain.records import Figure, Record
 from pakru.domain.search import index_columns
 from pakru.domain.types import Period
 from pakru.store.layout import StoreFile, fingerprints, stray_files
+from pakru.store.rows import (
+    CHECK_COLUMNS,
+    DERIVED_COLUMNS,
+    check_row,
+    delete_sql,
+    derived_row,
+    insert_sql,
+    rows_of,
+    tables_of,
+    vocabulary_rows,
+)
+from pakru.store.rows import read as read_rows
+from pakru.store.rows import read_all as read_all_of
 from pakru.store.schema import (
     CHECK_INDEXES,
     FORMAT,
@@ -32,11 +45,8 @@ from pakru.store.schema import (
     KINDS_SQL,
     chunks,
     code_key,
-    figure_of,
     iso,
-    pack,
     search_span,
-    unpack,
 )
 
 
@@ -48,6 +58,7 @@ class Tables(NamedTuple):
     problems: list[tuple[str, int | None, str, str]]
     ids: list[tuple[str, int, str, str | None, str, int | None, int]]
     records: list[tuple[Any, ...]]
+    rows: dict[str, list[tuple[Any, ...]]]  # the records' own tables' rows, by table
     texts: list[tuple[int, tuple[str, str, str]]]
     refs: list[tuple[str, str, str, int | None, str, str]]
     reported: list[tuple[str, str, str, int | None, str | None, str]]
@@ -187,6 +198,7 @@ def read_one(file: StoreFile, only_check: bool = False, quotes: bool = False) ->
             for i, kind, line, sub, position in result.ids
         ],
         [],
+        {},
         [],
         [],
         [],
@@ -194,14 +206,20 @@ def read_one(file: StoreFile, only_check: bool = False, quotes: bool = False) ->
     )
     for index, row in enumerate(result.rows):
         record = row.record
-        # A check keeps no bodies: nothing is answered from what it compiles.
-        storage = None if only_check else record.to_storage()
+        crc = None
+        first, last, metric, label, basis = _index_columns(record)
+        where = getattr(record, "place", None)
+        place = " ".join(fold_name(where).split()) if where else None
+        if not only_check:  # a check keeps no records: nothing is answered from what it compiles
+            indexed = (record.id, record.record_type, first, last, metric, label, basis, place)
+            own, crc = rows_of(record, indexed)
+            for table, made in own.items():
+                tables.rows.setdefault(table, []).extend(made)
         tables.records.append(
             (record.id, record.record_type, name, row.position, row.line)
-            + _index_columns(record)
-            + (None if storage is None else pack(storage),)
+            + (first, last, metric, label, basis, place, crc)
         )
-        if storage is not None and record.record_type != "topic":
+        if not only_check and record.record_type != "topic":
             tables.texts.append((index, index_columns(record)))
         tables.refs.extend((r.record, name, r.field, r.line, r.target, r.wanted) for r in row.refs)
         if row.reported is not None:
@@ -236,16 +254,17 @@ class Builder:
     def sync(self, files: Sequence[StoreFile], *, full: bool) -> Kept:
         """Read what changed; return what `pakru check` checks quotes with."""
         db = self.db
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        meta = dict(db.execute("SELECT key, value FROM _meta").fetchall())
         was_valid = meta.get("valid") == "1" and not full
+        present = {f.name for f in files}
         known = {
             name: (size, mtime, ctime)
             for name, size, mtime, ctime in db.execute("SELECT name, size, mtime, ctime FROM files")
         }
         changed = [f for f in files if known.get(f.name) != f.fingerprint]
+        changed += self._sharing_ids(files, changed, [n for n in known if n not in present])
         recorded = _settled(files, {f.name for f in changed})
         racy = {f.name for f in recorded if f.fingerprint[1] == RACY}
-        present = {f.name for f in files}
         gone = [name for name in known if name not in present]
         touched = [f.name for f in changed] + gone
         window = self._figure_span(touched)
@@ -265,7 +284,10 @@ class Builder:
             kept.citations.extend(read.kept.citations)
             kept.cited.update(read.kept.cited)
         self._index(freed, full)
-        if full:  # (not executescript: it would commit the transaction a rebuild runs in)
+        if full:
+            for table, rows in vocabulary_rows().items():
+                db.executemany(insert_sql(table), rows)
+            # (not executescript: it would commit the transaction a rebuild runs in)
             indexes = CHECK_INDEXES if self.only_check else INDEXES
             for statement in indexes.strip().split(";\n"):
                 db.execute(statement)
@@ -309,7 +331,31 @@ class Builder:
             # what a reader compares the store's files with
             "files": "unread" if files is None else fingerprints(files),
         }
-        self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+        self.db.executemany("INSERT OR REPLACE INTO _meta VALUES (?, ?)", values.items())
+
+    def _sharing_ids(
+        self, files: Sequence[StoreFile], changed: Sequence[StoreFile], gone: Sequence[str]
+    ) -> list[StoreFile]:
+        """The files, not among those changed, that define an id one of those (or one gone)
+        defines, and so on: a record's rows are kept once per id (the store has a problem until
+        one is left), so that every file defining it is read again when one of them changes."""
+        names = {f.name for f in changed} | set(gone)
+        frontier = set(names)
+        while frontier:
+            found: set[str] = set()
+            for chunk in chunks(sorted(self._ids_in(sorted(frontier)))):
+                marks = ",".join("?" * len(chunk))
+                found |= {
+                    file
+                    for (file,) in self.db.execute(
+                        f"SELECT DISTINCT file FROM ids WHERE topic IN (0, 1) AND id IN ({marks})",
+                        chunk,
+                    )
+                }
+            frontier = found - names
+            names |= frontier
+        was_changed = {f.name for f in changed}
+        return [f for f in files if f.name in names and f.name not in was_changed]
 
     def _ids_in(self, files: Sequence[str]) -> set[str]:
         found: set[str] = set()
@@ -327,13 +373,10 @@ class Builder:
         numbers: list[str] = []
         for chunk in chunks(files):
             marks = ",".join("?" * len(chunk))
-            for (body,) in self.db.execute(
-                f"SELECT body FROM records WHERE type = 'figure' AND file IN ({marks})", chunk
-            ):
-                data = unpack(body)
-                for ignored in ("note", "date_note", "topics"):
-                    data.pop(ignored, None)
-                numbers.append(repr(sorted(data.items())))
+            for _, figure in read_rows(self.db, "figure", f"r.file IN ({marks})", chunk):
+                ignored = ("note", "date_note", "topics")
+                kept = [(n, getattr(figure, n)) for n in figure.fields if n not in ignored]
+                numbers.append(repr(kept))
         return sorted(numbers)
 
     def _figure_span(self, files: Sequence[str]) -> tuple[str, str] | None:
@@ -342,7 +385,7 @@ class Builder:
         for chunk in chunks(files):
             marks = ",".join("?" * len(chunk))
             low, high = self.db.execute(
-                f"SELECT MIN(COALESCE(first, last)), MAX(COALESCE(last, first)) FROM records "
+                f"SELECT MIN(COALESCE(first, last)), MAX(COALESCE(last, first)) FROM _records "
                 f"WHERE type = 'figure' AND file IN ({marks})",
                 chunk,
             ).fetchone()
@@ -366,7 +409,13 @@ class Builder:
                 chunk,
             )
             db.execute(f"DELETE FROM search WHERE file IN ({marks})", chunk)
-            for table in ("records", "ids", "refs", "reported", "names", "file_problems"):
+            for record_type in records.RECORD_CLASSES:
+                selection = f"SELECT id FROM _records WHERE type = ? AND file IN ({marks})"
+                for table in tables_of(record_type):
+                    sql = delete_sql(record_type, table, selection)
+                    shared = [record_type] if "record_type = ?" in sql else []
+                    db.execute(sql, [*shared, record_type, *chunk])
+            for table in ("_records", "ids", "refs", "reported", "names", "file_problems"):
                 db.execute(f"DELETE FROM {table} WHERE file IN ({marks})", chunk)
             db.execute(f"DELETE FROM files WHERE name IN ({marks})", chunk)
         return freed
@@ -377,10 +426,12 @@ class Builder:
         db.executemany("INSERT INTO file_problems VALUES (?, ?, ?, ?)", tables.problems)
         db.executemany("INSERT INTO ids VALUES (?, ?, ?, ?, ?, ?, ?)", tables.ids)
         db.executemany(
-            "INSERT INTO records(id, type, file, position, line, first, last, metric, label, "
-            "basis, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO _records(id, type, file, position, line, first, last, metric, label, "
+            "basis, place, crc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             tables.records,
         )
+        for table, rows in tables.rows.items():
+            db.executemany(insert_sql(table), rows)
         name = tables.file[0]
         for index, columns in tables.texts:
             record_id, record_type = tables.records[index][:2]
@@ -528,7 +579,7 @@ class Builder:
             SELECT p.file, p.line, p.field, p.notation, MAX(s.last)
             FROM reported p  -- CROSS JOIN: start from the reported dates, which may be few
             CROSS JOIN refs c ON c.record = p.record AND c.wanted = 'sources'
-            JOIN records s ON s.id = c.target AND s.type = 'source'
+            JOIN _records s ON s.id = c.target AND s.type = 'source'
             {in_scope}
             GROUP BY p.record, p.file, p.line, p.field, p.first, p.notation
             HAVING p.first > MAX(s.last)
@@ -564,66 +615,47 @@ class Builder:
         db = self.db
         if window is None:
             if known is None:
-                rows = db.execute("SELECT body FROM records WHERE type = 'figure' ORDER BY rowid")
-                known = [figure_of(body) for (body,) in rows]
+                known = [f for f in read_all_of(db, "figure") if isinstance(f, Figure)]
             figures = known
             db.execute("DELETE FROM derived")
             db.execute("DELETE FROM checks")
         else:
             start, end = _year_around(window)
-            rows = db.execute(
-                "SELECT body FROM records WHERE type = 'figure' "
-                "AND COALESCE(first, '0001-01-01') <= ? AND COALESCE(last, '9999-12-31') >= ? "
-                "ORDER BY rowid",
+            near = read_rows(
+                db,
+                "figure",
+                "COALESCE(r.first, '0001-01-01') <= ? AND COALESCE(r.last, '9999-12-31') >= ?",
                 (end, start),
             )
-            figures = [figure_of(body) for (body,) in rows]
+            figures = [
+                f for _, f in sorted(near, key=lambda pair: pair[0]) if isinstance(f, Figure)
+            ]
             inside = {f.id for f in figures}
             for table in ("derived", "checks"):
                 column = "inputs" if table == "derived" else "figures"
+                own = " AND owner IS NULL" if table == "derived" else ""  # (a check's go with it)
                 stale = [
                     (rowid,)
                     for rowid, ids in db.execute(
                         f"SELECT rowid, {column} FROM {table} WHERE "
-                        "COALESCE(first, '0001-01-01') <= ? AND COALESCE(last, '9999-12-31') >= ?",
+                        "COALESCE(first, '0001-01-01') <= ? AND COALESCE(last, '9999-12-31') >= ?"
+                        + own,
                         (end, start),
                     )
                     if set(ids.split()) <= inside
                 ]
                 db.executemany(f"DELETE FROM {table} WHERE rowid = ?", stale)
+                if table == "checks":
+                    db.executemany("DELETE FROM derived WHERE owner = ?", stale)
         derived = consistency.derive(figures)
-        db.executemany(
-            "INSERT INTO derived VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    d.id,
-                    iso(d.period.first),
-                    iso(d.period.last),
-                    d.metric,
-                    " ".join(f.id for f in d.inputs),
-                    pack(d.to_storage()),
-                )
-                for d in derived
-            ],
-        )
-        check_rows: list[tuple[Any, ...]] = []
+        insert_derived = f"INSERT INTO derived ({DERIVED_COLUMNS}, owner) VALUES ({'?, ' * 13}?)"
+        db.executemany(insert_derived, [(*derived_row(d), None) for d in derived])
+        insert_check = f"INSERT INTO checks ({CHECK_COLUMNS}) VALUES ({', '.join('?' * 12)})"
         for check in consistency.checks(figures, derived):
-            involved = sorted(
-                {*consistency.reported_ids(check.a), *consistency.reported_ids(check.b)}
-            )
-            periods = [p for p in (check.a.period, check.b.period) if p is not None]
-            check_rows.append(
-                (
-                    check.a.id,
-                    check.b.id,
-                    int(check.agrees),
-                    min((iso(p.first) or "0001-01-01" for p in periods), default=None),
-                    max((iso(p.last) or "9999-12-31" for p in periods), default=None),
-                    " ".join(involved),
-                    pack(check.to_storage()),
-                )
-            )
-        db.executemany("INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?)", check_rows)
+            owner = db.execute(insert_check, check_row(check)).lastrowid
+            for side in (check.a, check.b):
+                if isinstance(side, consistency.Derived):
+                    db.execute(insert_derived, (*derived_row(side), owner))
 
 
 # A file whose modification time is this close to the build (or later) may yet be changed again

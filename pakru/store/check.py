@@ -23,7 +23,7 @@ class CheckReport:
 
     @property
     def store(self) -> records.FactStore | None:
-        """Every record, compiled as answers read them (the check itself keeps no bodies)."""
+        """Every record, compiled as answers read them (the check itself keeps no records' rows)."""
         return None if self.problems else load_store(self.root)
 
 

@@ -9,7 +9,7 @@ that changed. This module finds, opens and answers from the compiled file; build
 A full build writes a new file and renames it into place; an update is one SQLite transaction.
 Either way a reader sees the old store or the new one, never half of each. A compiled file that is
 missing, unreadable, written by other code (another version, or any change to a file of the
-package) or for another folder is rebuilt, never trusted; so is one with a stored body that fails
+package) or for another folder is rebuilt, never trusted; so is one with a stored row that fails
 its checksum when it is read. An update that fails is a rebuild, said on stderr under PAKRU_DEBUG.
 If the cache cannot be written, the store is compiled in memory for this one question.
 """
@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from pakru.domain import records
 from pakru.domain.errors import Problem, StoreError, shown
-from pakru.domain.records import FactStore, Figure, Record, Topic
+from pakru.domain.records import FactStore, Record, Topic
 from pakru.domain.types import Period
+from pakru.store import rows
 from pakru.store.layout import KINDS, StoreFile, fingerprints, store_files
 from pakru.store.schema import (
     FORMAT,
@@ -40,8 +41,6 @@ from pakru.store.schema import (
     iso,
     same_code,
     search_span,
-    stored,
-    unpack,
 )
 
 if TYPE_CHECKING:
@@ -158,7 +157,7 @@ def _open_cached(path: Path, root: Path, files: Sequence[StoreFile]) -> sqlite3.
         return None
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        meta = dict(db.execute("SELECT key, value FROM _meta").fetchall())
         if meta.get("format") != FORMAT or meta.get("root") != str(root.resolve()):
             db.close()
             return None
@@ -177,7 +176,7 @@ def compile_in_memory(
     """Compile the whole store afresh in memory; also return what checking quotes needs (the
     sources and citations, when `quotes`).
 
-    `only_check` leaves out what answering needs but validating does not: the records' bodies,
+    `only_check` leaves out what answering needs but validating does not: the records' own tables,
     the full-text index, the table of names, and derived figures and figure checks.
     """
     files = store_files(root)
@@ -300,7 +299,7 @@ def _open_for_update(
         # and SQLite keeps up to 2 MB of them by default: 512 kB does as well, the rest being in
         # the operating system's cache already, and keeps the first answer after an edit smaller.
         db.execute("PRAGMA cache_size = -512")
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+        meta = dict(db.execute("SELECT key, value FROM _meta").fetchall())
         same = meta.get("format") == FORMAT and meta.get("root") == str(root.resolve())
         if same and same_code(meta):
             return db, identity
@@ -405,13 +404,8 @@ def _sweep(folder: Path, prefix: str = ".store-") -> None:
 
 def damaged(error: BaseException) -> bool:
     """Whether an error while answering comes from a compiled file that cannot be read (corrupt,
-    missing a table, a body that is no record), rather than from another process's lock."""
+    missing a table, a row that is no record), rather than from another process's lock."""
     return isinstance(error, sqlite3.DatabaseError) and not _busy(error)
-
-
-def _record(kind: str, body: bytes) -> Record:
-    record: Record = stored(lambda: records.RECORD_CLASSES[kind].from_storage(unpack(body)))
-    return record
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -440,39 +434,23 @@ class Compiled:
         )
         return [Problem(file, line, field, message) for file, line, field, message in rows]
 
-    def _bodies(self, sql: str, parameters: Sequence[Any] = ()) -> list[Record]:
-        return [_record(kind, body) for kind, body in self.db.execute(sql, parameters)]
-
     def everything(self) -> FactStore:
-        return _store(
-            self._bodies(
-                "SELECT type, body FROM records "
-                "ORDER BY (SELECT ord FROM files WHERE name = file), position"
-            )
-        )
+        found = [pair for t in records.RECORD_CLASSES for pair in rows.read(self.db, t)]
+        return _store(record for _, record in sorted(found, key=lambda pair: pair[0]))
 
     def of_type(self, record_type: str) -> list[Record]:
-        return self._bodies(
-            "SELECT type, body FROM records WHERE type = ? "
-            "ORDER BY (SELECT ord FROM files WHERE name = file), position",
-            (record_type,),
-        )
+        return rows.read_all(self.db, record_type)
 
     def derived_from(self, figure_id: str) -> list[Any]:
-        from pakru.domain.consistency import Derived
-
-        rows = self.db.execute(
-            "SELECT body, inputs FROM derived WHERE ' ' || inputs || ' ' LIKE ?",
+        found = self.db.execute(
+            f"SELECT {rows.DERIVED_COLUMNS} FROM derived "
+            "WHERE owner IS NULL AND ' ' || inputs || ' ' LIKE ?",
             (f"% {figure_id} %",),
-        )
-        return [
-            stored(Derived.from_storage, unpack(body))
-            for body, inputs in rows
-            if figure_id in inputs.split()
-        ]
+        ).fetchall()
+        return rows.derived_of(self.db, [row for row in found if figure_id in row[4].split()])
 
     def counts_by_kind(self) -> dict[str, int]:
-        rows = self.db.execute("SELECT type, COUNT(*) FROM records GROUP BY type")
+        rows = self.db.execute("SELECT type, COUNT(*) FROM _records GROUP BY type")
         return {records.KIND_OF_TYPE[kind]: count for kind, count in rows}
 
     def topics(self) -> list[Topic]:
@@ -503,43 +481,57 @@ class Compiled:
 
     def _by_ids(self, ids: Sequence[str]) -> list[Record]:
         """The records with these ids, in the order of the store's files."""
-        rows = self._in(
-            "SELECT f.ord, r.position, r.type, r.body FROM records r "
-            "JOIN files f ON f.name = r.file WHERE r.type != 'topic' AND r.id IN ({})",
-            ids,
-        )
-        return [_record(kind, body) for _, _, kind, body in sorted(rows, key=lambda row: row[:2])]
+        return rows.read_ids(self.db, ids)
 
     def ids(self, sql: str, parameters: Sequence[Any] = ()) -> list[str]:
         return [row[0] for row in self.db.execute(sql, parameters)]
 
-    def dated_ids(
-        self, record_type: str, filters: Filters, *, superseded: bool = False
-    ) -> list[str]:
-        """Ids of records of a type that the filters the index holds admit (the window, topic,
-        actor, source and metric), and, unless `superseded`, that no later report supersedes:
-        the candidates that `Filters.admits` then decides exactly."""
-        sql, parameters = _dated_sql(
-            record_type, filters.window, _named(filters), _metrics(filters), superseded
-        )
-        return self.ids(f"SELECT DISTINCT r.id {sql}", parameters)
-
     def first_dated_ids(
-        self, record_type: str, filters: Filters, limit: int, *, superseded: bool = False
+        self,
+        record_types: Sequence[str],
+        filters: Filters,
+        limit: int | None,
+        *,
+        superseded: bool = False,
     ) -> tuple[list[str], int]:
-        """The first `limit` of `dated_ids`, in date order (imprecise dates at the start of their
-        span, as `Period.sort_key` orders them), and how many there are in all: a long answer is
-        shown a page at a time, and reading the rest would cost more than showing it."""
-        sql, parameters = _dated_sql(
-            record_type, filters.window, _named(filters), _metrics(filters), superseded
-        )
+        """The records of these types that match every filter and, unless `superseded`, that no
+        later report supersedes: the first `limit` of them (None: all) in date order (imprecise
+        dates at the start of their span, as `Period.sort_key` orders them; then by type and
+        id), and how many there are in all. Decided and counted in SQL: no record is read."""
+        selects, parameters = [], []
+        for record_type in record_types:
+            sql, values = _listing_sql(record_type, filters, superseded=superseded)
+            selects.append(f"SELECT r.id, r.type, r.first, r.last {sql}")
+            parameters += values
         rows = self.db.execute(
-            f"SELECT id, COUNT(*) OVER () FROM (SELECT DISTINCT r.id, r.first, r.last {sql}) "
-            "ORDER BY COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), id "
+            f"SELECT id, COUNT(*) OVER () FROM ({' UNION ALL '.join(selects)}) "
+            "ORDER BY COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), type, id "
             "LIMIT ?",
             (*parameters, _sql_limit(limit)),
         ).fetchall()
         return [row[0] for row in rows], rows[0][1] if rows else 0
+
+    def figure_ids(self, filters: Filters, *, superseded: bool = False) -> list[str]:
+        """Every figure that matches the filters, by period (figures without one last), metric
+        and id."""
+        sql, parameters = _listing_sql("figure", filters, superseded=superseded)
+        rows = self.db.execute(
+            f"SELECT r.id {sql} ORDER BY r.label IS NULL, COALESCE(r.first, r.last, "
+            "'0001-01-01'), COALESCE(r.last, '9999-12-31'), r.metric, r.id",
+            parameters,
+        )
+        return [record_id for (record_id,) in rows]
+
+    def matching(self, ids: Sequence[str], filters: Filters) -> set[str]:
+        """Which of these records (of any type) match every filter."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _matched(id TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM _matched")
+        self.db.executemany("INSERT OR IGNORE INTO _matched VALUES (?)", ((i,) for i in ids))
+        found: set[str] = set()
+        for record_type in records.SEARCHED_TYPES:
+            sql, parameters = _listing_sql(record_type, filters, superseded=True)
+            found |= set(self.ids(f"SELECT r.id {sql} AND r.id IN temp._matched", parameters))
+        return found
 
     def first_figure_ids(
         self,
@@ -557,8 +549,11 @@ class Compiled:
         there are: chosen and counted in the index, without reading any figure."""
         if not metrics:
             return [], 0
-        named = () if source is None else (("sources", source),)
-        sql, parameters = _dated_sql("figure", window, named, metrics, superseded)
+        from pakru.domain.filters import Filters
+
+        sql, parameters = _listing_sql(
+            "figure", Filters(window=window), metrics, superseded=superseded, source=source
+        )
         rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(metrics)))
         rows = self.db.execute(
             "SELECT id, COUNT(*) OVER () FROM "
@@ -688,21 +683,21 @@ class Compiled:
         rows: list[tuple[str, str | None, int]] = []
         for kind in types:
             (year,) = self.db.execute(
-                "SELECT substr(MIN(first), 1, 4) FROM records WHERE type = ?", (kind,)
+                "SELECT substr(MIN(first), 1, 4) FROM _records WHERE type = ?", (kind,)
             ).fetchone()
             while year is not None:
                 # Every day of a year sorts between "YYYY-" and "YYYY." ("." follows "-").
                 (count,) = self.db.execute(
-                    "SELECT COUNT(*) FROM records WHERE type = ? AND first >= ? AND first < ?",
+                    "SELECT COUNT(*) FROM _records WHERE type = ? AND first >= ? AND first < ?",
                     (kind, f"{year}-", f"{year}."),
                 ).fetchone()
                 rows.append((kind, year, count))
                 (year,) = self.db.execute(
-                    "SELECT substr(MIN(first), 1, 4) FROM records WHERE type = ? AND first >= ?",
+                    "SELECT substr(MIN(first), 1, 4) FROM _records WHERE type = ? AND first >= ?",
                     (kind, f"{year}."),
                 ).fetchone()
             rows += self.db.execute(
-                "SELECT type, substr(last, 1, 4), COUNT(*) FROM records "
+                "SELECT type, substr(last, 1, 4), COUNT(*) FROM _records "
                 "WHERE type = ? AND first IS NULL GROUP BY 2",
                 (kind,),
             ).fetchall()
@@ -745,7 +740,7 @@ class Compiled:
         """The first day (ISO) on which any record of this type and these metrics starts."""
         marks = ",".join("?" * len(metrics))
         (first,) = self.db.execute(
-            f"SELECT MIN(first) FROM records WHERE type = ? AND metric IN ({marks})",
+            f"SELECT MIN(first) FROM _records WHERE type = ? AND metric IN ({marks})",
             (record_type, *metrics),
         ).fetchone()
         return str(first) if first is not None else None
@@ -755,7 +750,7 @@ class Compiled:
         metric and basis covers exactly the year, 1 July to 30 June, however it is written."""
         # No DISTINCT: with it SQLite reads every figure in date order instead of this metric's.
         rows = self.db.execute(
-            "SELECT first FROM records WHERE type = 'figure' AND metric = ? AND basis = ? "
+            "SELECT first FROM _records WHERE type = 'figure' AND metric = ? AND basis = ? "
             "AND substr(first, 6) = '07-01' AND last = date(first, '+1 year', '-1 day')",
             (metric, basis),
         )
@@ -772,9 +767,7 @@ class Compiled:
         does not depend on which edits re-derived which
         rows, so an updated store answers as a fresh build does): the first `limit` (None: all),
         and how many there are."""
-        from pakru.domain.consistency import Derived
-
-        where, parameters = ["1"], []
+        where, parameters = ["owner IS NULL"], []
         if window is not None:
             where.append("(first IS NULL OR first <= ?) AND (last IS NULL OR last >= ?)")
             parameters += [iso(window.last) or "9999-12-31", iso(window.first) or "0001-01-01"]
@@ -788,12 +781,12 @@ class Compiled:
         if limit == 0 or count == 0:
             return [], count
         rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(records.DERIVED_TRADE_METRICS)))
-        rows = self.db.execute(
-            f"SELECT body FROM derived WHERE {condition} "
+        found = self.db.execute(
+            f"SELECT {rows.DERIVED_COLUMNS} FROM derived WHERE {condition} "
             f"ORDER BY first, last, CASE metric {rank} END, id LIMIT ?",
             (*parameters, *records.DERIVED_TRADE_METRICS, _sql_limit(limit)),
-        )
-        return [stored(Derived.from_storage, unpack(body)) for (body,) in rows], count
+        ).fetchall()
+        return rows.derived_of(self.db, found), count
 
     def checks(
         self, ids: Iterable[str] | None = None, *, conflicts_only: bool = False
@@ -811,8 +804,6 @@ class Compiled:
         """Checks between figures (all of them, or those involving any of these ids), by period
         and figures: the first `limit` (None: all), and how many there are. Only the checks
         returned are read and made."""
-        from pakru.domain.consistency import Check, stored_ids
-
         where: list[str] = ["1"]
         parameters: list[Any] = []
         if conflicts_only:
@@ -830,86 +821,109 @@ class Compiled:
         ).fetchone()
         if limit == 0 or count == 0:
             return [], count
-        # By period and figures, not by row: an update rewrites the checks of what it touched,
-        # and an updated store must list them as a fresh build does. (A NULL period sorts first,
-        # as the empty text it stands for.)
-        columns = "rowid, COALESCE(first, ''), COALESCE(last, ''), a, b, body"
-        rows = self.db.execute(
-            f"SELECT {columns} FROM checks WHERE {condition} ORDER BY first, last, a, b LIMIT ?",
+        # By period and figures, then what they say (two checks of the same figures are of two
+        # kinds), not by row: an update rewrites the checks of what it touched, and an updated
+        # store must list them as a fresh build does. (A NULL period sorts first, as the empty
+        # text it stands for.)
+        found = self.db.execute(
+            f"SELECT rowid, {rows.CHECK_COLUMNS} FROM checks WHERE {condition} "
+            "ORDER BY COALESCE(first, ''), COALESCE(last, ''), a, b, kind, reason LIMIT ?",
             (*parameters, _sql_limit(limit)),
         ).fetchall()
-        if limit is not None and len(rows) == limit:
-            # Checks of the same two figures are told apart by what they say, which is in the
-            # body: those tied with the last one shown are read to choose among them.
-            first, last, a, b = rows[-1][1:5]
-            rows += self.db.execute(
-                f"SELECT {columns} FROM checks WHERE {condition} AND COALESCE(first, '') = ? "
-                "AND COALESCE(last, '') = ? AND a = ? AND b = ?",
-                (*parameters, first, last, a, b),
-            ).fetchall()
-        unique = {rowid: (*keys, unpack(body)) for rowid, *keys, body in rows}
-        bodies = [row[-1] for row in sorted(unique.values(), key=_check_order)][:limit]
-        named = sorted({i for data in bodies for i in stored(stored_ids, data)})
-        figures = {r.id: r for r in self._by_ids(named) if isinstance(r, Figure)}
-        return [stored(Check.from_storage, data, figures) for data in bodies], count
+        return rows.checks_of(self.db, found), count
 
 
-def _check_order(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """(first, last, a, b, data): by period and figures; checks of the same two figures (of two
-    kinds) by what they say."""
-    first, last, a, b, data = row
-    return first, last, a, b, data.get("kind", ""), data.get("reason", "")
-
-
-def _named(filters: Filters) -> list[tuple[str, str]]:
-    """The records the filters ask to be named (topics, actors, sources), by kind and id."""
-    asked = (("topics", filters.topic), ("actors", filters.actor), ("sources", filters.source))
-    return [(kind, record.id) for kind, record in asked if record is not None]
-
-
-def _metrics(filters: Filters) -> tuple[str, ...]:
-    return () if filters.metric is None else (filters.metric,)
-
-
-def _dated_sql(
+def _listing_sql(
     record_type: str,
-    window: Period | None,
-    named: Sequence[tuple[str, str]] = (),
+    filters: Filters,
     metrics: Sequence[str] = (),
+    *,
     superseded: bool = False,
+    source: str | None = None,
 ) -> tuple[str, list[Any]]:
-    """The FROM and WHERE of a question about dated records that name these records (kind, id)
-    and are of these metrics, and its parameters; a record that a later report supersedes is
+    """The FROM and WHERE of the records of a type that match every filter (of these metrics,
+    if any are named instead of the filter's; citing `source`, given by id instead of the
+    filter's), and its parameters: each filter decided here, over the compiled store's typed
+    columns, and nowhere else. A record without the field a filter reads does not match it:
+    `kind` keeps agreements only, `place` no figure. A record that a later report supersedes is
     left out unless `superseded`."""
-    sql = ["FROM records r"]
+    table = rows.TABLE_OF_TYPE[record_type]
+    columns = rows.COLUMNS[table]
+    dated = record_type in records.FACT_TYPES
     where = ["r.type = ?"]
-    parameters: list[Any] = []
-    for number, (kind, target) in enumerate(named):
-        alias = f"n{number}"
-        sql.append(
-            f"JOIN refs {alias} ON {alias}.record = r.id AND {alias}.wanted = ? "
-            f"AND {alias}.target = ?"
-        )
-        parameters += [kind, target]
-    parameters.append(record_type)
+    parameters: list[Any] = [record_type]
+
+    def check(applies: bool, condition: str, *values: Any) -> None:
+        where.append(condition if applies else "0")
+        parameters.extend(values if applies else ())
+
+    window = filters.window
     if window is not None:  # an undated record is in no window (an open end has the other)
-        where.append("(r.first IS NOT NULL OR r.last IS NOT NULL)")
-    if window is not None and window.last is not None:
-        where.append("(r.first IS NULL OR r.first <= ?)")
-        parameters.append(window.last.isoformat())
-    if window is not None and window.first is not None:
-        where.append("(r.last IS NULL OR r.last >= ?)")
-        parameters.append(window.first.isoformat())
-    if metrics:
-        where.append(f"r.metric IN ({','.join('?' * len(metrics))})")
-        parameters.extend(metrics)
+        check(dated, "(r.first IS NOT NULL OR r.last IS NOT NULL)")
+        if window.last is not None:
+            check(dated, "(r.first IS NULL OR r.first <= ?)", window.last.isoformat())
+        if window.first is not None:
+            check(dated, "(r.last IS NULL OR r.last >= ?)", window.first.isoformat())
+    if filters.topic is not None:
+        check(
+            dated,
+            "r.id IN (SELECT record_id FROM record_topics WHERE record_type = ? AND topic_id = ?)",
+            record_type,
+            filters.topic.id,
+        )
+    if filters.actor is not None:  # an event's actors, an agreement's parties
+        links = [
+            c for c in rows.CHILDREN[record_type] if c in ("event_actors", "agreement_parties")
+        ]
+        link = links[0] if links else "event_actors"
+        check(
+            bool(links),
+            f"r.id IN (SELECT {rows.KEY_OF_CHILD[link]} FROM {link} WHERE actor_id = ?)",
+            filters.actor.id,
+        )
+    cited = source if source is not None else filters.source.id if filters.source else None
+    if cited is not None:  # among the record's own citations (not an actor's roles')
+        check(
+            "citations" in rows.CHILDREN[record_type],
+            "r.id IN (SELECT record_id FROM citations WHERE record_type = ? AND source = ? "
+            "AND role_position IS NULL)",
+            record_type,
+            cited,
+        )
+    if filters.status is not None:
+        check(
+            "status" in columns,
+            f"r.id IN (SELECT id FROM {table} WHERE status = ?)",
+            filters.status,
+        )
+    if filters.kind is not None:
+        check(
+            table == "agreements",
+            "r.id IN (SELECT id FROM agreements WHERE kind = ?)",
+            filters.kind,
+        )
+    if filters.place is not None:
+        from pakru.domain.names import fold_name  # the place asked, folded as places are stored
+
+        words = fold_name(filters.place).split()
+        check("place" in columns, "r.place IS NOT NULL")
+        for word in words:
+            check("place" in columns, "instr(' ' || r.place, ?) > 0", f" {word}")
+    figure = table == "figures"
+    chosen = metrics or ((filters.metric,) if filters.metric is not None else ())
+    if chosen:
+        check(figure, f"r.metric IN ({','.join('?' * len(chosen))})", *chosen)
+    if filters.unit is not None:
+        check(figure, "r.id IN (SELECT id FROM figures WHERE unit = ?)", filters.unit)
+    if filters.basis is not None:
+        check(figure, "r.basis = ?", filters.basis)
     if not superseded:
         where.append(
             "NOT EXISTS (SELECT 1 FROM refs s WHERE s.wanted = ? AND s.target = r.id "
             f"AND s.field LIKE '{SUPERSEDES_FIELD}')"
         )
         parameters.append(records.KIND_OF_TYPE[record_type])
-    return " ".join(sql) + " WHERE " + " AND ".join(where), parameters
+    return "FROM _records r WHERE " + " AND ".join(where), parameters
 
 
 # Where a reference to an earlier report stands, as `pakru.store.load` names it:

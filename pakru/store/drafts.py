@@ -40,7 +40,7 @@ def _one(draft: Draft) -> str:
     import yaml
 
     record = draft.record
-    stored = record.to_storage()
+    stored = record.to_store()
     fields: dict[str, Any] = {"id": stored.pop("id"), DRAFT_FLAG: True}
     for name, value in stored.items():
         default = getattr(type(record), name, _REQUIRED)

@@ -1,13 +1,8 @@
 """Writing a whole store to one SQLite file that Datasette and sqlite-utils open as it is.
 
-A table per kind of record, typed columns, primary and foreign keys declared; lists become link
-tables (`event_actors`, `agreement_parties`, `record_topics`), except the names an actor or topic
-is also known by and the topics a fact is on, which are also JSON array text (what Datasette
-facets on). Every citation, an actor role's included, is a row of `citations`, linked by foreign
-key to the record it backs and to its source. A period is its EDTF text as written plus ISO
-`_start`/`_end` days (NULL for an open end) for filtering in SQL, and the year it starts in.
-Positions count from 0, as the loader's `sources[0]` does. The vocabularies (metrics, units,
-statuses, kinds, qualifiers, bases) are tables too, written from `pakru.domain.records`.
+The file is a copy of the compiled store's records' tables (`pakru.store.schema.PUBLIC_TABLES`,
+the one declaration of them; `pakru.store.rows` fills them) and its vocabularies, without pakru's
+own bookkeeping, plus `meta`: what made the file.
 
 Each table with text worth searching has its own full-text index, `<table>_fts`, an FTS5 table
 over the table's own columns (`content="<table>"`, kept in step by triggers): the form
@@ -21,223 +16,23 @@ either the old file or the complete new one, never half of either.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import sqlite3
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from pakru import __version__
 from pakru.domain.errors import UsageError, shown
-from pakru.domain.records import (
-    BASES,
-    DONE_STATUSES,
-    FACT_TYPES,
-    KINDS_OF_TYPE,
-    METRICS,
-    QUALIFIERS,
-    STATUSES_OF_TYPE,
-    UNITS,
-    UNITS_OF_METRIC,
-    iso_span,
-    json_number,
-)
+from pakru.store.rows import COLUMNS, TABLE_OF_TYPE, VOCABULARY_TABLES
+from pakru.store.schema import PUBLIC_TABLES
 
 if TYPE_CHECKING:
-    from pakru.domain.records import Citation, Fact, FactStore, Record
-    from pakru.domain.types import Period
+    from pakru.store.compiled import Compiled
 
-SqlValue = str | int | float | None
-Row = Mapping[str, SqlValue]
-
-_SCHEMA = """
-CREATE TABLE meta (
-    key TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE metrics (
-    id TEXT PRIMARY KEY,
-    position INTEGER NOT NULL
-);
-CREATE TABLE units (
-    id TEXT PRIMARY KEY,
-    position INTEGER NOT NULL
-);
-CREATE TABLE metric_units (
-    metric TEXT NOT NULL REFERENCES metrics(id),
-    unit TEXT NOT NULL REFERENCES units(id),
-    position INTEGER NOT NULL,
-    PRIMARY KEY (metric, unit)
-);
-CREATE TABLE statuses (
-    record_type TEXT NOT NULL,
-    id TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    done INTEGER NOT NULL,
-    PRIMARY KEY (record_type, id)
-);
-CREATE TABLE kinds (
-    record_type TEXT NOT NULL,
-    id TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    PRIMARY KEY (record_type, id)
-);
-CREATE TABLE qualifiers (
-    id TEXT PRIMARY KEY,
-    position INTEGER NOT NULL
-);
-CREATE TABLE bases (
-    id TEXT PRIMARY KEY,
-    position INTEGER NOT NULL
-);
-CREATE TABLE sources (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    publisher TEXT,
-    author TEXT,
-    published TEXT NOT NULL,
-    published_start TEXT,
-    published_end TEXT,
-    year INTEGER,
-    kind TEXT NOT NULL,
-    language TEXT NOT NULL,
-    url TEXT,
-    accessed TEXT,
-    accessed_start TEXT,
-    accessed_end TEXT,
-    text_file TEXT,
-    section TEXT,
-    date_note TEXT,
-    note TEXT
-);
-CREATE TABLE actors (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    aliases TEXT NOT NULL,
-    country TEXT REFERENCES actors(id),
-    note TEXT
-);
-CREATE TABLE actor_roles (
-    actor_id TEXT NOT NULL REFERENCES actors(id),
-    position INTEGER NOT NULL,
-    title TEXT NOT NULL,
-    organisation TEXT REFERENCES actors(id),
-    attested TEXT NOT NULL,
-    attested_start TEXT,
-    attested_end TEXT,
-    date_note TEXT,
-    PRIMARY KEY (actor_id, position)
-);
-CREATE TABLE events (
-    id TEXT PRIMARY KEY,
-    date TEXT NOT NULL,
-    date_start TEXT,
-    date_end TEXT,
-    year INTEGER,
-    title TEXT NOT NULL,
-    place TEXT,
-    status TEXT NOT NULL,
-    topics TEXT NOT NULL,
-    date_note TEXT,
-    note TEXT
-);
-CREATE TABLE agreements (
-    id TEXT PRIMARY KEY,
-    date TEXT NOT NULL,
-    date_start TEXT,
-    date_end TEXT,
-    year INTEGER,
-    title TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    place TEXT,
-    status TEXT NOT NULL,
-    topics TEXT NOT NULL,
-    event TEXT REFERENCES events(id),
-    count INTEGER,
-    date_note TEXT,
-    note TEXT
-);
--- NUMERIC keeps a whole `value` an INTEGER and any other a REAL, so it sorts as a number;
--- `value_exact` is the decimal as written, which a REAL cannot always hold.
-CREATE TABLE figures (
-    id TEXT PRIMARY KEY,
-    metric TEXT NOT NULL REFERENCES metrics(id),
-    subject TEXT NOT NULL,
-    value NUMERIC NOT NULL,
-    value_exact TEXT NOT NULL,
-    unit TEXT NOT NULL REFERENCES units(id),
-    stated TEXT NOT NULL,
-    period TEXT,
-    period_start TEXT,
-    period_end TEXT,
-    year INTEGER,
-    qualifier TEXT NOT NULL REFERENCES qualifiers(id),
-    basis TEXT NOT NULL REFERENCES bases(id),
-    topics TEXT NOT NULL,
-    reported_by TEXT REFERENCES actors(id),
-    commodity TEXT,
-    date_note TEXT,
-    note TEXT
-);
-CREATE TABLE topics (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    synonyms TEXT NOT NULL
-);
--- The record a row is about is named by its type and id, and again in the one column of its type
--- (the others NULL): a foreign key names one table, and it is the keys that let Datasette list a
--- figure's citations on the figure's page.
-CREATE TABLE citations (
-    record_type TEXT NOT NULL,
-    record_id TEXT NOT NULL,
-    actor TEXT REFERENCES actors(id),
-    event TEXT REFERENCES events(id),
-    agreement TEXT REFERENCES agreements(id),
-    figure TEXT REFERENCES figures(id),
-    role_position INTEGER,
-    position INTEGER NOT NULL,
-    source TEXT NOT NULL REFERENCES sources(id),
-    quote TEXT,  -- verbatim, checked against the source's text
-    says TEXT  -- or what the source says, in the store's own words
-);
--- A later report of a fact and the earlier one it supersedes (both kept).
-CREATE TABLE supersessions (
-    record_id TEXT NOT NULL,
-    record_type TEXT NOT NULL,
-    supersedes TEXT NOT NULL,
-    PRIMARY KEY (record_id, supersedes)
-);
-CREATE TABLE event_actors (
-    event_id TEXT NOT NULL REFERENCES events(id),
-    actor_id TEXT NOT NULL REFERENCES actors(id),
-    PRIMARY KEY (event_id, actor_id)
-);
-CREATE TABLE agreement_parties (
-    agreement_id TEXT NOT NULL REFERENCES agreements(id),
-    actor_id TEXT NOT NULL REFERENCES actors(id),
-    PRIMARY KEY (agreement_id, actor_id)
-);
-CREATE TABLE record_topics (
-    record_type TEXT NOT NULL,
-    record_id TEXT NOT NULL,
-    event TEXT REFERENCES events(id),
-    agreement TEXT REFERENCES agreements(id),
-    figure TEXT REFERENCES figures(id),
-    topic_id TEXT NOT NULL REFERENCES topics(id),
-    PRIMARY KEY (record_id, topic_id)
-);
--- SQLite does not index the referring side of a foreign key; these serve "everything about X".
-CREATE INDEX citations_record ON citations(record_id);
-CREATE INDEX citations_source ON citations(source);
-CREATE INDEX actor_roles_organisation ON actor_roles(organisation);
-CREATE INDEX event_actors_actor ON event_actors(actor_id);
-CREATE INDEX agreement_parties_actor ON agreement_parties(actor_id);
-CREATE INDEX record_topics_topic ON record_topics(topic_id);
-"""
 
 # What each table holds and what its less obvious columns mean, for a reader of the file
 # (`pakru browse` shows them in Datasette); a test holds every name here to the schema.
@@ -355,9 +150,10 @@ _FTS_MODULE = "fts5"  # a name, so a test can stand in a module SQLite lacks
 
 
 def export_sqlite(
-    store: FactStore, path: Path, *, fingerprint: str, force: bool = False
+    compiled: Compiled, path: Path, *, fingerprint: str, force: bool = False
 ) -> dict[str, int]:
-    """Write `store` to a new SQLite database at `path`; return the number of rows per table.
+    """Copy a compiled store's records' tables to a new SQLite database at `path`, with a
+    full-text index per table; return the number of rows per table.
 
     `fingerprint` names the store the records came from (`pakru --version` prints the same one).
 
@@ -397,7 +193,7 @@ def export_sqlite(
         fcntl.flock(handle, fcntl.LOCK_EX)
         # mkstemp makes the file private (0600); give the database the mode any new file gets.
         temporary.chmod(0o666 & ~_umask())
-        counts = _write(store, temporary, fingerprint)
+        counts = _write(compiled.db, temporary, fingerprint)
         os.replace(temporary, path)
     except (OSError, sqlite3.Error) as error:  # a full disk, a file system refusing the rename
         temporary.unlink(missing_ok=True)
@@ -446,38 +242,86 @@ def _umask() -> int:
     return mask
 
 
-def _write(store: FactStore, file: Path, fingerprint: str) -> dict[str, int]:
-    connection = sqlite3.connect(file)
+def _write(db: sqlite3.Connection, file: Path, fingerprint: str) -> dict[str, int]:
+    """Copy the compiled store's records' tables (`db`) into a new database at `file`."""
+    with closing(sqlite3.connect(file)) as made:
+        made.executescript(PUBLIC_TABLES)
+    compiled = _file_of(db)
+    # A compiled file may be open read-only, and nothing can attach a file to write to such a
+    # connection: it is opened again (the copy reads it as it is at one moment, in a transaction).
+    # Compiled in memory, only its own connection can read it.
+    connection = db
+    if compiled is None and db.in_transaction:
+        # An answer's snapshot (see open_store): in memory no other process can write, so it
+        # holds nothing, and the copy needs a transaction of its own to reach the file.
+        db.execute("COMMIT")
+    if compiled is not None:
+        uri = f"file:{quote(compiled)}?mode=ro"
+        connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+    connection.execute("ATTACH DATABASE ? AS export", (str(file),))
     try:
-        # One transaction for the whole file: outside one, each statement waits for the disk.
-        connection.executescript("BEGIN;" + _SCHEMA)
-        tables: dict[str, Iterable[Row]] = {
-            "meta": _meta_rows(fingerprint),
-            **_vocabulary_rows(),
-            "sources": _source_rows(store),
-            "actors": _actor_rows(store),
-            "actor_roles": _role_rows(store),
-            "events": _event_rows(store),
-            "agreements": _agreement_rows(store),
-            "figures": _figure_rows(store),
-            "topics": _topic_rows(store),
-            "citations": _citation_rows(store),
-            "supersessions": _supersession_rows(store),
-            "event_actors": _event_actor_rows(store),
-            "agreement_parties": _party_rows(store),
-            "record_topics": _record_topic_rows(store),
-        }
-        for table, rows in tables.items():
-            _insert(connection, table, rows)
+        # One transaction for the whole file: outside one, each statement waits for the disk;
+        # and the compiled store is read as it is at one moment, whatever updates it meanwhile.
+        connection.execute("BEGIN")
+        connection.executemany("INSERT INTO export.meta VALUES (?, ?)", _meta_rows(fingerprint))
+        for table in COLUMNS:
+            if table != "meta":
+                connection.execute(_copy_sql(table))
         _index(connection)
-        broken = connection.execute("PRAGMA foreign_key_check").fetchall()
-        if broken:  # a store from load_store has every reference checked; a hand-built one may not
+        broken = connection.execute("PRAGMA export.foreign_key_check").fetchall()
+        if broken:  # a valid store has every reference checked
             raise ValueError(f"unresolved references (table, rowid, to table, key): {broken}")
-        connection.commit()
-        counts = {table: _count(connection, table) for table in tables}
+        connection.execute("COMMIT")
+        counts = {table: _count(connection, table) for table in COLUMNS}
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
     finally:
-        connection.close()
+        if connection is db:
+            connection.execute("DETACH DATABASE export")
+        else:
+            connection.close()
     return counts
+
+
+def _file_of(db: sqlite3.Connection) -> str | None:
+    """The file a connection's main database is in (None in memory)."""
+    for _, name, file in db.execute("PRAGMA database_list"):
+        if name == "main":
+            return str(file) or None
+    return None
+
+
+def _copy_sql(table: str) -> str:
+    """Copy a table, its rows in the order of the store (each record where its file and position
+    put it, a list's rows after it in the order they were written): two exports of one store are
+    the same bytes, however the compiled store was updated."""
+    columns = ", ".join(f"t.{c}" for c in COLUMNS[table])
+    into = f"INSERT INTO export.{table} ({', '.join(COLUMNS[table])}) SELECT {columns} "
+    owner = _OWNER.get(table)
+    if owner is None:
+        return into + f"FROM main.{table} t ORDER BY t.rowid"
+    key, record_type = owner
+    same_type = f"'{record_type}'" if record_type else "t.record_type"
+    return into + (
+        f"FROM main.{table} t JOIN main._records r ON r.id = t.{key} "
+        f"AND r.type = {same_type} JOIN main.files f ON f.name = r.file "
+        "ORDER BY f.ord, r.position, t.rowid"
+    )
+
+
+# The records' tables, and the column of each that names its record, and that record's type
+# (None: named in the row's `record_type`); the vocabularies are copied in the order written.
+_OWNER: dict[str, tuple[str, str | None]] = {
+    **{table: ("id", record_type) for record_type, table in TABLE_OF_TYPE.items()},
+    "actor_roles": ("actor_id", "actor"),
+    "event_actors": ("event_id", "event"),
+    "agreement_parties": ("agreement_id", "agreement"),
+    "citations": ("record_id", None),
+    "supersessions": ("record_id", None),
+    "record_topics": ("record_id", None),
+}
 
 
 def _index(connection: sqlite3.Connection) -> None:
@@ -490,20 +334,20 @@ def _index(connection: sqlite3.Connection) -> None:
         old = ", ".join(f"old.{column}" for column in columns)
         try:
             connection.execute(
-                f"CREATE VIRTUAL TABLE {table}_fts USING {_FTS_MODULE} ({listed}, "
+                f"CREATE VIRTUAL TABLE export.{table}_fts USING {_FTS_MODULE} ({listed}, "
                 f"tokenize='unicode61 remove_diacritics 2', content=\"{table}\")"
             )
         except sqlite3.OperationalError:  # "no such module: fts5": SQLite built without it
             return
-        connection.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
+        connection.execute(f"INSERT INTO export.{table}_fts ({table}_fts) VALUES ('rebuild')")
         # One statement a call: executescript would commit, and each commit waits for the disk.
         for trigger in (
-            f"CREATE TRIGGER {table}_ai AFTER INSERT ON {table} BEGIN "
+            f"CREATE TRIGGER export.{table}_ai AFTER INSERT ON {table} BEGIN "
             f"INSERT INTO {table}_fts (rowid, {listed}) VALUES (new.rowid, {new}); END",
-            f"CREATE TRIGGER {table}_ad AFTER DELETE ON {table} BEGIN "
+            f"CREATE TRIGGER export.{table}_ad AFTER DELETE ON {table} BEGIN "
             f"INSERT INTO {table}_fts ({table}_fts, rowid, {listed}) "
             f"VALUES ('delete', old.rowid, {old}); END",
-            f"CREATE TRIGGER {table}_au AFTER UPDATE ON {table} BEGIN "
+            f"CREATE TRIGGER export.{table}_au AFTER UPDATE ON {table} BEGIN "
             f"INSERT INTO {table}_fts ({table}_fts, rowid, {listed}) "
             f"VALUES ('delete', old.rowid, {old}); "
             f"INSERT INTO {table}_fts (rowid, {listed}) VALUES (new.rowid, {new}); END",
@@ -511,234 +355,15 @@ def _index(connection: sqlite3.Connection) -> None:
             connection.execute(trigger)
 
 
-def _insert(connection: sqlite3.Connection, table: str, rows: Iterable[Row]) -> None:
-    listed = list(rows)
-    if not listed:
-        return
-    columns = list(listed[0])
-    connection.executemany(
-        f"INSERT INTO {table} ({', '.join(columns)}) "
-        f"VALUES ({', '.join(':' + column for column in columns)})",
-        listed,
-    )
-
-
 def _count(connection: sqlite3.Connection, table: str) -> int:
-    (count,) = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+    (count,) = connection.execute(f"SELECT count(*) FROM export.{table}").fetchone()
     return int(count)
 
 
-def _period(name: str, period: Period | None) -> dict[str, SqlValue]:
-    span = iso_span(period)
-    return {
-        name: str(period) if period else None,
-        **{f"{name}_{end}": day for end, day in span.items()},
-    }
-
-
-def _dated(name: str, period: Period | None) -> dict[str, SqlValue]:
-    """A record's own date or period, and the year it starts in (what Datasette facets on)."""
-    first = period.first if period else None
-    return {**_period(name, period), "year": first.year if first else None}
-
-
-def _json_list(values: Iterable[str]) -> str:
-    return json.dumps(list(values), ensure_ascii=False)
-
-
-def _vocabulary_rows() -> dict[str, Iterable[Row]]:
-    numbered = enumerate
-    return {
-        "metrics": [{"id": metric, "position": n} for n, metric in numbered(METRICS)],
-        "units": [{"id": unit, "position": n} for n, unit in numbered(UNITS)],
-        "metric_units": [
-            {"metric": metric, "unit": unit, "position": n}
-            for metric, units in UNITS_OF_METRIC.items()
-            for n, unit in numbered(units)
-        ],
-        "statuses": [
-            {"record_type": kind, "id": status, "position": n, "done": status in DONE_STATUSES}
-            for kind, statuses in STATUSES_OF_TYPE.items()
-            for n, status in numbered(statuses)
-        ],
-        "kinds": [
-            {"record_type": record_type, "id": kind, "position": n}
-            for record_type, kinds in KINDS_OF_TYPE.items()
-            for n, kind in numbered(kinds)
-        ],
-        "qualifiers": [{"id": qualifier, "position": n} for n, qualifier in numbered(QUALIFIERS)],
-        "bases": [{"id": basis, "position": n} for n, basis in numbered(BASES)],
-    }
-
-
-def _meta_rows(fingerprint: str) -> Iterator[Row]:
+def _meta_rows(fingerprint: str) -> list[tuple[str, str]]:
     # What the file was made from, not when: the same store exports to the same bytes.
-    yield {"key": "pakru_version", "value": __version__}
-    yield {"key": "store_fingerprint", "value": fingerprint}
-
-
-def _source_rows(store: FactStore) -> Iterator[Row]:
-    for source in store.sources:
-        yield {
-            "id": source.id,
-            "title": source.title,
-            "publisher": source.publisher,
-            "author": source.author,
-            **_dated("published", source.published),
-            "kind": source.kind,
-            "language": source.language,
-            "url": source.url,
-            **_period("accessed", source.accessed),
-            "text_file": source.text_file,
-            "section": source.section,
-            "date_note": source.date_note,
-            "note": source.note,
-        }
-
-
-def _actor_rows(store: FactStore) -> Iterator[Row]:
-    for actor in store.actors:
-        yield {
-            "id": actor.id,
-            "name": actor.name,
-            "kind": actor.kind,
-            "aliases": _json_list(actor.aliases),
-            "country": actor.country,
-            "note": actor.note,
-        }
-
-
-def _role_rows(store: FactStore) -> Iterator[Row]:
-    for actor in store.actors:
-        for position, role in enumerate(actor.roles):
-            yield {
-                "actor_id": actor.id,
-                "position": position,
-                "title": role.title,
-                "organisation": role.organisation,
-                **_period("attested", role.attested),
-                "date_note": role.date_note,
-            }
-
-
-def _event_rows(store: FactStore) -> Iterator[Row]:
-    for event in store.events:
-        yield {
-            "id": event.id,
-            **_dated("date", event.date),
-            "title": event.title,
-            "place": event.place,
-            "status": event.status,
-            "topics": _json_list(event.topics),
-            "date_note": event.date_note,
-            "note": event.note,
-        }
-
-
-def _agreement_rows(store: FactStore) -> Iterator[Row]:
-    for agreement in store.agreements:
-        yield {
-            "id": agreement.id,
-            **_dated("date", agreement.date),
-            "title": agreement.title,
-            "kind": agreement.kind,
-            "place": agreement.place,
-            "status": agreement.status,
-            "topics": _json_list(agreement.topics),
-            "event": agreement.event,
-            "count": agreement.count,
-            "date_note": agreement.date_note,
-            "note": agreement.note,
-        }
-
-
-def _figure_rows(store: FactStore) -> Iterator[Row]:
-    for figure in store.figures:
-        yield {
-            "id": figure.id,
-            "metric": figure.metric,
-            "subject": figure.subject,
-            "value": json_number(figure.value),
-            "value_exact": format(figure.value, "f"),  # "f": never exponent notation such as 1E+9
-            "unit": figure.unit,
-            "stated": figure.stated,
-            **_dated("period", figure.period),
-            "qualifier": figure.qualifier,
-            "basis": figure.basis,
-            "topics": _json_list(figure.topics),
-            "reported_by": figure.reported_by,
-            "commodity": figure.commodity,
-            "date_note": figure.date_note,
-            "note": figure.note,
-        }
-
-
-def _topic_rows(store: FactStore) -> Iterator[Row]:
-    for topic in store.topics:
-        yield {"id": topic.id, "name": topic.name, "synonyms": _json_list(topic.synonyms)}
-
-
-def _facts(store: FactStore) -> tuple[Fact, ...]:
-    return (*store.events, *store.agreements, *store.figures)
-
-
-def _cited(store: FactStore) -> Iterator[tuple[Record, int | None, tuple[Citation, ...]]]:
-    """Each list of citations with the record it belongs to and, for a role, the role's position."""
-    for actor in store.actors:
-        yield actor, None, actor.sources
-        for position, role in enumerate(actor.roles):
-            yield actor, position, role.sources
-    for fact in _facts(store):
-        yield fact, None, fact.sources
-
-
-def _about(record: Record, types: tuple[str, ...] = ("actor", *FACT_TYPES)) -> Row:
-    """The record a row is about: its type and id, and its id again under its type's column."""
-    return {
-        "record_type": record.record_type,
-        "record_id": record.id,
-        **{kind: record.id if kind == record.record_type else None for kind in types},
-    }
-
-
-def _citation_rows(store: FactStore) -> Iterator[Row]:
-    for record, role_position, citations in _cited(store):
-        for position, citation in enumerate(citations):
-            yield {
-                **_about(record),
-                "role_position": role_position,
-                "position": position,
-                "source": citation.source,
-                "quote": citation.quote,
-                "says": citation.says,
-            }
-
-
-def _supersession_rows(store: FactStore) -> Iterator[Row]:
-    for fact in _facts(store):
-        for earlier in dict.fromkeys(fact.supersedes):
-            yield {"record_id": fact.id, "record_type": fact.record_type, "supersedes": earlier}
-
-
-# The loader does not refuse an id listed twice (`actors: [russia, russia]`); it says nothing
-# more than once does, so it is kept once rather than breaking the primary key.
-def _event_actor_rows(store: FactStore) -> Iterator[Row]:
-    for event in store.events:
-        for actor_id in dict.fromkeys(event.actors):
-            yield {"event_id": event.id, "actor_id": actor_id}
-
-
-def _party_rows(store: FactStore) -> Iterator[Row]:
-    for agreement in store.agreements:
-        for actor_id in dict.fromkeys(agreement.parties):
-            yield {"agreement_id": agreement.id, "actor_id": actor_id}
-
-
-def _record_topic_rows(store: FactStore) -> Iterator[Row]:
-    for fact in _facts(store):
-        for topic_id in dict.fromkeys(fact.topics):
-            yield {**_about(fact, FACT_TYPES), "topic_id": topic_id}
+    return [("pakru_version", __version__), ("store_fingerprint", fingerprint)]
 
 
 # Tables whose rows come with pakru rather than from the store.
-FIXED_TABLES = ("meta", *_vocabulary_rows())
+FIXED_TABLES = ("meta", *VOCABULARY_TABLES)

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pakru import __version__
-from pakru.domain.records import SEARCHED_TYPES, Figure
+from pakru.domain.records import SEARCHED_TYPES
 from pakru.store.layout import KINDS
 
 # Bump when the layout of the compiled file, or what is kept in it, changes.
-_LAYOUT = 5
-FORMAT = f"{__version__}/{_LAYOUT}/py{sys.version_info[0]}.{sys.version_info[1]}m{marshal.version}"
+_LAYOUT = 7
+FORMAT = f"{__version__}/{_LAYOUT}/py{sys.version_info[0]}.{sys.version_info[1]}"
 
 # A compiled store is also keyed to the code that wrote it: every Python file of the installed
 # package, not a list of the modules thought to shape it (such a list falls behind as code moves),
@@ -79,16 +79,217 @@ def same_code(meta: dict[str, str]) -> bool:
     return meta.get("code_stamp") == code_stamp() or meta.get("code") == code_hash()
 
 
-# Bodies are marshal data (see pack); derived figures' inputs and the figures a check involves are
-# ids separated by spaces.
-TABLES = """
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
+# The records' tables: what `pakru export` copies, and what Datasette and sqlite-utils open. A table
+# per record type with typed columns, primary and foreign keys declared; lists become link tables
+# (`event_actors`, `agreement_parties`, `record_topics`), except the names an actor or topic is
+# also known by and the topics a fact is on, which are also JSON array text (what Datasette facets
+# on). Every citation, an actor role's included, is a row of `citations`, linked by foreign key to
+# the record it backs and to its source. A period is its EDTF text as written plus ISO
+# `_start`/`_end` days (NULL for an open end) for filtering in SQL, and the year it starts in.
+# Positions count from 0, as the loader's `sources[0]` does. The vocabularies (metrics, units,
+# statuses, kinds, qualifiers, bases) are tables too, written from `pakru.domain.records`.
+PUBLIC_TABLES = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE metrics (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
+CREATE TABLE units (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
+CREATE TABLE metric_units (
+    metric TEXT NOT NULL REFERENCES metrics(id),
+    unit TEXT NOT NULL REFERENCES units(id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (metric, unit)
+);
+CREATE TABLE statuses (
+    record_type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    done INTEGER NOT NULL,
+    PRIMARY KEY (record_type, id)
+);
+CREATE TABLE kinds (
+    record_type TEXT NOT NULL,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (record_type, id)
+);
+CREATE TABLE qualifiers (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
+CREATE TABLE bases (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL
+);
+CREATE TABLE sources (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    publisher TEXT,
+    author TEXT,
+    published TEXT NOT NULL,
+    published_start TEXT,
+    published_end TEXT,
+    year INTEGER,
+    kind TEXT NOT NULL,
+    language TEXT NOT NULL,
+    url TEXT,
+    accessed TEXT,
+    accessed_start TEXT,
+    accessed_end TEXT,
+    text_file TEXT,
+    section TEXT,
+    date_note TEXT,
+    note TEXT
+);
+CREATE TABLE actors (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    aliases TEXT NOT NULL,
+    country TEXT REFERENCES actors(id),
+    note TEXT
+);
+CREATE TABLE actor_roles (
+    actor_id TEXT NOT NULL REFERENCES actors(id),
+    position INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    organisation TEXT REFERENCES actors(id),
+    attested TEXT NOT NULL,
+    attested_start TEXT,
+    attested_end TEXT,
+    date_note TEXT,
+    PRIMARY KEY (actor_id, position)
+);
+CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL,
+    date_start TEXT,
+    date_end TEXT,
+    year INTEGER,
+    title TEXT NOT NULL,
+    place TEXT,
+    status TEXT NOT NULL,
+    topics TEXT NOT NULL,
+    date_note TEXT,
+    note TEXT
+);
+CREATE TABLE agreements (
+    id TEXT PRIMARY KEY,
+    date TEXT NOT NULL,
+    date_start TEXT,
+    date_end TEXT,
+    year INTEGER,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    place TEXT,
+    status TEXT NOT NULL,
+    topics TEXT NOT NULL,
+    event TEXT REFERENCES events(id),
+    count INTEGER,
+    date_note TEXT,
+    note TEXT
+);
+-- NUMERIC keeps a whole `value` an INTEGER and any other a REAL, so it sorts as a number;
+-- `value_exact` is the decimal as written, which a REAL cannot always hold.
+CREATE TABLE figures (
+    id TEXT PRIMARY KEY,
+    metric TEXT NOT NULL REFERENCES metrics(id),
+    subject TEXT NOT NULL,
+    value NUMERIC NOT NULL,
+    value_exact TEXT NOT NULL,
+    unit TEXT NOT NULL REFERENCES units(id),
+    stated TEXT NOT NULL,
+    period TEXT,
+    period_start TEXT,
+    period_end TEXT,
+    year INTEGER,
+    qualifier TEXT NOT NULL REFERENCES qualifiers(id),
+    basis TEXT NOT NULL REFERENCES bases(id),
+    topics TEXT NOT NULL,
+    reported_by TEXT REFERENCES actors(id),
+    commodity TEXT,
+    date_note TEXT,
+    note TEXT
+);
+CREATE TABLE topics (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    synonyms TEXT NOT NULL
+);
+-- The record a row is about is named by its type and id, and again in the one column of its type
+-- (the others NULL): a foreign key names one table, and it is the keys that let Datasette list a
+-- figure's citations on the figure's page.
+CREATE TABLE citations (
+    record_type TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    actor TEXT REFERENCES actors(id),
+    event TEXT REFERENCES events(id),
+    agreement TEXT REFERENCES agreements(id),
+    figure TEXT REFERENCES figures(id),
+    role_position INTEGER,
+    position INTEGER NOT NULL,
+    source TEXT NOT NULL REFERENCES sources(id),
+    quote TEXT,  -- verbatim, checked against the source's text
+    says TEXT  -- or what the source says, in the store's own words
+);
+-- A later report of a fact and the earlier one it supersedes (both kept).
+CREATE TABLE supersessions (
+    record_id TEXT NOT NULL,
+    record_type TEXT NOT NULL,
+    supersedes TEXT NOT NULL,
+    PRIMARY KEY (record_id, supersedes)
+);
+CREATE TABLE event_actors (
+    event_id TEXT NOT NULL REFERENCES events(id),
+    actor_id TEXT NOT NULL REFERENCES actors(id),
+    PRIMARY KEY (event_id, actor_id)
+);
+CREATE TABLE agreement_parties (
+    agreement_id TEXT NOT NULL REFERENCES agreements(id),
+    actor_id TEXT NOT NULL REFERENCES actors(id),
+    PRIMARY KEY (agreement_id, actor_id)
+);
+CREATE TABLE record_topics (
+    record_type TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    event TEXT REFERENCES events(id),
+    agreement TEXT REFERENCES agreements(id),
+    figure TEXT REFERENCES figures(id),
+    topic_id TEXT NOT NULL REFERENCES topics(id),
+    PRIMARY KEY (record_id, topic_id)
+);
+-- SQLite does not index the referring side of a foreign key; these serve "everything about X".
+CREATE INDEX citations_record ON citations(record_id);
+CREATE INDEX citations_source ON citations(source);
+CREATE INDEX actor_roles_organisation ON actor_roles(organisation);
+CREATE INDEX event_actors_actor ON event_actors(actor_id);
+CREATE INDEX agreement_parties_actor ON agreement_parties(actor_id);
+CREATE INDEX record_topics_topic ON record_topics(topic_id);
+"""
+
+# pakru's own bookkeeping, beside the records' tables in the compiled store and never exported.
+# `_records` has a row per record read: where it stands, what answers are looked up and ordered by
+# (`place` folded as pakru.domain.names.fold_name folds names, its words one space apart), and the
+# checksum of its rows (see `pakru.store.rows`). Derived figures' inputs and the figures a
+# check involves are ids separated by spaces. A side of a check that is a derived figure (not
+# always one `derived` lists: a sum of exports and imports is made only to compare) is a row of
+# `derived` whose `owner` is the check's rowid, with `a_derived`/`b_derived` set on the check;
+# derived figures of their own have no owner.
+PRIVATE_TABLES = """
+CREATE TABLE _meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE files(
     name TEXT PRIMARY KEY, kind TEXT, size INT, mtime INT, ctime INT, readable INT, ord INT
 );
-CREATE TABLE records(
+CREATE TABLE _records(
     id TEXT, type TEXT, file TEXT, position INT, line INT,
-    first TEXT, last TEXT, metric TEXT, label TEXT, basis TEXT, body BLOB
+    first TEXT, last TEXT, metric TEXT, label TEXT, basis TEXT, place TEXT, crc INT
 );
 CREATE TABLE ids(id TEXT, topic INT, kind TEXT, subkind TEXT, file TEXT, line INT, position INT);
 CREATE TABLE refs(record TEXT, file TEXT, field TEXT, line INT, target TEXT, wanted TEXT);
@@ -96,13 +297,20 @@ CREATE TABLE reported(record TEXT, file TEXT, field TEXT, line INT, first TEXT, 
 CREATE TABLE names(folded TEXT, actor TEXT, file TEXT);
 CREATE TABLE file_problems(file TEXT, line INT, field TEXT, message TEXT);
 CREATE TABLE store_problems(file TEXT, line INT, field TEXT, message TEXT);
-CREATE TABLE derived(id TEXT, first TEXT, last TEXT, metric TEXT, inputs TEXT, body BLOB);
-CREATE TABLE checks(a TEXT, b TEXT, agrees INT, first TEXT, last TEXT, figures TEXT, body BLOB);
+CREATE TABLE derived(
+    id TEXT, first TEXT, last TEXT, metric TEXT, inputs TEXT, subject TEXT, low TEXT, high TEXT,
+    value TEXT, unit TEXT, period TEXT, formula TEXT, crc INT, owner INT
+);
+CREATE TABLE checks(
+    a TEXT, b TEXT, agrees INT, first TEXT, last TEXT, figures TEXT, kind TEXT, reason TEXT,
+    gap TEXT, a_derived INT, b_derived INT, crc INT
+);
 CREATE TABLE search(pos INTEGER PRIMARY KEY, type TEXT, id TEXT, file TEXT);
 CREATE VIRTUAL TABLE fts USING fts5(
     heavy, middle, light, tokenize = "ascii tokenchars ''''", columnsize = 0
 );
 """
+TABLES = PUBLIC_TABLES + PRIVATE_TABLES
 # The full-text index (fts) holds each record's searchable words in three columns, those of its
 # fields of weight 3, 2 and 1, as pakru.domain.search.index_columns folds them; the tokenizer splits
 # them where pakru.domain.search splits words (at spaces and ASCII punctuation but the apostrophe).
@@ -120,18 +328,18 @@ def search_span(record_type: str) -> tuple[int, int]:
 
 # Made after a full build has inserted every row: one sort each, instead of an update per row.
 # The questions asked on every answer (records by date, by metric, by what they name) are answered
-# from the indexes alone, without reading the rows with their bodies.
+# from the indexes alone, without reading the records themselves.
 CHECK_INDEXES = """
-CREATE INDEX IF NOT EXISTS records_id ON records(id, type, first, last);
+CREATE INDEX IF NOT EXISTS _records_id ON _records(id, type, first, last);
 CREATE INDEX IF NOT EXISTS ids_id ON ids(topic, id);
 CREATE INDEX IF NOT EXISTS refs_record ON refs(record, wanted, target);
 """  # what the checks across records look rows up by; `pakru check` makes only these
 INDEXES = (
     CHECK_INDEXES
     + """
-CREATE INDEX IF NOT EXISTS records_type_first ON records(type, first, last, id);
-CREATE INDEX IF NOT EXISTS records_metric ON records(type, metric, last, first, id, label, basis);
-CREATE INDEX IF NOT EXISTS records_file ON records(file);
+CREATE INDEX IF NOT EXISTS _records_type_first ON _records(type, first, last, id);
+CREATE INDEX IF NOT EXISTS _records_metric ON _records(type, metric, last, first, id, label, basis);
+CREATE INDEX IF NOT EXISTS _records_file ON _records(file);
 CREATE INDEX IF NOT EXISTS ids_file ON ids(file);
 CREATE INDEX IF NOT EXISTS refs_target ON refs(wanted, target, record);
 CREATE INDEX IF NOT EXISTS refs_file ON refs(file);
@@ -141,6 +349,7 @@ CREATE INDEX IF NOT EXISTS names_folded ON names(folded);
 CREATE INDEX IF NOT EXISTS names_file ON names(file);
 CREATE INDEX IF NOT EXISTS file_problems_file ON file_problems(file);
 CREATE INDEX IF NOT EXISTS derived_first ON derived(first);
+CREATE INDEX IF NOT EXISTS derived_owner ON derived(owner) WHERE owner IS NOT NULL;
 CREATE INDEX IF NOT EXISTS checks_a ON checks(a);
 CREATE INDEX IF NOT EXISTS checks_b ON checks(b);
 CREATE INDEX IF NOT EXISTS conflicts_order ON checks(first, last, a, b) WHERE agrees = 0;
@@ -159,36 +368,27 @@ def chunks(items: Sequence[Any], size: int = 500) -> Iterable[list[Any]]:
         yield list(items[start : start + size])
 
 
-# Bodies are stored as marshal data: it is built into the interpreter (nothing to import before an
-# answer) and faster to read than JSON. Its format changes between Python versions, which FORMAT
-# names, so a compiled store is never read by another one. Each body ends with the CRC-32 of what
-# precedes it, checked whenever it is read: a body damaged on disk (a bit flipped, a page half
-# written, a value changed behind pakru's back) fails it, and the store is compiled again rather
-# than shown. (Appended little-endian, a CRC-32 makes the CRC-32 of the whole a constant, so one
-# call checks a body; marshal ignores the bytes after its data.) A checksum guards against
-# accidents, not people (whoever can write the file can compute one), which is why only files of
-# this user's own are read at all (see "whose cache" in pakru.store.compiled).
-def pack(data: Any) -> bytes:
-    body = marshal.dumps(data)
-    return body + zlib.crc32(body).to_bytes(4, "little")
-
-
-_CHECKED = zlib.crc32(zlib.crc32(b"").to_bytes(4, "little"))  # the CRC-32 of any checked body
-
-
 class Damaged(sqlite3.DatabaseError):
-    """A compiled store whose rows cannot be read back (a body that fails its checksum, is cut
-    short or not marshal data, or data no record is made of): it is compiled again, never
-    believed and never an error."""
+    """A compiled store whose rows cannot be read back (a row that fails its checksum, or data no
+    record is made of): it is compiled again, never believed and never an error."""
 
 
-def unpack(blob: bytes) -> Any:
-    try:
-        if zlib.crc32(blob) != _CHECKED:
-            raise Damaged("a stored body fails its checksum")
-        return marshal.loads(blob)
-    except (EOFError, ValueError, TypeError) as error:  # (EOFError would read as Ctrl-C to Click)
-        raise Damaged(f"a stored body cannot be read: {error}") from error
+# Each record's rows (its own and those of its citations, roles, actors and so on), each derived
+# figure's and each check's, are kept with the CRC-32 of their values, checked whenever they are
+# read: a row damaged on disk (a bit flipped, a page half written, a value changed behind pakru's
+# back) fails it, and the store is compiled again rather than shown. The values (a tuple of the
+# rows as SQLite gives them back) are encoded for the checksum with marshal's version 0, which
+# writes every string, number and tuple by its value alone (no references, no interning marks):
+# built in, and four times as fast as their repr. Nothing is stored in that form. A checksum
+# guards against accidents, not people (whoever can write the file can compute one), which is
+# why only files of this user's own are read at all (see "whose cache" in pakru.store.compiled).
+def checksum(values: Any) -> int:
+    return zlib.crc32(marshal.dumps(values, 0))
+
+
+def verified(values: Any, crc: int) -> None:
+    if checksum(values) != crc:
+        raise Damaged("a stored row fails its checksum")
 
 
 def stored(make: Callable[..., T], *data: Any) -> T:
@@ -196,13 +396,8 @@ def stored(make: Callable[..., T], *data: Any) -> T:
     try:
         return make(*data)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
-        raise Damaged(f"a stored body is not what was written: {error!r}") from error
+        raise Damaged(f"a stored row is not what was written: {error!r}") from error
 
 
 def iso(day: Any) -> str | None:
     return None if day is None else day.isoformat()
-
-
-def figure_of(body: bytes) -> Figure:
-    figure: Figure = stored(Figure.from_storage, unpack(body))
-    return figure

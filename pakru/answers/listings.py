@@ -1,0 +1,96 @@
+"""Listing answers: the filters a command resolved, turned into the page of records that match,
+how many match in all, and the records they cite or name (for names, titles and citations).
+
+Every filter, the order and the page are decided by the compiled store's SQL
+(`pakru.store.compiled`); this module asks, and gathers what the answer shows. It never filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+from pakru.domain.filters import Filters
+from pakru.domain.records import FactStore, Record
+from pakru.domain.types import Period
+from pakru.store.compiled import Compiled
+
+
+class Page(NamedTuple):
+    """The records of an answer's page, in its order; how many match in all; and a store of
+    them with the records they cite or name."""
+
+    records: list[Any]
+    total: int
+    store: FactStore
+
+
+def dated(
+    compiled: Compiled,
+    record_types: Sequence[str],
+    filters: Filters,
+    limit: int | None,
+    *,
+    superseded: bool = False,
+) -> Page:
+    """Events, agreements or both (a timeline), in date order: the first `limit` (None: all)."""
+    ids, total = compiled.first_dated_ids(record_types, filters, limit, superseded=superseded)
+    store = compiled.subset(ids)
+    return Page(_in_order(ids, store), total, store)
+
+
+class FiguresPage(NamedTuple):
+    figures: list[Any]
+    conflicts: list[Any]  # the conflicts the figures take part in
+    store: FactStore
+
+
+def figures(compiled: Compiled, filters: Filters, *, superseded: bool = False) -> FiguresPage:
+    """Every figure that matches, in period order, with the conflicts they take part in."""
+    ids = compiled.figure_ids(filters, superseded=superseded)
+    conflicts = compiled.checks(ids, conflicts_only=True)
+    store = compiled.subset([*ids, *figures_named((), conflicts)])
+    return FiguresPage(_in_order(ids, store), conflicts, store)
+
+
+class TradePage(NamedTuple):
+    figures: list[Any]  # the reported figures shown
+    derived: list[Any]  # then the derived ones
+    conflicts: list[Any]  # that those take part in
+    total: int  # reported and derived figures that match, in all
+    store: FactStore
+
+
+def trade(
+    compiled: Compiled,
+    window: Period | None,
+    reported: Sequence[str],
+    derived: Sequence[str],
+    limit: int | None,
+    *,
+    superseded: bool = False,
+    source: str | None = None,
+) -> TradePage:
+    """Reported figures of these metrics (citing `source`, if given) whose period could fall in
+    the window, then derived ones of these metrics: the first `limit` rows in all (None: every
+    one), chosen and counted in the store's indexes; and the conflicts they take part in."""
+    ids, matched = compiled.first_figure_ids(
+        window, reported, limit, superseded=superseded, source=source
+    )
+    room = None if limit is None else limit - len(ids)  # derived figures follow the reported
+    made, derivable = compiled.derived(window, derived, room) if derived else ([], 0)
+    conflicts = compiled.checks([*ids, *(d.id for d in made)], conflicts_only=True)
+    store = compiled.subset([*ids, *figures_named(made, conflicts)])
+    return TradePage(_in_order(ids, store), made, conflicts, matched + derivable, store)
+
+
+def figures_named(derived: Iterable[Any], checks: Iterable[Any]) -> list[str]:
+    """Every reported figure that derived figures and checks rest on: their sources are cited."""
+    from pakru.domain.consistency import reported_ids
+
+    sides = [*derived, *(side for c in checks for side in (c.a, c.b))]
+    return [i for figure in sides for i in reported_ids(figure)]
+
+
+def _in_order(ids: Sequence[str], store: FactStore) -> list[Record]:
+    return [store.by_id[i] for i in ids]
