@@ -412,6 +412,24 @@ def test_extract_dates_events_as_the_text_gives_them(sentence: str, date: str) -
 
 
 @pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Technical experts have already inspected the proposed site.", "occurred"),
+        ("The talks are scheduled for December 3.", "scheduled"),
+        ("The visit scheduled for December 3 was cancelled.", "cancelled"),
+    ],
+)
+def test_an_events_status_is_read_from_its_verbs_not_from_an_adjective(
+    sentence: str, status: str
+) -> None:
+    from pakru.domain.extract import Reader, extract
+
+    (draft,) = extract(f"Updated 02 July 2025\n{sentence}\n", Reader())
+
+    assert draft.record.status == status  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
     ("sentence", "reading"),
     [
         (

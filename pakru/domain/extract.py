@@ -732,7 +732,7 @@ _EVENT_STATUS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bpostponed\b|\bdelayed\b", "postponed"),
         (r"\bpending\b", "pending"),
         (r"\bscheduled\b", "scheduled"),
-        (r"\bpropos(?:ed|es|al)\b", "proposed"),
+        (r"(?<!the )(?<!a )\bpropos(?:ed|es|al)\b", "proposed"),  # not "the proposed site"
         (r"\bexpected\b|\bwill\b|\bplans? to\b", "expected"),
     )
 )
@@ -1096,7 +1096,7 @@ class _Making:
         if from_tense:  # "experts have already inspected the site"
             times = [self._undated("occurred")[0]]
         for when in dated or times:
-            status = _by_order(_EVENT_STATUS, text)
+            status = "occurred" if from_tense else _by_order(_EVENT_STATUS, text)
             unsure = [
                 "title: the sentence as written; put it in the store’s words",
                 "actors: every actor the sentence names",
