@@ -256,3 +256,33 @@ def test_json_and_csv_rows_are_made_as_they_are_written(fmt: str, ahead: int) ->
             "id": "r2",
             "note": "row r2\nof three",
         }
+
+
+class _Label(str):
+    """Text of a subclass of str, as an enum's value can be."""
+
+
+# Values JSON rows can hold, and some they never should but must still come out as json writes
+# them: empty containers, nesting, text that needs escapes, every kind of number, a subclass of
+# str, a key that is not text.
+_AWKWARD_ROWS = [
+    {"id": "plain", "n": 3, "x": 2.5, "ok": True, "no": False, "none": None},
+    {"id": "empty", "list": [], "object": {}, "nested": [[], {}, [[]]]},
+    {"id": "text", "s": 'quote " back \\ tab \t nul \x00 line\nsep \u2028 é Фёдоров 🙂'},
+    {"id": "numbers", "big": 10**30, "neg": -7, "tiny": 1e-300, "nan": float("nan")},
+    {"id": "inf", "values": [float("inf"), float("-inf"), 0.1 + 0.2]},
+    {"id": "deep", "sources": [{"source": "s", "says": "x", "more": [1, {"a": [None]}]}]},
+    {"id": "subclass", "label": _Label("signed"), "labels": [_Label("a"), "b"]},
+    {"id": "keys", "by": {1: "one", None: "none"}},
+]
+
+
+def test_json_rows_are_written_as_the_json_module_writes_them() -> None:
+    """JSON rows are written by pakru's own indenting writer: the text is the json module's,
+    byte for byte, whatever the row holds."""
+    from pakru.cli.options import OutputFormat
+    from pakru.cli.render import data_text
+
+    text = data_text(("id",), _AWKWARD_ROWS, OutputFormat.JSON)
+    assert text == json.dumps(_AWKWARD_ROWS, ensure_ascii=False, indent=2)
+    assert data_text(("id",), [], OutputFormat.JSON) == "[]"

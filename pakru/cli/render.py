@@ -234,21 +234,46 @@ def citation_text(citation: Citation) -> str:
 def with_citation_details(data: Any, store: FactStore) -> Any:
     """JSON data with each citation's source described (title, publisher, date, URL), so that
     an answer can be cited without looking its sources up."""
-    if isinstance(data, list):
-        return [with_citation_details(item, store) for item in data]
-    if not isinstance(data, dict):
-        return data
-    out = {key: with_citation_details(value, store) for key, value in data.items()}
-    if "source" in data and ("quote" in data or "says" in data):
-        source = store.by_id.get(data["source"])
-        if isinstance(source, Source):
-            out |= {
-                "title": source.title,
-                "publisher": source.publisher,
-                "published": str(source.published),
-                "url": source.url,
-            }
-    return out
+    return _CitationDetails(store).add(data)
+
+
+class _CitationDetails:
+    """Adds its source's details to each citation of JSON data, describing each source once:
+    every row of a large answer passes through here."""
+
+    def __init__(self, store: FactStore) -> None:
+        self.store = store
+        self.described: dict[str, dict[str, Any]] = {}
+
+    def add(self, data: Any) -> Any:
+        nested = (list, dict)
+        if isinstance(data, list):
+            return [self.add(item) if isinstance(item, nested) else item for item in data]
+        if not isinstance(data, dict):
+            return data
+        out = {
+            key: self.add(value) if isinstance(value, nested) else value
+            for key, value in data.items()
+        }
+        if "source" in data and ("quote" in data or "says" in data):
+            out |= self.describe(data["source"])
+        return out
+
+    def describe(self, source_id: Any) -> dict[str, Any]:
+        details = self.described.get(source_id)
+        if details is None:
+            source = self.store.by_id.get(source_id)
+            details = self.described[source_id] = (
+                {
+                    "title": source.title,
+                    "publisher": source.publisher,
+                    "published": str(source.published),
+                    "url": source.url,
+                }
+                if isinstance(source, Source)
+                else {}
+            )
+        return details
 
 
 def render(
@@ -259,7 +284,8 @@ def render(
     written."""
     listing = first_rows(listing, limit)
     if fmt in (OutputFormat.JSON, OutputFormat.CSV):
-        rows = (with_citation_details(row, store) for row in listing.json_rows())
+        details = _CitationDetails(store)
+        rows = (details.add(row) for row in listing.json_rows())
         return DataStream(data_pieces(listing.fields, rows, fmt), json=fmt is OutputFormat.JSON)
     if not listing.items:
         return listing.empty
@@ -688,13 +714,89 @@ def _json_pieces(rows: Iterable[object]) -> Iterator[str]:
     """A JSON array, as `json_text` writes it, one element at a time: each is the same element
     written alone, one level further in (a newline in JSON text is only ever indentation)."""
     import json
+    from json.encoder import encode_basestring  # the C one, as ensure_ascii=False has it
 
     encode = json.JSONEncoder(ensure_ascii=False, indent=2).encode  # as json.dumps makes it
     before = "[\n  "
     for row in rows:
-        yield before + encode(row).replace("\n", "\n  ")
+        parts: list[str] = [before]
+        try:
+            _indented(row, "  ", parts.append, encode_basestring)
+        except _Unusual:
+            parts[1:] = [encode(row).replace("\n", "\n  ")]
+        yield "".join(parts)
         before = ",\n  "
     yield "[]" if before == "[\n  " else "\n]"
+
+
+class _Unusual(Exception):
+    """A value `_indented` leaves to the json module (a subclass, a key that is not text)."""
+
+
+_LITERALS = {None: "null", True: "true", False: "false"}
+
+
+def _indented(
+    value: object, indent: str, out: Callable[[str], None], string: Callable[[str], str]
+) -> None:
+    """`value` as `json.dumps(value, ensure_ascii=False, indent=2)` writes it, its lines after
+    the first starting with `indent`. The json module writes indented JSON in Python, a generator
+    per value, which was most of the time of every row of a large answer; this writes the plain
+    types JSON rows are made of, a piece per value, with the module's own string encoder."""
+    kind = type(value)
+    if kind is str:
+        out(string(value))  # type: ignore[arg-type]
+    elif kind is dict:
+        assert isinstance(value, dict)
+        if not value:
+            out("{}")
+            return
+        inner = indent + "  "
+        before, between = "{\n" + inner, ",\n" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _Unusual
+            if type(item) is str:
+                out(f"{before}{string(key)}: {string(item)}")
+            elif item is None:
+                out(f"{before}{string(key)}: null")
+            else:
+                out(f"{before}{string(key)}: ")
+                _indented(item, inner, out, string)
+            before = between
+        out("\n" + indent + "}")
+    elif kind is list:
+        assert isinstance(value, list)
+        if not value:
+            out("[]")
+            return
+        inner = indent + "  "
+        before, between = "[\n" + inner, ",\n" + inner
+        for item in value:
+            if type(item) is str:
+                out(before + string(item))
+            else:
+                out(before)
+                _indented(item, inner, out, string)
+            before = between
+        out("\n" + indent + "]")
+    elif value is None or kind is bool:
+        out(_LITERALS[value])  # type: ignore[index]
+    elif kind is int:
+        out(int.__repr__(value))
+    elif kind is float:
+        out(_float_json(value))  # type: ignore[arg-type]
+    else:
+        raise _Unusual
+
+
+def _float_json(number: float) -> str:
+    """A float as the json module writes it (which allows NaN and the infinities)."""
+    if number != number:
+        return "NaN"
+    if number in (float("inf"), float("-inf")):
+        return "Infinity" if number > 0 else "-Infinity"
+    return float.__repr__(number)
 
 
 def _csv_pieces(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:

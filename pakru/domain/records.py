@@ -250,7 +250,14 @@ def json_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+# Values that are their own JSON: most of a record, so they are told apart first (every row of a
+# large answer passes through here).
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
 def _to_json(value: Any, *, exact: bool = False) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Period):
         return str(value)
     if isinstance(value, Decimal):
@@ -264,7 +271,7 @@ def _to_json(value: Any, *, exact: bool = False) -> Any:
     if isinstance(value, Role):
         return {name: _to_json(getattr(value, name), exact=exact) for name in value._fields}
     if isinstance(value, tuple):
-        return [_to_json(item, exact=exact) for item in value]
+        return [item if type(item) in _PLAIN else _to_json(item, exact=exact) for item in value]
     return value
 
 

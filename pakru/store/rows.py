@@ -406,24 +406,29 @@ def read(
     return made
 
 
+# How many records `read_ids` reads at once: the rows of every record of a large answer, held
+# together while the records are made, took more memory than the records themselves.
+READ_AT_ONCE = 4000
+
+
 def read_ids(db: Any, ids: Sequence[str]) -> list[Record]:
     """The records (but topics) with these ids, in the order of the store's files."""
     db.execute("CREATE TEMP TABLE IF NOT EXISTS _wanted(id TEXT PRIMARY KEY)")
-    db.execute("DELETE FROM _wanted")
-    for chunk in chunks(list(ids)):
-        db.executemany("INSERT OR IGNORE INTO _wanted VALUES (?)", [(i,) for i in chunk])
-    types = [
-        t
-        for (t,) in db.execute(
-            "SELECT DISTINCT type FROM _records WHERE id IN (SELECT id FROM _wanted)"
-        )
-        if t != "topic"
-    ]
-    if not set(types) <= set(TABLE_OF_TYPE):
-        raise Damaged(f"a stored record has no type pakru knows: {types}")
     found = []
-    for record_type in types:
-        found += read(db, record_type, "r.id IN (SELECT id FROM _wanted)")
+    for batch in chunks(list(ids), READ_AT_ONCE):
+        db.execute("DELETE FROM _wanted")
+        db.executemany("INSERT OR IGNORE INTO _wanted VALUES (?)", [(i,) for i in batch])
+        types = [
+            t
+            for (t,) in db.execute(
+                "SELECT DISTINCT type FROM _records WHERE id IN (SELECT id FROM _wanted)"
+            )
+            if t != "topic"
+        ]
+        if not set(types) <= set(TABLE_OF_TYPE):
+            raise Damaged(f"a stored record has no type pakru knows: {types}")
+        for record_type in types:
+            found += read(db, record_type, "r.id IN (SELECT id FROM _wanted)")
     return [record for _, record in sorted(found, key=lambda pair: pair[0])]
 
 
