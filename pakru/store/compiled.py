@@ -35,6 +35,7 @@ from pakru.store.layout import KINDS, StoreFile, fingerprints, store_files
 from pakru.store.schema import (
     FORMAT,
     KINDS_SQL,
+    SUPERSEDES_FIELD,
     TABLES,
     chunks,
     code_stamp,
@@ -444,7 +445,7 @@ class Compiled:
     def derived_from(self, figure_id: str) -> list[Any]:
         found = self.db.execute(
             f"SELECT {rows.DERIVED_COLUMNS} FROM derived "
-            "WHERE owner IS NULL AND ' ' || inputs || ' ' LIKE ?",
+            "WHERE owner IS NULL AND ' ' || inputs || ' ' LIKE ? ORDER BY rowid",
             (f"% {figure_id} %",),
         ).fetchall()
         return rows.derived_of(self.db, [row for row in found if figure_id in row[4].split()])
@@ -862,8 +863,8 @@ def _listing_sql(
         check(dated, "(r.first IS NOT NULL OR r.last IS NOT NULL)")
         if window.last is not None:
             check(dated, "(r.first IS NULL OR r.first <= ?)", window.last.isoformat())
-        if window.first is not None:
-            check(dated, "(r.last IS NULL OR r.last >= ?)", window.first.isoformat())
+        if window.first is not None:  # as _records_reach holds it, a range in that index
+            check(dated, "COALESCE(r.last, '9999-12-31') >= ?", window.first.isoformat())
     if filters.topic is not None:
         check(
             dated,
@@ -918,17 +919,13 @@ def _listing_sql(
     if filters.basis is not None:
         check(figure, "r.basis = ?", filters.basis)
     if not superseded:
+        # The few superseded ids are gathered once (refs_supersedes), not looked up per record.
         where.append(
-            "NOT EXISTS (SELECT 1 FROM refs s WHERE s.wanted = ? AND s.target = r.id "
-            f"AND s.field LIKE '{SUPERSEDES_FIELD}')"
+            "r.id NOT IN (SELECT target FROM refs WHERE wanted = ? AND target IS NOT NULL "
+            f"AND field LIKE '{SUPERSEDES_FIELD}')"
         )
         parameters.append(records.KIND_OF_TYPE[record_type])
     return "FROM _records r WHERE " + " AND ".join(where), parameters
-
-
-# Where a reference to an earlier report stands, as `pakru.store.load` names it:
-# events[3].supersedes[0].
-SUPERSEDES_FIELD = "%.supersedes[%"
 
 
 def _sql_limit(limit: int | None) -> int:
