@@ -504,13 +504,33 @@ class Compiled:
             sql, values = _listing_sql(record_type, filters, superseded=superseded)
             selects.append(f"SELECT r.id, r.type, r.first, r.last {sql}")
             parameters += values
+        return self._page(
+            " UNION ALL ".join(selects),
+            parameters,
+            "COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), type, id",
+            (),
+            limit,
+        )
+
+    def _page(
+        self,
+        found: str,
+        parameters: Sequence[Any],
+        order: str,
+        order_parameters: Sequence[Any],
+        limit: int | None,
+    ) -> tuple[list[str], int]:
+        """The ids of the first `limit` rows (None: all) that a SELECT finds, in this order, and
+        how many it finds. Counted apart from the page: a count reads only the index, and a page
+        keeps its first rows as it goes, where COUNT(*) OVER () would sort every row found."""
+        (total,) = self.db.execute(f"SELECT COUNT(*) FROM ({found})", parameters).fetchone()
+        if limit == 0 or total == 0:
+            return [], total
         rows = self.db.execute(
-            f"SELECT id, COUNT(*) OVER () FROM ({' UNION ALL '.join(selects)}) "
-            "ORDER BY COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), type, id "
-            "LIMIT ?",
-            (*parameters, _sql_limit(limit)),
-        ).fetchall()
-        return [row[0] for row in rows], rows[0][1] if rows else 0
+            f"SELECT id FROM ({found}) ORDER BY {order} LIMIT ?",
+            (*parameters, *order_parameters, _sql_limit(limit)),
+        )
+        return [record_id for (record_id,) in rows], total
 
     def figure_ids(self, filters: Filters, *, superseded: bool = False) -> list[str]:
         """Every figure that matches the filters, by period (figures without one last), metric
@@ -556,14 +576,14 @@ class Compiled:
             "figure", Filters(window=window), metrics, superseded=superseded, source=source
         )
         rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(metrics)))
-        rows = self.db.execute(
-            "SELECT id, COUNT(*) OVER () FROM "
-            f"(SELECT DISTINCT r.id, r.first, r.last, r.metric, r.label, r.basis {sql}) "
-            "ORDER BY label IS NOT ?, COALESCE(first, last, '0001-01-01'), "
-            f"COALESCE(last, '9999-12-31'), CASE metric {rank} END, basis, id LIMIT ?",
-            (*parameters, str(window) if window else None, *metrics, _sql_limit(limit)),
-        ).fetchall()
-        return [row[0] for row in rows], rows[0][1] if rows else 0
+        return self._page(
+            f"SELECT DISTINCT r.id, r.first, r.last, r.metric, r.label, r.basis {sql}",
+            parameters,
+            "label IS NOT ?, COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), "
+            f"CASE metric {rank} END, basis, id",
+            (str(window) if window else None, *metrics),
+            limit,
+        )
 
     def search_ids(
         self, terms: Sequence[IndexTerm], types: Sequence[str] | None, limit: int | None
