@@ -345,7 +345,8 @@ CREATE INDEX IF NOT EXISTS _records_type_first ON _records(type, first, last, id
 -- a window's start is a range in reach (how far a record runs: an open end, all the way)
 CREATE INDEX IF NOT EXISTS _records_reach
     ON _records(type, COALESCE(last, '9999-12-31'), first, last, id);
-CREATE INDEX IF NOT EXISTS _records_metric ON _records(type, metric, last, first, id, label, basis);
+CREATE INDEX IF NOT EXISTS _records_metric
+    ON _records(type, metric, COALESCE(last, '9999-12-31'), first, last, id, label, basis);
 CREATE INDEX IF NOT EXISTS _records_file ON _records(file);
 CREATE INDEX IF NOT EXISTS ids_file ON ids(file);
 CREATE INDEX IF NOT EXISTS refs_target ON refs(wanted, target, record);
