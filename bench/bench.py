@@ -1808,6 +1808,9 @@ def bench(args: argparse.Namespace, launcher: Launcher) -> int:
         queries = [
             ["trade", "2023-24"],
             ["events", "--since", "2024-09", "--topic", "steel"],
+            ["events", "--since", "2024-09"],
+            ["agreements", "--topic", "steel"],
+            ["timeline", "--since", "2024"],
             ["search", "steel"],
             ["show", info.known_id],
             ["conflicts"],  # the first page of a table

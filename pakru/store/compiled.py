@@ -35,6 +35,7 @@ from pakru.store.layout import KINDS, StoreFile, fingerprints, store_files
 from pakru.store.schema import (
     FORMAT,
     KINDS_SQL,
+    SUPERSEDES_FIELD,
     TABLES,
     chunks,
     code_stamp,
@@ -444,7 +445,7 @@ class Compiled:
     def derived_from(self, figure_id: str) -> list[Any]:
         found = self.db.execute(
             f"SELECT {rows.DERIVED_COLUMNS} FROM derived "
-            "WHERE owner IS NULL AND ' ' || inputs || ' ' LIKE ?",
+            "WHERE owner IS NULL AND ' ' || inputs || ' ' LIKE ? ORDER BY rowid",
             (f"% {figure_id} %",),
         ).fetchall()
         return rows.derived_of(self.db, [row for row in found if figure_id in row[4].split()])
@@ -503,13 +504,33 @@ class Compiled:
             sql, values = _listing_sql(record_type, filters, superseded=superseded)
             selects.append(f"SELECT r.id, r.type, r.first, r.last {sql}")
             parameters += values
+        return self._page(
+            " UNION ALL ".join(selects),
+            parameters,
+            "COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), type, id",
+            (),
+            limit,
+        )
+
+    def _page(
+        self,
+        found: str,
+        parameters: Sequence[Any],
+        order: str,
+        order_parameters: Sequence[Any],
+        limit: int | None,
+    ) -> tuple[list[str], int]:
+        """The ids of the first `limit` rows (None: all) that a SELECT finds, in this order, and
+        how many it finds. Counted apart from the page: a count reads only the index, and a page
+        keeps its first rows as it goes, where COUNT(*) OVER () would sort every row found."""
+        (total,) = self.db.execute(f"SELECT COUNT(*) FROM ({found})", parameters).fetchone()
+        if limit == 0 or total == 0:
+            return [], total
         rows = self.db.execute(
-            f"SELECT id, COUNT(*) OVER () FROM ({' UNION ALL '.join(selects)}) "
-            "ORDER BY COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), type, id "
-            "LIMIT ?",
-            (*parameters, _sql_limit(limit)),
-        ).fetchall()
-        return [row[0] for row in rows], rows[0][1] if rows else 0
+            f"SELECT id FROM ({found}) ORDER BY {order} LIMIT ?",
+            (*parameters, *order_parameters, _sql_limit(limit)),
+        )
+        return [record_id for (record_id,) in rows], total
 
     def figure_ids(self, filters: Filters, *, superseded: bool = False) -> list[str]:
         """Every figure that matches the filters, by period (figures without one last), metric
@@ -555,14 +576,14 @@ class Compiled:
             "figure", Filters(window=window), metrics, superseded=superseded, source=source
         )
         rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(metrics)))
-        rows = self.db.execute(
-            "SELECT id, COUNT(*) OVER () FROM "
-            f"(SELECT DISTINCT r.id, r.first, r.last, r.metric, r.label, r.basis {sql}) "
-            "ORDER BY label IS NOT ?, COALESCE(first, last, '0001-01-01'), "
-            f"COALESCE(last, '9999-12-31'), CASE metric {rank} END, basis, id LIMIT ?",
-            (*parameters, str(window) if window else None, *metrics, _sql_limit(limit)),
-        ).fetchall()
-        return [row[0] for row in rows], rows[0][1] if rows else 0
+        return self._page(
+            f"SELECT DISTINCT r.id, r.first, r.last, r.metric, r.label, r.basis {sql}",
+            parameters,
+            "label IS NOT ?, COALESCE(first, last, '0001-01-01'), COALESCE(last, '9999-12-31'), "
+            f"CASE metric {rank} END, basis, id",
+            (str(window) if window else None, *metrics),
+            limit,
+        )
 
     def search_ids(
         self, terms: Sequence[IndexTerm], types: Sequence[str] | None, limit: int | None
@@ -862,8 +883,8 @@ def _listing_sql(
         check(dated, "(r.first IS NOT NULL OR r.last IS NOT NULL)")
         if window.last is not None:
             check(dated, "(r.first IS NULL OR r.first <= ?)", window.last.isoformat())
-        if window.first is not None:
-            check(dated, "(r.last IS NULL OR r.last >= ?)", window.first.isoformat())
+        if window.first is not None:  # as _records_reach holds it, a range in that index
+            check(dated, "COALESCE(r.last, '9999-12-31') >= ?", window.first.isoformat())
     if filters.topic is not None:
         check(
             dated,
@@ -918,17 +939,13 @@ def _listing_sql(
     if filters.basis is not None:
         check(figure, "r.basis = ?", filters.basis)
     if not superseded:
+        # The few superseded ids are gathered once (refs_supersedes), not looked up per record.
         where.append(
-            "NOT EXISTS (SELECT 1 FROM refs s WHERE s.wanted = ? AND s.target = r.id "
-            f"AND s.field LIKE '{SUPERSEDES_FIELD}')"
+            "r.id NOT IN (SELECT target FROM refs WHERE wanted = ? AND target IS NOT NULL "
+            f"AND field LIKE '{SUPERSEDES_FIELD}')"
         )
         parameters.append(records.KIND_OF_TYPE[record_type])
     return "FROM _records r WHERE " + " AND ".join(where), parameters
-
-
-# Where a reference to an earlier report stands, as `pakru.store.load` names it:
-# events[3].supersedes[0].
-SUPERSEDES_FIELD = "%.supersedes[%"
 
 
 def _sql_limit(limit: int | None) -> int:

@@ -326,6 +326,10 @@ def search_span(record_type: str) -> tuple[int, int]:
     return start, start + _TYPE_SPAN
 
 
+# Where a reference to an earlier report stands, as `pakru.store.load` names it:
+# events[3].supersedes[0].
+SUPERSEDES_FIELD = "%.supersedes[%"
+
 # Made after a full build has inserted every row: one sort each, instead of an update per row.
 # The questions asked on every answer (records by date, by metric, by what they name) are answered
 # from the indexes alone, without reading the records themselves.
@@ -336,23 +340,34 @@ CREATE INDEX IF NOT EXISTS refs_record ON refs(record, wanted, target);
 """  # what the checks across records look rows up by; `pakru check` makes only these
 INDEXES = (
     CHECK_INDEXES
-    + """
+    + f"""
 CREATE INDEX IF NOT EXISTS _records_type_first ON _records(type, first, last, id);
-CREATE INDEX IF NOT EXISTS _records_metric ON _records(type, metric, last, first, id, label, basis);
+-- a window's start is a range in reach (how far a record runs: an open end, all the way)
+CREATE INDEX IF NOT EXISTS _records_reach
+    ON _records(type, COALESCE(last, '9999-12-31'), first, last, id);
+CREATE INDEX IF NOT EXISTS _records_metric
+    ON _records(type, metric, COALESCE(last, '9999-12-31'), first, last, id, label, basis);
 CREATE INDEX IF NOT EXISTS _records_file ON _records(file);
 CREATE INDEX IF NOT EXISTS ids_file ON ids(file);
 CREATE INDEX IF NOT EXISTS refs_target ON refs(wanted, target, record);
 CREATE INDEX IF NOT EXISTS refs_file ON refs(file);
+-- the few references that supersede, looked up on every listing
+CREATE INDEX IF NOT EXISTS refs_supersedes ON refs(wanted, target)
+    WHERE field LIKE '{SUPERSEDES_FIELD}';
+CREATE INDEX IF NOT EXISTS record_topics_records ON record_topics(topic_id, record_type, record_id);
 CREATE INDEX IF NOT EXISTS reported_record ON reported(record);
 CREATE INDEX IF NOT EXISTS reported_file ON reported(file);
 CREATE INDEX IF NOT EXISTS names_folded ON names(folded);
 CREATE INDEX IF NOT EXISTS names_file ON names(file);
 CREATE INDEX IF NOT EXISTS file_problems_file ON file_problems(file);
 CREATE INDEX IF NOT EXISTS derived_first ON derived(first);
+CREATE INDEX IF NOT EXISTS derived_own ON derived(metric, last, first, id) WHERE owner IS NULL;
 CREATE INDEX IF NOT EXISTS derived_owner ON derived(owner) WHERE owner IS NOT NULL;
 CREATE INDEX IF NOT EXISTS checks_a ON checks(a);
 CREATE INDEX IF NOT EXISTS checks_b ON checks(b);
-CREATE INDEX IF NOT EXISTS conflicts_order ON checks(first, last, a, b) WHERE agrees = 0;
+-- in the order conflicts are listed, so that a page stops after its rows
+CREATE INDEX IF NOT EXISTS conflicts_order
+    ON checks(COALESCE(first, ''), COALESCE(last, ''), a, b, kind, reason) WHERE agrees = 0;
 CREATE INDEX IF NOT EXISTS search_id ON search(type, id, pos);
 CREATE INDEX IF NOT EXISTS search_file ON search(file);
 """
