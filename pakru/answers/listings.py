@@ -84,6 +84,28 @@ def trade(
     return TradePage(_in_order(ids, store), made, conflicts, matched + derivable, store)
 
 
+class ChecksPage(NamedTuple):
+    checks: list[Any]  # the first checks, by period and figures
+    total: int  # how many there are in all
+    store: FactStore  # the figures they compare, for names and citations
+
+
+def conflicts(
+    compiled: Compiled, record_id: str | None, limit: int | None, *, passed: bool = False
+) -> ChecksPage:
+    """The first `limit` (None: all) disagreements between figures (with `passed`, every check),
+    of all figures or, given an id, those this figure takes part in (for a source or an actor,
+    the figures that cite or name it); a usage error naming the closest ids for an unknown one."""
+    from pakru.answers.lookup import one_record
+
+    figures = None
+    if record_id is not None:
+        record, _ = one_record(compiled, record_id)
+        figures = [record.id, *compiled.referring_ids(record.id)]
+    chosen, total = compiled.first_checks(figures, conflicts_only=not passed, limit=limit)
+    return ChecksPage(chosen, total, compiled.subset(figures_named((), chosen)))
+
+
 def figures_named(derived: Iterable[Any], checks: Iterable[Any]) -> list[str]:
     """Every reported figure that derived figures and checks rest on: their sources are cited."""
     from pakru.domain.consistency import reported_ids

@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
     from pakru.cli.render import DataStream, Listing
     from pakru.domain.filters import Filters
-    from pakru.domain.records import Actor, FactStore, Record, Source, Topic
+    from pakru.domain.records import Actor, FactStore, Source, Topic
     from pakru.domain.types import Period
     from pakru.store.compiled import Compiled
 
@@ -470,20 +470,6 @@ def _nonempty(text: str | None, option: str) -> str | None:
     if text is not None and not text.strip():
         raise UsageError("an empty value; leave the option out to keep every record", option)
     return text.strip() if text is not None else None
-
-
-def _one_record(
-    compiled: Compiled, record_id: str, around: Sequence[str] = ()
-) -> tuple[Record, FactStore]:
-    """The record with this id, with the records `around` it and those they name; a usage error
-    naming the closest ids when there is none."""
-    from pakru.answers import query
-
-    wanted = record_id.strip()
-    store = compiled.subset([wanted, *around])
-    if wanted not in store.by_id:
-        store = compiled.everything()  # only to name the closest ids in the error
-    return query.find_record(store, wanted), store
 
 
 def _with_history(listing: Listing, compiled: Compiled, everything: bool) -> Listing:
@@ -940,15 +926,10 @@ def conflicts(
     from pakru.answers import listings
     from pakru.cli import render
 
-    compiled = _compiled(ctx)
-    figures = None
-    if record_id is not None:
-        record, _ = _one_record(compiled, record_id)
-        figures = [record.id, *compiled.referring_ids(record.id)]
-    shown = row_limit(limit, fmt)
-    chosen, total = compiled.first_checks(figures, conflicts_only=not everything, limit=shown)
-    store = compiled.subset(listings.figures_named((), chosen))
-    view = render.conflicts_view(chosen, fmt, store, everything=everything, total=total)
+    found = listings.conflicts(_compiled(ctx), record_id, row_limit(limit, fmt), passed=everything)
+    view = render.conflicts_view(
+        found.checks, fmt, found.store, everything=everything, total=found.total
+    )
     _print(view, output, bom, fmt)
 
 
@@ -999,17 +980,11 @@ def show(
     Examples: pakru show protocol-psm-2025-07-11 · pakru show andrey-fedorov ·
     pakru show fig-trade-total-fy2023-24 -f json
     """
-    from pakru.answers import query
+    from pakru.answers import lookup
     from pakru.cli import render
 
-    compiled = _compiled(ctx)
-    wanted = record_id.strip()
-    history = compiled.history_ids(wanted)
-    record, store = _one_record(compiled, wanted, [*compiled.referring_ids(wanted), *history])
-    derived = compiled.derived_from(record.id)
-    checks = compiled.checks([record.id])
-    related = query.related(store, record, derived, checks, history)
-    _print(render.show_view(record, related, fmt, store), output, bom, fmt)
+    found = lookup.shown(_compiled(ctx), record_id)
+    _print(render.show_view(found.record, found.related, fmt, found.store), output, bom, fmt)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Query")
@@ -1130,9 +1105,10 @@ def cite(
     Examples: pakru cite protocol-psm-2025-07-11 · pakru cite andrey-fedorov -f csl-json ·
     pakru cite arab-news-2025-07-02-fedorov -f bibtex
     """
+    from pakru.answers import lookup
     from pakru.cli import cite as references
 
-    record, store = _one_record(_compiled(ctx), record_id)
+    record, store = lookup.one_record(_compiled(ctx), record_id)
     _print(references.cite(record, store, fmt), output)
 
 
