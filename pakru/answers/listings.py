@@ -1,5 +1,6 @@
 """Listing answers: the filters a command resolved, turned into the page of records that match,
-how many match in all, and the records they cite or name (for names, titles and citations).
+how many match in all, and the records they cite or name (for names, titles and citations);
+also the checks `conflicts` lists and the actors, sources and topics catalogues.
 
 Every filter, the order and the page are decided by the compiled store's SQL
 (`pakru.store.compiled`); this module asks, and gathers what the answer shows. It never filters.
@@ -104,6 +105,35 @@ def conflicts(
         figures = [record.id, *compiled.referring_ids(record.id)]
     chosen, total = compiled.first_checks(figures, conflicts_only=not passed, limit=limit)
     return ChecksPage(chosen, total, compiled.subset(figures_named((), chosen)))
+
+
+class Catalogue(NamedTuple):
+    """Records of one vocabulary-like type (actors, sources, topics) in their order, how many
+    facts back or carry each (by id; empty for actors), and a store of them."""
+
+    records: list[Any]
+    counts: dict[str, int]
+    store: FactStore
+
+
+def actors(compiled: Compiled, name: str | None) -> Catalogue:
+    """Every actor, or those whose names, roles or descriptions hold `name`, closest first."""
+    from pakru.answers import query
+
+    store = compiled.subset([a.id for a in compiled.of_type("actor")])
+    return Catalogue(list(query.actors(store, name)), {}, store)
+
+
+def sources(compiled: Compiled) -> Catalogue:
+    """Every source, with how many facts each one backs."""
+    store = compiled.subset(s.id for s in compiled.of_type("source"))
+    return Catalogue(list(store.sources), compiled.counts("sources"), store)
+
+
+def topics(compiled: Compiled) -> Catalogue:
+    """The topic vocabulary, with how many facts carry each topic."""
+    store = compiled.subset(())
+    return Catalogue(list(store.topics), compiled.counts("topics"), store)
 
 
 def figures_named(derived: Iterable[Any], checks: Iterable[Any]) -> list[str]:

@@ -953,13 +953,12 @@ def actors(
 
     Examples: pakru actors federov · pakru actors · pakru actors ECO --format json
     """
-    from pakru.answers import query
+    from pakru.answers import listings
     from pakru.cli import render
 
-    compiled = _compiled(ctx)
-    store = compiled.subset([a.id for a in compiled.of_type("actor")])
-    listing = render.actors_listing(query.actors(store, name), name, store)
-    _emit(listing, fmt, store, limit, output, bom)
+    found = listings.actors(_compiled(ctx), name)
+    listing = render.actors_listing(found.records, name, found.store)
+    _emit(listing, fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Inspect")
@@ -1047,12 +1046,12 @@ def sources(
 
     Examples: pakru sources · pakru sources --format json
     """
+    from pakru.answers import listings
     from pakru.cli import render
 
-    compiled = _compiled(ctx)
-    store = compiled.subset(s.id for s in compiled.of_type("source"))
-    listing = render.sources_listing(store.sources, compiled.counts("sources"))
-    _emit(listing, fmt, store, limit, output, bom)
+    found = listings.sources(_compiled(ctx))
+    listing = render.sources_listing(found.records, found.counts)
+    _emit(listing, fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Inspect")
@@ -1067,12 +1066,12 @@ def topics(
 
     Examples: pakru topics · pakru topics --format csv
     """
+    from pakru.answers import listings
     from pakru.cli import render
 
-    compiled = _compiled(ctx)
-    store = compiled.subset(())
-    listing = render.topics_listing(store.topics, compiled.counts("topics"))
-    _emit(listing, fmt, store, limit, output, bom)
+    found = listings.topics(_compiled(ctx))
+    listing = render.topics_listing(found.records, found.counts)
+    _emit(listing, fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Inspect")
