@@ -169,11 +169,6 @@ def match_spans(text: str, query: Query) -> list[tuple[int, int]]:
 # --- folding and words ------------------------------------------------------------------------
 
 
-def _is_word_char(char: str) -> bool:
-    """Whether `char` (one character, or "" past the end of a text) is part of a word."""
-    return _word_kind(char) is not None
-
-
 def _word_kind(char: str) -> str | None:
     """What kind of word character `char` is: N, a digit; L, a letter; None, no part of a word
     (nor is "", past the end). Marks count as letters: Indic vowel signs stay inside their words."""

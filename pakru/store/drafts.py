@@ -10,11 +10,13 @@ a store refuses, so a draft moved into a store unreviewed is never answered from
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pakru.domain import records
-from pakru.domain.extract import Draft
 from pakru.domain.records import DRAFT_FLAG
+
+if TYPE_CHECKING:  # (the YAML writer serves `pakru new` too, which reads no article)
+    from pakru.domain.extract import Draft
 
 
 def drafts_yaml(drafts: Sequence[Draft], origin: str) -> str:
@@ -37,8 +39,6 @@ def drafts_yaml(drafts: Sequence[Draft], origin: str) -> str:
 
 
 def _one(draft: Draft) -> str:
-    import yaml
-
     record = draft.record
     stored = record.to_store()
     fields: dict[str, Any] = {"id": stored.pop("id"), DRAFT_FLAG: True}
@@ -48,13 +48,19 @@ def _one(draft: Draft) -> str:
             fields[name] = value
     comment = [f"# line {draft.line}"]
     comment += [f"#   unsure: {item}" for item in draft.unsure]
-    # Wide enough that no quote is folded: each stays one line, as in the source, to search for.
-    text = yaml.safe_dump([fields], allow_unicode=True, sort_keys=False, width=_UNFOLDED)
-    return "\n".join(comment) + "\n" + text
+    return "\n".join(comment) + "\n" + record_yaml(fields)
+
+
+def record_yaml(record: Any) -> str:
+    """One record as an item of a store file's YAML list, its fields in the order given. Texts
+    stay on one line however long: a quote is then one line, as in its source, to search for."""
+    import yaml
+
+    return yaml.safe_dump([record], allow_unicode=True, sort_keys=False, width=_UNFOLDED)
 
 
 _REQUIRED = object()
-_UNFOLDED = 1_000_000
+_UNFOLDED = 2**30
 
 
 def _stored(default: Any) -> Any:

@@ -21,6 +21,7 @@ import yaml
 from pakru.domain.errors import Problem, StoreError, UsageError, shown
 from pakru.domain.records import KIND_OF_TYPE
 from pakru.store.check import check_store
+from pakru.store.drafts import record_yaml
 from pakru.store.layout import holds_store, store_files
 from pakru.store.load import KINDS, _Loader, read_file
 from pakru.store.models import SLUG_PATTERN
@@ -188,7 +189,7 @@ def add_records(root: Path, items: list[Any], where: Target, sources_dir: Path |
     if before.problems:
         raise StoreError(before.problems)
     fields = list(KINDS[where.kind].model_fields)
-    blocks = [_yaml(_ordered(item, fields)) for item in items]
+    blocks = [record_yaml(_ordered(item, fields)) for item in items]
     text = "\n".join(blocks)
     if _new_file(where):
         text = modeline(where.kind, where.relative) + "\n\n" + text
@@ -284,11 +285,6 @@ def _ordered(item: Any, fields: list[str]) -> Any:
         **{name: item[name] for name in fields if name in item},
         **{k: v for k, v in item.items() if k not in fields},
     }
-
-
-def _yaml(item: Any) -> str:
-    """One record as a YAML list item, its texts on one line each however long."""
-    return yaml.safe_dump([item], sort_keys=False, allow_unicode=True, width=2**30)
 
 
 def _copy_store(root: Path, folder: Path) -> Path:
