@@ -39,7 +39,6 @@ from pakru.store.schema import (
     TABLES,
     chunks,
     code_stamp,
-    iso,
     same_code,
     search_span,
 )
@@ -790,8 +789,9 @@ class Compiled:
         and how many there are."""
         where, parameters = ["owner IS NULL"], []
         if window is not None:
-            where.append("(first IS NULL OR first <= ?) AND (last IS NULL OR last >= ?)")
-            parameters += [iso(window.last) or "9999-12-31", iso(window.first) or "0001-01-01"]
+            for condition, values in _in_window(window, "derived"):
+                where.append(condition)
+                parameters += values
         if metrics:
             where.append(f"metric IN ({','.join('?' * len(metrics))})")
             parameters += metrics
@@ -854,6 +854,23 @@ class Compiled:
         return rows.checks_of(self.db, found), count
 
 
+def _in_window(window: Period, table: str) -> list[tuple[str, list[str]]]:
+    """The conditions (with their parameters) under which a row of `table` with a `first` and a
+    `last` day (None for an open end) could fall in the window: the one rule for listings and
+    derived figures. An undated row is in no window; an open end reaches as far as it can."""
+    dated = f"({table}.first IS NOT NULL OR {table}.last IS NOT NULL)"
+    conditions: list[tuple[str, list[str]]] = [(dated, [])]
+    if window.last is not None:
+        conditions.append(
+            (f"({table}.first IS NULL OR {table}.first <= ?)", [window.last.isoformat()])
+        )
+    if window.first is not None:  # as _records_reach holds it, a range in that index
+        conditions.append(
+            (f"COALESCE({table}.last, '9999-12-31') >= ?", [window.first.isoformat()])
+        )
+    return conditions
+
+
 def _listing_sql(
     record_type: str,
     filters: Filters,
@@ -878,13 +895,9 @@ def _listing_sql(
         where.append(condition if applies else "0")
         parameters.extend(values if applies else ())
 
-    window = filters.window
-    if window is not None:  # an undated record is in no window (an open end has the other)
-        check(dated, "(r.first IS NOT NULL OR r.last IS NOT NULL)")
-        if window.last is not None:
-            check(dated, "(r.first IS NULL OR r.first <= ?)", window.last.isoformat())
-        if window.first is not None:  # as _records_reach holds it, a range in that index
-            check(dated, "COALESCE(r.last, '9999-12-31') >= ?", window.first.isoformat())
+    if filters.window is not None:
+        for condition, values in _in_window(filters.window, "r"):
+            check(dated, condition, *values)
     if filters.topic is not None:
         check(
             dated,
