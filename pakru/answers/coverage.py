@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from pakru.domain.records import FACT_TYPES, Event, iso_span
+from pakru.domain.records import FACT_TYPES, TRADE_METRICS, Event, iso_span
 from pakru.domain.types import Period, Precision, fiscal_label, fiscal_start
+
+if TYPE_CHECKING:
+    from pakru.store.compiled import Compiled
 
 IGC_TOPIC = "igc"
 
@@ -302,4 +305,21 @@ def coverage(
         sources_per_span(starts, by),
         trade_gaps(earliest_trade, reported_years, on) + igc,
         notes,
+    )
+
+
+def of_store(compiled: Compiled, *, by: str, on: date) -> Coverage:
+    """The report for a compiled store, from its counts (only events that may name a session
+    are read, for their titles)."""
+    names = {topic.id: topic.name for topic in compiled.topics()}
+    sessions = compiled.titled_ids("event", IGC_TOPIC, "session")
+    return coverage(
+        compiled.counts_by_start((*FACT_TYPES, "source")),
+        compiled.topic_counts_by_type(list(names), FACT_TYPES),
+        names,
+        compiled.earliest_start("figure", TRADE_METRICS),
+        compiled.fiscal_years_with("trade_total", "reported"),
+        compiled.subset(sessions, named=False).events,
+        by=by,
+        on=on,
     )

@@ -18,12 +18,14 @@ from pakru.store.compiled import Compiled
 
 
 class Page(NamedTuple):
-    """The records of an answer's page, in its order; how many match in all; and a store of
-    them with the records they cite or name."""
+    """The records of an answer's page, in its order; how many match in all; a store of them
+    with the records they cite or name; and which of them later reports supersede (asked for
+    only when the answer lists earlier reports too, `superseded`)."""
 
     records: list[Any]
     total: int
     store: FactStore
+    superseded: frozenset[str] = frozenset()
 
 
 def dated(
@@ -37,13 +39,14 @@ def dated(
     """Events, agreements or both (a timeline), in date order: the first `limit` (None: all)."""
     ids, total = compiled.first_dated_ids(record_types, filters, limit, superseded=superseded)
     store = compiled.subset(ids)
-    return Page(_in_order(ids, store), total, store)
+    return Page(_in_order(ids, store), total, store, _superseded(compiled, ids, superseded))
 
 
 class FiguresPage(NamedTuple):
     figures: list[Any]
     conflicts: list[Any]  # the conflicts the figures take part in
     store: FactStore
+    superseded: frozenset[str] = frozenset()  # as in Page
 
 
 def figures(compiled: Compiled, filters: Filters, *, superseded: bool = False) -> FiguresPage:
@@ -51,7 +54,9 @@ def figures(compiled: Compiled, filters: Filters, *, superseded: bool = False) -
     ids = compiled.figure_ids(filters, superseded=superseded)
     conflicts = compiled.checks(ids, conflicts_only=True)
     store = compiled.subset([*ids, *figures_named((), conflicts)])
-    return FiguresPage(_in_order(ids, store), conflicts, store)
+    return FiguresPage(
+        _in_order(ids, store), conflicts, store, _superseded(compiled, ids, superseded)
+    )
 
 
 class TradePage(NamedTuple):
@@ -60,6 +65,7 @@ class TradePage(NamedTuple):
     conflicts: list[Any]  # that those take part in
     total: int  # reported and derived figures that match, in all
     store: FactStore
+    superseded: frozenset[str] = frozenset()  # as in Page
 
 
 def trade(
@@ -82,7 +88,10 @@ def trade(
     made, derivable = compiled.derived(window, derived, room) if derived else ([], 0)
     conflicts = compiled.checks([*ids, *(d.id for d in made)], conflicts_only=True)
     store = compiled.subset([*ids, *figures_named(made, conflicts)])
-    return TradePage(_in_order(ids, store), made, conflicts, matched + derivable, store)
+    return TradePage(
+        _in_order(ids, store), made, conflicts, matched + derivable, store,
+        _superseded(compiled, ids, superseded),
+    )  # fmt: skip
 
 
 class ChecksPage(NamedTuple):
@@ -142,6 +151,12 @@ def figures_named(derived: Iterable[Any], checks: Iterable[Any]) -> list[str]:
 
     sides = [*derived, *(side for c in checks for side in (c.a, c.b))]
     return [i for figure in sides for i in reported_ids(figure)]
+
+
+def _superseded(compiled: Compiled, ids: Sequence[str], asked: bool) -> frozenset[str]:
+    """Which of these reports later ones supersede, when earlier reports are listed too (else
+    none is listed, and none need be marked)."""
+    return frozenset(compiled.superseded_among(ids)) if asked else frozenset()
 
 
 def _in_order(ids: Sequence[str], store: FactStore) -> list[Record]:

@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
     from pakru.cli.render import DataStream, Listing
     from pakru.domain.filters import Filters
-    from pakru.domain.records import Actor, FactStore, Source, Topic
+    from pakru.domain.records import FactStore
     from pakru.domain.types import Period
     from pakru.store.compiled import Compiled
 
@@ -377,32 +377,6 @@ def _compiled(ctx: typer.Context) -> Compiled:
     return compiled
 
 
-def _actor(compiled: Compiled, wanted: str, option: str) -> Actor:
-    """The actor named `wanted`: found by name in SQL when it is exact, else among all actors."""
-    from pakru.answers import query
-    from pakru.domain.names import fold_name
-    from pakru.domain.records import FactStore
-
-    exact = compiled.actors_named(fold_name(wanted))
-    store = compiled.subset(exact) if exact else FactStore(actors=tuple(compiled.of_type("actor")))  # type: ignore[arg-type]
-    return query.find_actor(store, wanted, option)
-
-
-def _topic(compiled: Compiled, wanted: str) -> Topic:
-    from pakru.answers import query
-    from pakru.domain.records import FactStore
-
-    return query.find_topic(FactStore(topics=tuple(compiled.topics())), wanted)
-
-
-def _source(compiled: Compiled, wanted: str) -> Source:
-    from pakru.answers import query
-    from pakru.domain.records import FactStore, Source
-
-    sources = [s for s in compiled.of_type("source") if isinstance(s, Source)]
-    return query.find_source(FactStore(sources=tuple(sources)), wanted)
-
-
 class _Dated(NamedTuple):
     """A question about dated records: its filters, resolved against the store."""
 
@@ -439,45 +413,20 @@ def _dated(
     unit: str | None = None,
     basis: str | None = None,
 ) -> _Dated:
-    """Every filter a listing takes, checked and resolved the same way for every command: what
-    a vocabulary decides is refused before the store is read; topics, actors and sources are
-    found in it."""
-    from pakru.answers import query
-    from pakru.domain.filters import Filters
+    """Every filter a listing takes, checked and resolved (`pakru.answers.asking`)."""
+    from pakru.answers import asking
 
     if window is not None and (since is not None or until is not None):
         raise UsageError("give a --period or --since/--until, not both", "--period")
-    window = window or date_window(since, until)
-    checked = Filters(
-        window=window,
-        status=query.check_choice(status, statuses, "status", "--status"),
-        kind=query.check_choice(kind, AGREEMENT_KINDS, "kind", "--kind"),
-        place=_nonempty(place, "--place"),
-        metric=query.check_choice(metric, metrics, "metric", "--metric"),
-        unit=query.check_choice(unit, UNITS, "unit", "--unit"),
-        basis=query.check_choice(basis, BASES, "basis", "--basis"),
-    )
+    filters = asking.checked(
+        window or date_window(since, until), status=status, statuses=statuses, kind=kind,
+        place=place, metric=metric, metrics=metrics, unit=unit, basis=basis,
+    )  # fmt: skip
     compiled = _compiled(ctx)
-    filters = checked._replace(
-        topic=_topic(compiled, topic) if topic is not None else None,
-        actor=_actor(compiled, actor, actor_option) if actor is not None else None,
-        source=_source(compiled, source) if source is not None else None,
+    filters = asking.resolved(
+        compiled, filters, topic=topic, actor=actor, actor_option=actor_option, source=source
     )
     return _Dated(compiled, filters, superseded)
-
-
-def _nonempty(text: str | None, option: str) -> str | None:
-    if text is not None and not text.strip():
-        raise UsageError("an empty value; leave the option out to keep every record", option)
-    return text.strip() if text is not None else None
-
-
-def _with_history(listing: Listing, compiled: Compiled, everything: bool) -> Listing:
-    """The listing with the rows that later reports supersede marked (only --all shows them)."""
-    superseded = (
-        compiled.superseded_among([item.id for item in listing.items]) if everything else set()
-    )
-    return listing._replace(superseded=frozenset(superseded))
 
 
 def _emit(
@@ -758,7 +707,7 @@ def trade(
     listing = render.trade_listing(
         found.store, found.figures, asked, found.derived, found.conflicts, found.total
     )
-    _emit(_with_history(listing, compiled, everything), fmt, found.store, limit, output, bom)
+    _emit(listing._replace(superseded=found.superseded), fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Query")
@@ -796,7 +745,7 @@ def figures(
     listing = render.figures_listing(
         found.store, found.figures, found.conflicts, asked.filters.window, described
     )
-    _emit(_with_history(listing, asked.compiled, everything), fmt, found.store, limit, output, bom)
+    _emit(listing._replace(superseded=found.superseded), fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Query")
@@ -828,7 +777,7 @@ def events(
     )  # fmt: skip
     found = asked.page(["event"], row_limit(limit, fmt))
     listing = render.events_listing(found.records, asked.filters, found.total)
-    _emit(_with_history(listing, asked.compiled, everything), fmt, found.store, limit, output, bom)
+    _emit(listing._replace(superseded=found.superseded), fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Query")
@@ -862,7 +811,7 @@ def agreements(
     )  # fmt: skip
     found = asked.page(["agreement"], row_limit(limit, fmt))
     listing = render.agreements_listing(found.records, asked.filters, found.store, found.total)
-    _emit(_with_history(listing, asked.compiled, everything), fmt, found.store, limit, output, bom)
+    _emit(listing._replace(superseded=found.superseded), fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Query")
@@ -895,7 +844,7 @@ def timeline(
     )  # fmt: skip
     found = asked.page(TIMELINE_TYPES, row_limit(limit, fmt))
     listing = render.timeline_listing(found.records, asked.filters, found.total)
-    _emit(_with_history(listing, asked.compiled, everything), fmt, found.store, limit, output, bom)
+    _emit(listing._replace(superseded=found.superseded), fmt, found.store, limit, output, bom)
 
 
 @app.command(cls=PakruCommand, rich_help_panel="Query")
@@ -1130,22 +1079,8 @@ def coverage(
     """
     from pakru.answers import coverage as measure
     from pakru.cli import render
-    from pakru.domain.records import FACT_TYPES, TRADE_METRICS
 
-    compiled = _compiled(ctx)
-    names = {topic.id: topic.name for topic in compiled.topics()}
-    # Only events that may name a session are read, for their titles.
-    sessions = compiled.titled_ids("event", measure.IGC_TOPIC, "session")
-    report = measure.coverage(
-        compiled.counts_by_start((*FACT_TYPES, "source")),
-        compiled.topic_counts_by_type(list(names), FACT_TYPES),
-        names,
-        compiled.earliest_start("figure", TRADE_METRICS),
-        compiled.fiscal_years_with("trade_total", "reported"),
-        compiled.subset(sessions, named=False).events,
-        by=by.value,
-        on=measure.today(),
-    )
+    report = measure.of_store(_compiled(ctx), by=by.value, on=measure.today())
     _print(render.coverage_view(report, fmt), output, bom, fmt)
 
 
