@@ -8,6 +8,7 @@ Every listing command resolves its options here, the same way; the command line 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from pakru.answers import query
 from pakru.domain.errors import UsageError
@@ -23,49 +24,57 @@ from pakru.domain.records import (
     Source,
     Topic,
 )
-from pakru.domain.types import Period
+from pakru.domain.types import Period, date_window
 from pakru.store.compiled import Compiled
 
 
-def checked(
-    window: Period | None = None,
-    *,
-    status: str | None = None,
-    statuses: Sequence[str] = ANY_STATUS,
-    kind: str | None = None,
-    place: str | None = None,
-    metric: str | None = None,
-    metrics: Sequence[str] = METRICS,
-    unit: str | None = None,
-    basis: str | None = None,
-) -> Filters:
-    """The filters whose values a vocabulary decides, each checked (a usage error naming the
-    option and what it accepts); `statuses` and `metrics` are those the command accepts."""
+class Asked(NamedTuple):
+    """A listing's filter options as the user gave them (None: not given). `statuses` and
+    `metrics` are those the command accepts; `actor_option` names its actor option."""
+
+    window: Period | None = None  # --period
+    since: str | None = None
+    until: str | None = None
+    topic: str | None = None
+    actor: str | None = None
+    actor_option: str = "--actor"
+    source: str | None = None
+    status: str | None = None
+    statuses: Sequence[str] = ANY_STATUS
+    kind: str | None = None
+    place: str | None = None
+    metric: str | None = None
+    metrics: Sequence[str] = METRICS
+    unit: str | None = None
+    basis: str | None = None
+
+
+def checked(asked: Asked) -> Filters:
+    """The filters a date or a vocabulary decides, each checked: a usage error names the option
+    and what it accepts. Topics, actors and sources wait for the store (`resolved`)."""
+    if asked.window is not None and (asked.since is not None or asked.until is not None):
+        raise UsageError("give a --period or --since/--until, not both", "--period")
     return Filters(
-        window=window,
-        status=query.check_choice(status, statuses, "status", "--status"),
-        kind=query.check_choice(kind, AGREEMENT_KINDS, "kind", "--kind"),
-        place=nonempty(place, "--place"),
-        metric=query.check_choice(metric, metrics, "metric", "--metric"),
-        unit=query.check_choice(unit, UNITS, "unit", "--unit"),
-        basis=query.check_choice(basis, BASES, "basis", "--basis"),
+        window=asked.window or date_window(asked.since, asked.until),
+        status=query.check_choice(asked.status, asked.statuses, "status", "--status"),
+        kind=query.check_choice(asked.kind, AGREEMENT_KINDS, "kind", "--kind"),
+        place=nonempty(asked.place, "--place"),
+        metric=query.check_choice(asked.metric, asked.metrics, "metric", "--metric"),
+        unit=query.check_choice(asked.unit, UNITS, "unit", "--unit"),
+        basis=query.check_choice(asked.basis, BASES, "basis", "--basis"),
     )
 
 
-def resolved(
-    compiled: Compiled,
-    filters: Filters,
-    *,
-    topic: str | None = None,
-    actor: str | None = None,
-    actor_option: str = "--actor",
-    source: str | None = None,
-) -> Filters:
-    """The filters with the topic, actor (or party) and source named found in the store."""
+def resolved(compiled: Compiled, asked: Asked, filters: Filters) -> Filters:
+    """The filters with the topic, actor (or party) and source asked for found in the store."""
     return filters._replace(
-        topic=topic_named(compiled, topic) if topic is not None else None,
-        actor=actor_named(compiled, actor, actor_option) if actor is not None else None,
-        source=source_named(compiled, source) if source is not None else None,
+        topic=topic_named(compiled, asked.topic) if asked.topic is not None else None,
+        actor=(
+            actor_named(compiled, asked.actor, asked.actor_option)
+            if asked.actor is not None
+            else None
+        ),
+        source=source_named(compiled, asked.source) if asked.source is not None else None,
     )
 
 

@@ -48,7 +48,7 @@ from pakru.domain.records import (
     TRADE_METRICS,
     UNITS,
 )
-from pakru.domain.types import date_window, parse_period_query
+from pakru.domain.types import parse_period_query
 
 # The record types `pakru new` makes, and the kinds of store file `pakru schema` describes.
 RECORD_TYPES = tuple(KIND_OF_TYPE)
@@ -393,40 +393,14 @@ class _Dated(NamedTuple):
         )
 
 
-def _dated(
-    ctx: typer.Context,
-    superseded: bool,
-    *,
-    window: Period | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    topic: str | None = None,
-    actor: str | None = None,
-    actor_option: str = "--actor",
-    source: str | None = None,
-    status: str | None = None,
-    statuses: Sequence[str] = ANY_STATUS,
-    kind: str | None = None,
-    place: str | None = None,
-    metric: str | None = None,
-    metrics: Sequence[str] = METRICS,
-    unit: str | None = None,
-    basis: str | None = None,
-) -> _Dated:
-    """Every filter a listing takes, checked and resolved (`pakru.answers.asking`)."""
+def _dated(ctx: typer.Context, superseded: bool, asked: Any) -> _Dated:
+    """A listing's filters (an `asking.Asked`), checked before the store is read, then resolved
+    against it."""
     from pakru.answers import asking
 
-    if window is not None and (since is not None or until is not None):
-        raise UsageError("give a --period or --since/--until, not both", "--period")
-    filters = asking.checked(
-        window or date_window(since, until), status=status, statuses=statuses, kind=kind,
-        place=place, metric=metric, metrics=metrics, unit=unit, basis=basis,
-    )  # fmt: skip
+    filters = asking.checked(asked)
     compiled = _compiled(ctx)
-    filters = asking.resolved(
-        compiled, filters, topic=topic, actor=actor, actor_option=actor_option, source=source
-    )
-    return _Dated(compiled, filters, superseded)
+    return _Dated(compiled, asking.resolved(compiled, asked, filters), superseded)
 
 
 def _emit(
@@ -655,8 +629,12 @@ def _trade_filters(
     arithmetic, which no source backs: with a source, there are none."""
     if metric is None and source is None:  # the usual question: nothing more to import or check
         return _compiled(ctx), _TradeMetrics(TRADE_METRICS, DERIVED_TRADE_METRICS), None
+    from pakru.answers import asking
+
     asked = _dated(
-        ctx, superseded, window=window, metric=metric, metrics=DERIVED_TRADE_METRICS, source=source
+        ctx,
+        superseded,
+        asking.Asked(window=window, metric=metric, metrics=DERIVED_TRADE_METRICS, source=source),
     )
     chosen = (asked.filters.metric,) if asked.filters.metric else DERIVED_TRADE_METRICS
     metrics = _TradeMetrics(
@@ -732,14 +710,21 @@ def figures(
     Examples: pakru figures --metric capacity · pakru figures --topic steel ·
     pakru figures --basis target
     """
-    from pakru.answers import listings
+    from pakru.answers import asking, listings
     from pakru.cli import render
 
     window = parse_period_query(period, param="--period") if period is not None else None
-    asked = _dated(
-        ctx, everything, window=window, since=since, until=until, topic=topic, source=source,
-        metric=metric, unit=unit, basis=basis,
-    )  # fmt: skip
+    options = asking.Asked(
+        window=window,
+        since=since,
+        until=until,
+        topic=topic,
+        source=source,
+        metric=metric,
+        unit=unit,
+        basis=basis,
+    )
+    asked = _dated(ctx, everything, options)
     found = listings.figures(asked.compiled, asked.filters, superseded=everything)
     described = asked.filters._replace(window=None).described()
     listing = render.figures_listing(
@@ -769,12 +754,20 @@ def events(
     Examples: pakru events --since 2024-09 · pakru events --topic steel ·
     pakru events --actor Overchuk --status occurred
     """
+    from pakru.answers import asking
     from pakru.cli import render
 
-    asked = _dated(
-        ctx, everything, since=since, until=until, topic=topic, actor=actor, status=status,
-        statuses=EVENT_STATUSES, place=place, source=source,
-    )  # fmt: skip
+    options = asking.Asked(
+        since=since,
+        until=until,
+        topic=topic,
+        actor=actor,
+        status=status,
+        statuses=EVENT_STATUSES,
+        place=place,
+        source=source,
+    )
+    asked = _dated(ctx, everything, options)
     found = asked.page(["event"], row_limit(limit, fmt))
     listing = render.events_listing(found.records, asked.filters, found.total)
     _emit(listing._replace(superseded=found.superseded), fmt, found.store, limit, output, bom)
@@ -802,13 +795,22 @@ def agreements(
     Examples: pakru agreements --topic steel · pakru agreements --party Russia --status signed ·
     pakru agreements --since 2024-12 --kind mou
     """
+    from pakru.answers import asking
     from pakru.cli import render
 
-    asked = _dated(
-        ctx, everything, since=since, until=until, topic=topic, actor=party,
-        actor_option="--party", status=status, statuses=AGREEMENT_STATUSES, kind=kind,
-        place=place, source=source,
-    )  # fmt: skip
+    options = asking.Asked(
+        since=since,
+        until=until,
+        topic=topic,
+        actor=party,
+        actor_option="--party",
+        status=status,
+        statuses=AGREEMENT_STATUSES,
+        kind=kind,
+        place=place,
+        source=source,
+    )
+    asked = _dated(ctx, everything, options)
     found = asked.page(["agreement"], row_limit(limit, fmt))
     listing = render.agreements_listing(found.records, asked.filters, found.store, found.total)
     _emit(listing._replace(superseded=found.superseded), fmt, found.store, limit, output, bom)
@@ -836,12 +838,20 @@ def timeline(
     Examples: pakru timeline --since 2024 · pakru timeline --topic steel ·
     pakru timeline --actor Fedorov
     """
+    from pakru.answers import asking
     from pakru.cli import render
 
-    asked = _dated(
-        ctx, everything, since=since, until=until, topic=topic, actor=actor, status=status,
-        kind=kind, place=place, source=source,
-    )  # fmt: skip
+    options = asking.Asked(
+        since=since,
+        until=until,
+        topic=topic,
+        actor=actor,
+        status=status,
+        kind=kind,
+        place=place,
+        source=source,
+    )
+    asked = _dated(ctx, everything, options)
     found = asked.page(TIMELINE_TYPES, row_limit(limit, fmt))
     listing = render.timeline_listing(found.records, asked.filters, found.total)
     _emit(listing._replace(superseded=found.superseded), fmt, found.store, limit, output, bom)
@@ -965,7 +975,7 @@ def search(
 
     Examples: pakru search steel · pakru search '"steel mill"' · pakru search Fedorov --type event
     """
-    from pakru.answers import query, searching
+    from pakru.answers import asking, query, searching
     from pakru.cli import render
     from pakru.domain.search import RECORD_TYPES, parse_query
 
@@ -975,9 +985,12 @@ def search(
         [query.check_choice(kind, RECORD_TYPES, "record type", "--type") or ""] if kind else None
     )
     within = _dated(
-        ctx, True, since=since, until=until, topic=topic, actor=actor, status=status,
-        source=source,
-    )  # fmt: skip
+        ctx,
+        True,
+        asking.Asked(
+            since=since, until=until, topic=topic, actor=actor, status=status, source=source
+        ),
+    )
     found = searching.search(within.compiled, asked, types, row_limit(limit, fmt), within.filters)
     listing = render.search_listing(found.hits, text, found.total)
     _emit(listing, fmt, found.store, limit, output, bom)
